@@ -1,0 +1,42 @@
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint vendor
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Partnerships: http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in as demo / demo (brand manager) or agency / agency (staff, /admin/)."
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Refresh the vendored front-end libraries from the npm registry (no CDN at run time).
+vendor:
+	rm -rf .vendor-tmp && mkdir .vendor-tmp
+	cd .vendor-tmp && npm pack --silent bootstrap@5.3.9 htmx.org@2.0.11 chart.js@4.6.1 \
+		&& for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp .vendor-tmp/bootstrap-5.3.9/package/dist/css/bootstrap.min.css* \
+		.vendor-tmp/bootstrap-5.3.9/package/dist/js/bootstrap.bundle.min.js* \
+		.vendor-tmp/bootstrap-5.3.9/package/LICENSE static/vendor/bootstrap/
+	cp .vendor-tmp/htmx.org-2.0.11/package/dist/htmx.min.js \
+		.vendor-tmp/htmx.org-2.0.11/package/LICENSE static/vendor/htmx/
+	cp .vendor-tmp/chart.js-4.6.1/package/dist/chart.umd.min.js* \
+		.vendor-tmp/chart.js-4.6.1/package/LICENSE.md static/vendor/chartjs/
+	rm -rf .vendor-tmp

@@ -1,0 +1,145 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.http import Http404, HttpRequest
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+
+from partnerships import tenancy
+from partnerships.models import Brand, BrandAPIKey, ExchangeRate, Membership, Product
+
+admin.site.site_header = "Partnerships administration"
+admin.site.site_title = "Partnerships"
+# Keys here always belong to a brand (BrandAPIKey); the library's brandless key stays unused.
+admin.site.unregister(APIKey)
+
+# Filter choices come from the rows the user can see, so other tenants' names never show.
+BRAND_FILTER = ("brand", admin.RelatedOnlyFieldListFilter)
+
+
+class BrandScopedMixin:
+    """Admin permissions and querysets from brand memberships: rows of the user's brands only,
+    changes only where the user's role allows them (superusers may do anything)."""
+
+    change_roles = tenancy.EDIT_ROLES
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return tenancy.scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        related = db_field.related_model
+        if issubclass(related, Brand):
+            kwargs["queryset"] = tenancy.brands_of(request.user, self.change_roles)
+        elif hasattr(related, "brand_path"):
+            kwargs["queryset"] = tenancy.scope(related._default_manager.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        # Django redirects to the index for a missing row; another brand's row is a plain 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with this id in your brands.")
+        return obj
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return request.user.is_staff and tenancy.brands_of(request.user).exists()
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return self._may_change(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return self._may_change(request, obj)
+
+    def _may_change(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        if not request.user.is_staff:
+            return False
+        brands = tenancy.brands_of(request.user, self.change_roles)
+        if obj is None or obj.pk is None:
+            return brands.exists()
+        return brands.filter(pk=tenancy.brand_id_of(obj)).exists()
+
+
+class BrandScopedAdmin(BrandScopedMixin, admin.ModelAdmin):
+    list_select_related = True
+
+
+class BrandScopedInline(BrandScopedMixin, admin.TabularInline):
+    extra = 0
+
+
+class MembershipUserMixin:
+    """Members are named by user name: a picker would list every account of the installation."""
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "user":
+            return forms.ModelChoiceField(
+                queryset=get_user_model().objects.filter(is_active=True),
+                to_field_name="username",
+                widget=forms.TextInput,
+                label="User name",
+                help_text="The user name of an existing, active account.",
+                error_messages={"invalid_choice": "There is no active account with that name."},
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(MembershipUserMixin, BrandScopedInline):
+    model = Membership
+    change_roles = tenancy.OWNER_ROLES
+
+
+@admin.register(Brand)
+class BrandAdmin(BrandScopedAdmin):
+    list_display = ["name", "slug", "default_currency", "timezone"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    change_roles = tenancy.OWNER_ROLES
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        # A new tenant is created by the people who run the installation.
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(MembershipUserMixin, BrandScopedAdmin):
+    list_display = ["user", "brand", "role"]
+    list_filter = ["role", BRAND_FILTER]
+    search_fields = ["user__username", "user__email", "brand__name"]
+    change_roles = tenancy.OWNER_ROLES
+
+
+@admin.register(Product)
+class ProductAdmin(BrandScopedAdmin):
+    list_display = ["sku", "name", "category", "retail_price", "distributor_price", "unit_cost",
+                    "currency", "brand"]  # fmt: skip
+    list_filter = [BRAND_FILTER, "category", "currency"]
+    search_fields = ["sku", "name", "category"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(BrandScopedAdmin):
+    list_display = ["date", "from_currency", "to_currency", "rate", "brand"]
+    list_filter = [BRAND_FILTER, "from_currency", "to_currency"]
+    date_hierarchy = "date"
+
+
+@admin.register(BrandAPIKey)
+class BrandAPIKeyAdmin(BrandScopedMixin, APIKeyModelAdmin):
+    list_display = [*APIKeyModelAdmin.list_display, "brand"]
+    list_filter = [BRAND_FILTER, "revoked", "created"]
+    change_roles = tenancy.OWNER_ROLES
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        allowed = tenancy.scope(queryset, request.user, self.change_roles)
+        count = allowed.filter(revoked=False).update(revoked=True)
+        self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)

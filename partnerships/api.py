@@ -1,0 +1,147 @@
+"""The API's foundations (brand-scoped viewsets, the error shape) and the product and
+exchange-rate endpoints."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from partnerships import tenancy
+from partnerships.apikeys import BrandAPIKeyAuthentication
+from partnerships.models import ExchangeRate, Product
+
+
+class BrandAPIKeyScheme(OpenApiAuthenticationExtension):
+    target_class = BrandAPIKeyAuthentication
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`, made with `manage.py create_api_key`.",
+        }
+
+
+def _flatten(detail: Any, field: str | None = None) -> list[tuple[str | None, str]]:
+    """(field path, message) pairs from a nested DRF error structure."""
+    if isinstance(detail, dict):
+        return [
+            pair
+            for key, value in detail.items()
+            for pair in _flatten(value, key if field is None else f"{field}.{key}")
+        ]
+    if isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            return [(field, str(item)) for item in detail]
+        return [
+            pair
+            for i, item in enumerate(detail)
+            for pair in _flatten(item, f"{field}[{i}]" if field else str(i))
+        ]
+    return [(field, str(detail))]
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Validation errors as `{"errors": [{"index", "field", "message"}]}` (DESIGN §6); the index
+    is the item's position in a list payload and null for a single object."""
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.ValidationError):
+        return response
+    detail = exc.detail
+    items = enumerate(detail) if isinstance(detail, list) else [(None, detail)]
+    response.data = {
+        "errors": [
+            {"index": index, "field": field, "message": message}
+            for index, item in items
+            for field, message in _flatten(item)
+        ]
+    }
+    return response
+
+
+class BrandScopedViewSet(viewsets.ModelViewSet):
+    """Rows of the API key's brand only; new rows join that brand."""
+
+    model: type[models.Model]
+
+    @property
+    def brand(self):
+        return self.request.auth.brand
+
+    def get_queryset(self) -> models.QuerySet:
+        return tenancy.scope_to_brand(self.model._default_manager.all(), self.brand)
+
+    def get_serializer_context(self) -> dict:
+        return {
+            **super().get_serializer_context(),
+            "brand": getattr(self.request.auth, "brand", None),
+        }
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save(brand=self.brand)
+
+
+class BrandModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own clean() and unique checks against the key's brand."""
+
+    unique_per_brand: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict) -> dict:
+        brand = self.context["brand"]
+        instance = self.instance or self.Meta.model(brand=brand)
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        if self.unique_per_brand:
+            lookup = {name: getattr(instance, name) for name in self.unique_per_brand}
+            clash = self.Meta.model._default_manager.filter(brand=brand, **lookup)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                fields = ", ".join(self.unique_per_brand)
+                raise serializers.ValidationError(
+                    {self.unique_per_brand[0]: f"Another row of this brand has the same {fields}."}
+                )
+        return attrs
+
+
+class ProductSerializer(BrandModelSerializer):
+    unique_per_brand = ("sku",)
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "name", "category", "currency", "retail_price",
+                  "distributor_price", "unit_cost"]  # fmt: skip
+
+
+class ExchangeRateSerializer(BrandModelSerializer):
+    unique_per_brand = ("date", "from_currency", "to_currency")
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "date", "from_currency", "to_currency", "rate"]
+
+
+class ProductViewSet(BrandScopedViewSet):
+    """Products of the key's brand."""
+
+    model = Product
+    serializer_class = ProductSerializer
+    filterset_fields = ["sku", "category", "currency"]
+
+
+class ExchangeRateViewSet(BrandScopedViewSet):
+    """Exchange rates of the key's brand."""
+
+    model = ExchangeRate
+    serializer_class = ExchangeRateSerializer
+    filterset_fields = ["date", "from_currency", "to_currency"]

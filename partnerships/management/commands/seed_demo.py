@@ -1,0 +1,199 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from contracts.models import Contract, Partnership
+from influencers.models import Influencer
+from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
+
+DEMO_BRAND = {"slug": "lumiere", "name": "Lumière Hair & Gowns", "default_currency": "USD",
+              "timezone": "Asia/Shanghai"}  # fmt: skip
+OTHER_BRAND = {"slug": "kestrel", "name": "Kestrel Running Co.", "default_currency": "EUR",
+               "timezone": "Europe/Berlin"}  # fmt: skip
+
+# sku, name, category, retail, distributor, unit cost (USD)
+DEMO_PRODUCTS = [
+    ("WIG-BW-22", "Body Wave Lace Front Wig 22in", "Wigs", "189.00", "121.00", "58.40"),
+    ("WIG-ST-18", "Silky Straight 13x4 Lace Wig 18in", "Wigs", "159.00", "99.00", "47.10"),
+    ("WIG-KC-16", "Kinky Curly Glueless Wig 16in", "Wigs", "174.00", "112.00", "52.75"),
+    ("WIG-BOB-10", "Blunt Bob Wig 10in", "Wigs", "89.00", "55.00", "24.30"),
+    ("WIG-613-24", "613 Blonde Full Lace Wig 24in", "Wigs", "259.00", "169.00", "81.90"),
+    ("WIG-HL-20", "Honey Highlight Wig 20in", "Wigs", "199.00", "129.00", "61.20"),
+    ("WIG-CAP-01", "Wig Grip Band & Cap Set", "Accessories", "14.90", "7.50", "2.10"),
+    ("WIG-GLU-02", "Lace Tint Spray & Adhesive Kit", "Accessories", "19.90", "10.50", "3.80"),
+    (
+        "GWN-MER-RD",
+        "Mermaid Sequin Evening Gown, Ruby",
+        "Evening gowns",
+        "249.00",
+        "159.00",
+        "72.00",
+    ),
+    ("GWN-ALN-NV", "A-Line Chiffon Gown, Navy", "Evening gowns", "179.00", "115.00", "49.60"),
+    (
+        "GWN-OFS-EM",
+        "Off-Shoulder Satin Gown, Emerald",
+        "Evening gowns",
+        "219.00",
+        "139.00",
+        "63.30",
+    ),
+    (
+        "GWN-BEA-CH",
+        "Beaded Tulle Ball Gown, Champagne",
+        "Evening gowns",
+        "329.00",
+        "209.00",
+        "98.50",
+    ),
+    ("GWN-SLT-BK", "High-Slit Velvet Gown, Black", "Evening gowns", "199.00", "127.00", "55.80"),
+    (
+        "GWN-CUS-01",
+        "Made-to-Measure Gown (custom sizing)",
+        "Evening gowns",
+        "389.00",
+        "249.00",
+        "121.00",
+    ),
+    ("ACC-STL-01", "Crystal Bridal Stole", "Accessories", "39.00", "22.00", "8.90"),
+    ("ACC-CLT-01", "Pearl Clutch Bag", "Accessories", "49.00", "28.00", "11.40"),
+]
+OTHER_PRODUCTS = [
+    ("KR-TRL-42", "Trail Runner GTX", "Shoes", "139.00", "89.00", "41.00"),
+    ("KR-RD-40", "Road Tempo 2", "Shoes", "119.00", "76.00", "35.50"),
+    ("KR-SCK-3P", "Merino Running Socks (3 pairs)", "Apparel", "24.00", "13.00", "5.20"),
+]
+
+# (from, to, rate): the demo brand's sales arrive in these currencies.
+BASE_RATES = [("CNY", "USD", "0.1390"), ("EUR", "USD", "1.0820"), ("RUB", "USD", "0.0110"),
+              ("JPY", "USD", "0.0067")]  # fmt: skip
+RATE_WIGGLE = [0, 3, -2, 5, -4, 1, -1, 2, -3, 4]  # per mille, a fixed pattern by date
+RATE_DAYS = 120
+
+DEMO_INFLUENCERS = [
+    ("Anna Sokolova", "RU", Influencer.Status.ACTIVE),
+    ("Mia Chen", "US", Influencer.Status.ACTIVE),
+    ("Lucía Fernández", "ES", Influencer.Status.ACTIVE),
+    ("Glam Wig Club", "BR", Influencer.Status.NEGOTIATING),
+    ("Aiko Tanaka", "JP", Influencer.Status.CONTACTED),
+    ("Chloé Martin", "FR", Influencer.Status.PROSPECT),
+    ("Zara Okafor", "NG", Influencer.Status.PROSPECT),
+    ("Layla Haddad", "AE", Influencer.Status.PAUSED),
+]
+# influencer, method, title, status, days from today to start, length in days
+DEMO_CONTRACTS = [
+    ("Anna Sokolova", Contract.Method.PAID_MEDIA, "Spring wig reviews", Contract.Status.ACTIVE,
+     -60, 180),
+    ("Mia Chen", Contract.Method.DISTRIBUTION, "US wig distribution", Contract.Status.ACTIVE,
+     -120, 365),
+    ("Lucía Fernández", Contract.Method.JOINT_BRAND, "Lucía × Lumière gown line",
+     Contract.Status.ACTIVE, -30, 730),
+    ("Glam Wig Club", Contract.Method.PAID_MEDIA, "Community live streams",
+     Contract.Status.NEGOTIATING, 14, 90),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Load a realistic demo brand and a second brand, with the demo and agency sign-ins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: this looks like production. Use --force to seed.")
+        with transaction.atomic():
+            demo = self._brand(DEMO_BRAND, DEMO_PRODUCTS)
+            other = self._brand(OTHER_BRAND, OTHER_PRODUCTS)
+            today = timezone.localdate(timezone=demo.timezone)
+            self._exchange_rates(demo, today)
+            self._influencers(demo, today)
+            self._user("demo", "demo", staff=False, brands=[demo])
+            self._user("agency", "agency", staff=True, brands=[demo, other])
+        self.stdout.write(
+            f"Demo data ready: sign in as demo / demo (manager of {demo}) or "
+            f"agency / agency (staff, member of {demo} and {other})."
+        )
+
+    def _brand(self, fields: dict, products: list[tuple]) -> Brand:
+        brand, _ = Brand.objects.update_or_create(slug=fields["slug"], defaults=fields)
+        for sku, name, category, retail, distributor, cost in products:
+            Product.objects.update_or_create(
+                brand=brand,
+                sku=sku,
+                defaults={
+                    "name": name,
+                    "category": category,
+                    "currency": brand.default_currency,
+                    "retail_price": Decimal(retail),
+                    "distributor_price": Decimal(distributor),
+                    "unit_cost": Decimal(cost),
+                },
+            )
+        return brand
+
+    def _exchange_rates(self, brand: Brand, today: date) -> None:
+        for days_ago in range(RATE_DAYS):
+            day = today - timedelta(days=days_ago)
+            wiggle = Decimal(RATE_WIGGLE[day.toordinal() % len(RATE_WIGGLE)]) / 1000
+            for source, target, base in BASE_RATES:
+                ExchangeRate.objects.update_or_create(
+                    brand=brand,
+                    date=day,
+                    from_currency=source,
+                    to_currency=target,
+                    defaults={"rate": (Decimal(base) * (1 + wiggle)).quantize(Decimal("1e-8"))},
+                )
+
+    def _influencers(self, brand: Brand, today: date) -> None:
+        influencers = {}
+        for name, country, status in DEMO_INFLUENCERS:
+            influencers[name], _ = Influencer.objects.update_or_create(
+                brand=brand, name=name, defaults={"country": country, "status": status}
+            )
+        for name, method, title, status, offset, length in DEMO_CONTRACTS:
+            start = today + timedelta(days=offset)
+            partnership, _ = Partnership.objects.get_or_create(
+                brand=brand, influencer=influencers[name], defaults={"since": start}
+            )
+            Contract.objects.update_or_create(
+                partnership=partnership,
+                title=title,
+                defaults={
+                    "method": method,
+                    "status": status,
+                    "start": start,
+                    "end": start + timedelta(days=length),
+                    "currency": brand.default_currency,
+                },
+            )
+        for name, objective, offset, length in [
+            ("Prom season 2026", Campaign.Objective.SALES, -20, 60),
+            ("Glueless wig launch", Campaign.Objective.LAUNCH, -150, 45),
+        ]:
+            start = today + timedelta(days=offset)
+            Campaign.objects.update_or_create(
+                brand=brand,
+                name=name,
+                defaults={"objective": objective, "start": start, "end": start + timedelta(length)},
+            )
+
+    def _user(self, username: str, password: str, *, staff: bool, brands: list[Brand]) -> None:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "email": f"{username}@example.com"}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        for brand in brands:
+            Membership.objects.update_or_create(
+                user=user, brand=brand, defaults={"role": Role.MANAGER}
+            )

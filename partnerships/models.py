@@ -1,0 +1,169 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+from timezone_field import TimeZoneField
+
+from partnerships import money
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Brand(models.Model):
+    """The tenant: every business row belongs to one brand."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True, help_text="Short name used in commands and URLs.")
+    default_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    timezone = TimeZoneField(
+        default="UTC", help_text="Settlement periods and 'today' follow this time zone."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    FINANCE = "finance", "Finance"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """What a user may do in one brand."""
+
+    brand_path = "brand"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.VIEWER,
+        help_text="Owners and managers edit; finance approves statements; viewers only read.",
+    )
+
+    class Meta:
+        ordering = ["brand__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "brand"], name="one_membership_per_brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.brand}"
+
+
+class Product(models.Model):
+    brand_path = "brand"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField("SKU", max_length=64)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=80, blank=True)
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    retail_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    distributor_price = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="What a distributing influencer pays per unit; leave empty if not distributed.",
+    )
+    unit_cost = models.DecimalField(
+        **MONEY,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Landed cost per unit, used for gross profit and seeding cost.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "sku"], name="product_sku_unique_per_brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} — {self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("retail_price", "distributor_price", "unit_cost"):
+            amount = getattr(self, field)
+            if (
+                amount is not None
+                and self.currency
+                and money.round(amount, self.currency) != amount
+            ):
+                places = money.minor_unit(self.currency)
+                errors[field] = f"{self.currency} amounts have {places} decimal places."
+        price = self.retail_price
+        if (
+            self.distributor_price is not None
+            and price is not None
+            and self.distributor_price > price
+        ):
+            errors.setdefault("distributor_price", "Must not exceed the retail price.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExchangeRate(models.Model):
+    """1 unit of `from_currency` is worth `rate` units of `to_currency` on `date`."""
+
+    brand_path = "brand"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="exchange_rates")
+    date = models.DateField()
+    from_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    to_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+
+    class Meta:
+        ordering = ["-date", "from_currency", "to_currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "date", "from_currency", "to_currency"],
+                name="one_rate_per_pair_and_day",
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="rate_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_currency=F("to_currency")), name="rate_between_two_currencies"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: 1 {self.from_currency} = {self.rate} {self.to_currency}"
+
+    def clean(self) -> None:
+        if self.from_currency and self.from_currency == self.to_currency:
+            raise ValidationError({"to_currency": "Must differ from the currency converted from."})
+        if self.rate is not None and self.rate <= 0:
+            raise ValidationError({"rate": "Must be greater than zero."})
+
+
+class BrandAPIKeyManager(APIKeyManager):
+    def get_usable_keys(self) -> models.QuerySet:
+        return super().get_usable_keys().select_related("brand")
+
+
+class BrandAPIKey(AbstractAPIKey):
+    """An API key: stored hashed, belongs to one brand, revocable."""
+
+    brand_path = "brand"
+    objects = BrandAPIKeyManager()
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from partnerships import api, views
+
+router = DefaultRouter()
+router.register("products", api.ProductViewSet, basename="product")
+router.register("exchange-rates", api.ExchangeRateViewSet, basename="exchange-rate")
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("brand/switch/", views.switch_brand, name="switch_brand"),
+    path("products/", views.product_list, name="product_list"),
+    path("products/new/", views.product_form, name="product_create"),
+    path("products/<int:pk>/", views.product_detail, name="product_detail"),
+    path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]

@@ -1,0 +1,111 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from partnerships import dashboard as dashboard_figures
+from partnerships import tenancy
+from partnerships.forms import ProductFilterForm, ProductForm
+from partnerships.models import Product
+
+PAGE_SIZE = 25
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not tenancy.brands_of(request.user).exists():
+        return render(request, "partnerships/no_brand.html")
+    brand = tenancy.current_brand(request)
+    today = timezone.localdate(timezone=brand.timezone)
+    figures = dashboard_figures.figures(brand, today)
+    return render(request, "partnerships/dashboard.html", {"figures": figures, "today": today})
+
+
+@login_required
+@require_POST
+def switch_brand(request: HttpRequest) -> HttpResponse:
+    brand = tenancy.switch_brand(request, request.POST.get("brand"))
+    messages.info(request, f"You are now working in {brand}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "dashboard"
+    return redirect(target)
+
+
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    brand = tenancy.current_brand(request)
+    products = tenancy.scope_to_brand(Product.objects.all(), brand)
+    categories = list(
+        products.exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    form = ProductFilterForm(request.GET, categories=categories)
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            products = products.filter(
+                Q(sku__icontains=q) | Q(name__icontains=q) | Q(category__icontains=q)
+            )
+        if category := form.cleaned_data["category"]:
+            products = products.filter(category=category)
+    if request.GET.get("export") == "csv":
+        return _products_csv(products, brand.slug)
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/product_list.html",
+        {"form": form, "page": page, "can_edit": tenancy.can(request.user, brand)},
+    )
+
+
+def _products_csv(products, slug: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-products.csv"'
+    columns = [
+        "sku",
+        "name",
+        "category",
+        "currency",
+        "retail_price",
+        "distributor_price",
+        "unit_cost",
+    ]
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    writer.writerows(products.values_list(*columns))
+    return response
+
+
+@login_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = tenancy.get_for_user(Product.objects.select_related("brand"), request.user, pk)
+    return render(
+        request,
+        "partnerships/product_detail.html",
+        {"product": product, "can_edit": tenancy.can(request.user, product.brand_id)},
+    )
+
+
+@login_required
+def product_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        product, brand = None, tenancy.current_brand(request)
+    else:
+        product = tenancy.get_for_user(Product.objects.select_related("brand"), request.user, pk)
+        brand = product.brand
+    tenancy.require(request.user, brand)
+    form = ProductForm(request.POST or None, instance=product, brand=brand)
+    if request.method == "POST" and form.is_valid():
+        product = form.save()
+        messages.success(request, f"Saved {product}.")
+        return redirect("product_detail", pk=product.pk)
+    return render(request, "partnerships/product_form.html", {"form": form, "product": product})

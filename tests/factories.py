@@ -1,0 +1,113 @@
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from campaigns.models import Campaign
+from contracts.models import Contract, Partnership
+from influencers.models import Influencer
+from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
+
+PASSWORD = "correct horse battery staple"
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+    default_currency = "USD"
+    timezone = "Asia/Shanghai"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    brand = factory.SubFactory(BrandFactory)
+    role = Role.MANAGER
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    brand = factory.SubFactory(BrandFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = factory.Sequence(lambda n: f"Lace Front Wig #{n}")
+    category = "Wigs"
+    currency = "USD"
+    retail_price = Decimal("189.00")
+    distributor_price = Decimal("121.00")
+    unit_cost = Decimal("58.40")
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExchangeRate
+
+    brand = factory.SubFactory(BrandFactory)
+    date = date(2026, 11, 2)
+    from_currency = "CNY"
+    to_currency = "USD"
+    rate = Decimal("0.13900000")
+
+
+class InfluencerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Influencer
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Creator {n}")
+    country = "US"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    influencer = factory.SubFactory(InfluencerFactory)
+    brand = factory.SelfAttribute("influencer.brand")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    method = Contract.Method.PAID_MEDIA
+    title = factory.Sequence(lambda n: f"Contract {n}")
+    status = Contract.Status.ACTIVE
+    start = date(2026, 10, 1)
+    end = date(2027, 3, 31)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    objective = Campaign.Objective.SALES
+    start = date(2026, 11, 1)
+    end = date(2026, 12, 31)
