@@ -118,8 +118,16 @@ class MembershipAdmin(MembershipUserMixin, BrandScopedAdmin):
 
 @admin.register(Product)
 class ProductAdmin(BrandScopedAdmin):
-    list_display = ["sku", "name", "category", "retail_price", "distributor_price", "unit_cost",
-                    "currency", "brand"]  # fmt: skip
+    list_display = [
+        "sku",
+        "name",
+        "category",
+        "retail_price",
+        "distributor_price",
+        "unit_cost",
+        "currency",
+        "brand",
+    ]
     list_filter = [BRAND_FILTER, "category", "currency"]
     search_fields = ["sku", "name", "category"]
 

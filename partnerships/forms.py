@@ -19,8 +19,16 @@ class BrandOwnedForm(forms.ModelForm):
 class ProductForm(BrandOwnedForm):
     class Meta:
         model = Product
-        fields = ["brand", "sku", "name", "category", "currency", "retail_price",
-                  "distributor_price", "unit_cost"]  # fmt: skip
+        fields = [
+            "brand",
+            "sku",
+            "name",
+            "category",
+            "currency",
+            "retail_price",
+            "distributor_price",
+            "unit_cost",
+        ]
 
 
 class ProductFilterForm(forms.Form):

@@ -89,7 +89,11 @@ class Product(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["brand", "sku"], name="product_sku_unique_per_brand")
+            models.UniqueConstraint(
+                fields=["brand", "sku"],
+                name="product_sku_unique_per_brand",
+                violation_error_message="A product with this SKU already exists in this brand.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -134,6 +138,7 @@ class ExchangeRate(models.Model):
             models.UniqueConstraint(
                 fields=["brand", "date", "from_currency", "to_currency"],
                 name="one_rate_per_pair_and_day",
+                violation_error_message="This brand already has a rate for this pair and date.",
             ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="rate_positive"),
             models.CheckConstraint(
@@ -145,10 +150,13 @@ class ExchangeRate(models.Model):
         return f"{self.date}: 1 {self.from_currency} = {self.rate} {self.to_currency}"
 
     def clean(self) -> None:
+        errors = {}
         if self.from_currency and self.from_currency == self.to_currency:
-            raise ValidationError({"to_currency": "Must differ from the currency converted from."})
+            errors["to_currency"] = "Must differ from the currency converted from."
         if self.rate is not None and self.rate <= 0:
-            raise ValidationError({"rate": "Must be greater than zero."})
+            errors["rate"] = "Must be greater than zero."
+        if errors:
+            raise ValidationError(errors)
 
 
 class BrandAPIKeyManager(APIKeyManager):

@@ -3,9 +3,31 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 CURRENCIES = (
-    "USD", "EUR", "CNY", "JPY", "KRW", "VND", "RUB", "GBP", "HKD", "TWD", "SGD", "MYR",
-    "THB", "IDR", "PHP", "BRL", "MXN", "AUD", "CAD", "PLN", "TRY", "AED", "SAR", "INR",
-)  # fmt: skip
+    "USD",
+    "EUR",
+    "CNY",
+    "JPY",
+    "KRW",
+    "VND",
+    "RUB",
+    "GBP",
+    "HKD",
+    "TWD",
+    "SGD",
+    "MYR",
+    "THB",
+    "IDR",
+    "PHP",
+    "BRL",
+    "MXN",
+    "AUD",
+    "CAD",
+    "PLN",
+    "TRY",
+    "AED",
+    "SAR",
+    "INR",
+)
 CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
 
 # Currencies whose amounts are whole units; every other one has cents.

@@ -8,8 +8,15 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PRODUCT_POST = {"sku": "NEW-1", "name": "Blunt Bob Wig", "category": "Wigs", "currency": "USD",
-                "retail_price": "89.00", "distributor_price": "55.00", "unit_cost": "24.30"}  # fmt: skip
+PRODUCT_POST = {
+    "sku": "NEW-1",
+    "name": "Blunt Bob Wig",
+    "category": "Wigs",
+    "currency": "USD",
+    "retail_price": "89.00",
+    "distributor_price": "55.00",
+    "unit_cost": "24.30",
+}
 
 
 def test_viewer_gets_403_on_product_forms(client, viewer, brand):

@@ -31,8 +31,10 @@ def test_manager_of_other_brand_cannot_edit_product_by_post(
 ):
     client.force_login(other_brand_manager)
     url = reverse("product_edit", args=[product_of_a.pk])
-    response = client.post(url, {"sku": "HACKED", "name": "x", "currency": "USD",
-                                  "retail_price": "1", "unit_cost": "1"})  # fmt: skip
+    response = client.post(
+        url,
+        {"sku": "HACKED", "name": "x", "currency": "USD", "retail_price": "1", "unit_cost": "1"},
+    )
     assert response.status_code == 404
     product_of_a.refresh_from_db()
     assert product_of_a.sku == "WIG-BW-22"
@@ -49,10 +51,16 @@ def test_product_list_shows_only_the_current_brand(client, agency_staff, brand, 
 
 
 @pytest.mark.parametrize(
-    "admin_url", ["admin:partnerships_product_change", "admin:partnerships_product_delete",
-                  "admin:partnerships_product_history"],
-)  # fmt: skip
-def test_staff_of_other_brand_gets_404_in_admin(client, other_brand_manager, product_of_a, admin_url):
+    "admin_url",
+    [
+        "admin:partnerships_product_change",
+        "admin:partnerships_product_delete",
+        "admin:partnerships_product_history",
+    ],
+)
+def test_staff_of_other_brand_gets_404_in_admin(
+    client, other_brand_manager, product_of_a, admin_url
+):
     client.force_login(other_brand_manager)
     response = client.get(reverse(admin_url, args=[product_of_a.pk]))
     assert response.status_code == 404
@@ -71,9 +79,15 @@ def test_admin_add_form_offers_only_own_brands(client, other_brand_manager, bran
     client.force_login(other_brand_manager)
     response = client.post(
         reverse("admin:partnerships_product_add"),
-        {"brand": brand.pk, "sku": "X-1", "name": "Planted", "currency": "USD",
-         "retail_price": "10.00", "unit_cost": "1.00"},
-    )  # fmt: skip
+        {
+            "brand": brand.pk,
+            "sku": "X-1",
+            "name": "Planted",
+            "currency": "USD",
+            "retail_price": "10.00",
+            "unit_cost": "1.00",
+        },
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Product.objects.filter(sku="X-1").exists()

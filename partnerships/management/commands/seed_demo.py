@@ -12,10 +12,18 @@ from contracts.models import Contract, Partnership
 from influencers.models import Influencer
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
 
-DEMO_BRAND = {"slug": "lumiere", "name": "Lumière Hair & Gowns", "default_currency": "USD",
-              "timezone": "Asia/Shanghai"}  # fmt: skip
-OTHER_BRAND = {"slug": "kestrel", "name": "Kestrel Running Co.", "default_currency": "EUR",
-               "timezone": "Europe/Berlin"}  # fmt: skip
+DEMO_BRAND = {
+    "slug": "lumiere",
+    "name": "Lumière Hair & Gowns",
+    "default_currency": "USD",
+    "timezone": "Asia/Shanghai",
+}
+OTHER_BRAND = {
+    "slug": "kestrel",
+    "name": "Kestrel Running Co.",
+    "default_currency": "EUR",
+    "timezone": "Europe/Berlin",
+}
 
 # sku, name, category, retail, distributor, unit cost (USD)
 DEMO_PRODUCTS = [
@@ -71,8 +79,12 @@ OTHER_PRODUCTS = [
 ]
 
 # (from, to, rate): the demo brand's sales arrive in these currencies.
-BASE_RATES = [("CNY", "USD", "0.1390"), ("EUR", "USD", "1.0820"), ("RUB", "USD", "0.0110"),
-              ("JPY", "USD", "0.0067")]  # fmt: skip
+BASE_RATES = [
+    ("CNY", "USD", "0.1390"),
+    ("EUR", "USD", "1.0820"),
+    ("RUB", "USD", "0.0110"),
+    ("JPY", "USD", "0.0067"),
+]
 RATE_WIGGLE = [0, 3, -2, 5, -4, 1, -1, 2, -3, 4]  # per mille, a fixed pattern by date
 RATE_DAYS = 120
 
@@ -88,15 +100,39 @@ DEMO_INFLUENCERS = [
 ]
 # influencer, method, title, status, days from today to start, length in days
 DEMO_CONTRACTS = [
-    ("Anna Sokolova", Contract.Method.PAID_MEDIA, "Spring wig reviews", Contract.Status.ACTIVE,
-     -60, 180),
-    ("Mia Chen", Contract.Method.DISTRIBUTION, "US wig distribution", Contract.Status.ACTIVE,
-     -120, 365),
-    ("Lucía Fernández", Contract.Method.JOINT_BRAND, "Lucía × Lumière gown line",
-     Contract.Status.ACTIVE, -30, 730),
-    ("Glam Wig Club", Contract.Method.PAID_MEDIA, "Community live streams",
-     Contract.Status.NEGOTIATING, 14, 90),
-]  # fmt: skip
+    (
+        "Anna Sokolova",
+        Contract.Method.PAID_MEDIA,
+        "Spring wig reviews",
+        Contract.Status.ACTIVE,
+        -60,
+        180,
+    ),
+    (
+        "Mia Chen",
+        Contract.Method.DISTRIBUTION,
+        "US wig distribution",
+        Contract.Status.ACTIVE,
+        -120,
+        365,
+    ),
+    (
+        "Lucía Fernández",
+        Contract.Method.JOINT_BRAND,
+        "Lucía × Lumière gown line",
+        Contract.Status.ACTIVE,
+        -30,
+        730,
+    ),
+    (
+        "Glam Wig Club",
+        Contract.Method.PAID_MEDIA,
+        "Community live streams",
+        Contract.Status.NEGOTIATING,
+        14,
+        90,
+    ),
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_manager_signs_in_and_sees_the_dashboard(page):
+    call_command("seed_demo", force=True)
+    sign_in(page, "demo", "demo")
+    expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
+    expect(page.locator("[data-figure=products] .display-6")).to_have_text("16")
+    expect(page.locator("[data-figure=influencers] .display-6")).to_have_text("8")
+    expect(page.locator("[data-figure=active-contracts] .display-6")).to_have_text("3")
+    expect(page.locator("[data-figure=running-campaigns] .display-6")).to_have_text("1")
+    nav = page.get_by_role("navigation").first
+    expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
+
+
+def test_agency_staff_switches_brand_in_the_header(page):
+    call_command("seed_demo", force=True)
+    sign_in(page, "agency", "agency")
+    expect(page.get_by_role("heading", name="Kestrel Running Co.")).to_be_visible()
+    expect(page.locator("[data-figure=products] .display-6")).to_have_text("3")
+    page.get_by_label("Brand").select_option(label="Lumière Hair & Gowns")
+    expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
+    expect(page.locator("[data-figure=products] .display-6")).to_have_text("16")
+    expect(page.get_by_text("You are now working in Lumière Hair & Gowns.")).to_be_visible()
+
+
+def test_wrong_password_is_refused_with_a_message(page):
+    call_command("seed_demo", force=True)
+    sign_in(page, "demo", "not the password")
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()

@@ -1,0 +1,51 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from campaigns.models import Campaign
+from contracts.models import Contract, Partnership
+from influencers.models import Influencer
+from partnerships import tenancy
+from partnerships.models import Brand, ExchangeRate, Membership, Product
+
+pytestmark = pytest.mark.django_db
+
+SEEDED = [Brand, Product, ExchangeRate, Membership, Influencer, Partnership, Contract, Campaign]
+
+
+def _snapshot() -> dict:
+    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in SEEDED}
+    rows["User"] = list(
+        get_user_model().objects.order_by("pk").values("pk", "username", "password", "is_staff")
+    )
+    return rows
+
+
+def test_seed_demo_twice_leaves_the_same_rows():
+    call_command("seed_demo", force=True)
+    first = _snapshot()
+    call_command("seed_demo", force=True)
+    assert _snapshot() == first
+    assert len(first["Product"]) >= 16
+
+
+def test_seed_demo_signs_in_demo_and_agency():
+    call_command("seed_demo", force=True)
+    users = get_user_model().objects
+    demo, agency = users.get(username="demo"), users.get(username="agency")
+    assert demo.check_password("demo")
+    assert agency.check_password("agency")
+    assert agency.is_staff
+    assert not demo.is_staff
+    assert [b.slug for b in tenancy.brands_of(demo, tenancy.EDIT_ROLES)] == ["lumiere"]
+    assert {b.slug for b in tenancy.brands_of(agency)} == {"lumiere", "kestrel"}
+    lumiere = Brand.objects.get(slug="lumiere")
+    categories = set(lumiere.products.values_list("category", flat=True))
+    assert {"Wigs", "Evening gowns"} <= categories
+
+
+def test_seed_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not Brand.objects.exists()

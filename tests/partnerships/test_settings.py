@@ -1,0 +1,115 @@
+"""Settings come from the environment, with embedded defaults and a strict production mode.
+
+Each case starts a fresh interpreter so that the environment is read from scratch."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "q8w7e6r5t4y3u2i1o0p9a8s7d6f5g4h3j2k1l0z9x8c7v6b5n4m3",
+    "ALLOWED_HOSTS": "partnerships.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://partnerships.example.com",
+    "DATABASE_URL": "postgres://partnerships@db.example.com:5432/partnerships",
+    "REDIS_URL": "redis://cache.example.com:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+}
+READ_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+from partnerships.celery import app
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url,
+    "backend": app.conf.result_backend,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "acks_late": app.conf.task_acks_late,
+    "reject_on_worker_lost": app.conf.task_reject_on_worker_lost,
+    "serializer": app.conf.task_serializer,
+    "accept": app.conf.accept_content,
+    "email": settings.EMAIL_BACKEND,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+}))
+"""
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        "PATH": os.environ["PATH"],
+        "ENV_FILE": "/dev/null",
+        "DJANGO_SETTINGS_MODULE": "partnerships.settings",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def _settings(env: dict[str, str]) -> dict:
+    result = _run(["-c", READ_SETTINGS], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_no_environment_means_sqlite_and_eager_tasks():
+    seen = _settings({})
+    assert seen["engine"] == "django.db.backends.sqlite3"
+    assert seen["db_name"] == str(ROOT / "db.sqlite3")
+    assert seen["eager"] is True
+    assert seen["broker"] == "memory://"
+    assert seen["cache"].endswith("LocMemCache")
+    assert seen["email"].endswith("console.EmailBackend")
+    assert seen["ssl_redirect"] is False
+
+
+def test_environment_means_postgresql_redis_and_a_real_broker():
+    seen = _settings(PRODUCTION)
+    assert seen["engine"] == "django.db.backends.postgresql"
+    assert seen["db_name"] == "partnerships"
+    assert seen["eager"] is False
+    assert seen["broker"] == seen["backend"] == "redis://cache.example.com:6379/0"
+    assert seen["cache"].endswith("RedisCache")
+    assert seen["email"].endswith("smtp.EmailBackend")
+
+
+@pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["embedded", "production"])
+def test_celery_is_safe_against_lost_workers_and_speaks_json(env):
+    seen = _settings(env)
+    assert seen["acks_late"] is True
+    assert seen["reject_on_worker_lost"] is True
+    assert seen["serializer"] == "json"
+    assert seen["accept"] == ["json"]
+
+
+def test_production_mode_is_secure():
+    seen = _settings(PRODUCTION)
+    assert seen["ssl_redirect"] is True
+    assert seen["session_cookie_secure"] is True
+    assert seen["hsts"] >= 31536000
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", [None, "django-insecure-local-development-only"])
+def test_production_mode_requires_a_real_secret(secret):
+    env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    if secret:
+        env["SECRET_KEY"] = secret
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

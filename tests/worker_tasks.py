@@ -1,0 +1,10 @@
+"""A task the Celery worker integration test sends; the worker loads it with --include."""
+
+from celery import shared_task
+
+from partnerships.models import Product
+
+
+@shared_task
+def count_products(brand_id: int) -> int:
+    return Product.objects.filter(brand_id=brand_id).count()
