@@ -33,7 +33,9 @@ class ProductForm(BrandOwnedForm):
 
 class ProductFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search", help_text="SKU, name or category")
-    category = forms.ChoiceField(required=False)
+    category = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, categories: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
