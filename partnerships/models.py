@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from timezone_field import TimeZoneField
 
-from partnerships import money
+from partnerships import audience, money
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -22,6 +22,18 @@ class Brand(models.Model):
     timezone = TimeZoneField(
         default="UTC", help_text="Settlement periods and 'today' follow this time zone."
     )
+    target_countries = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Country codes of the buyers the brand wants, e.g. US, GB.",
+    )
+    target_age_bands = models.JSONField(default=list, blank=True)
+    target_genders = models.JSONField(default=list, blank=True)
+    target_niches = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Topics the brand's buyers follow, e.g. wigs, evening wear.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,6 +41,12 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.target_niches = audience.normalise_tags(self.target_niches or [])
+        audience.validate_target(
+            self.target_countries or [], self.target_age_bands or [], self.target_genders or []
+        )
 
 
 class Role(models.TextChoices):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
 from contracts.models import Contract, Partnership
-from influencers.models import Influencer
+from influencers.models import Influencer, Platform, RiskAssessment, SocialAccount
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
 
 PASSWORD = "correct horse battery staple"
@@ -80,6 +80,37 @@ class InfluencerFactory(factory.django.DjangoModelFactory):
     brand = factory.SubFactory(BrandFactory)
     name = factory.Sequence(lambda n: f"Creator {n}")
     country = "US"
+    languages = factory.LazyFunction(lambda: ["en"])
+    niches = factory.LazyFunction(lambda: ["wigs"])
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    influencer = factory.SubFactory(InfluencerFactory)
+    platform = Platform.TIKTOK
+    handle = factory.Sequence(lambda n: f"creator{n}")
+    followers = 50_000
+    avg_views = 12_000
+    engagement_rate = Decimal("0.0350")
+    audience = factory.LazyFunction(
+        lambda: {
+            "countries": {"US": 60, "GB": 10},
+            "age_bands": {"18-24": 40, "25-34": 35},
+            "genders": {"female": 85, "male": 15},
+        }
+    )
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskAssessment
+
+    influencer = factory.SubFactory(InfluencerFactory)
+    kind = RiskAssessment.Kind.REPUTATION
+    likelihood = 2
+    impact = 3
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

@@ -13,8 +13,16 @@ pytestmark = pytest.mark.django_db
 SEEDED = [Brand, Product, ExchangeRate, Membership, Influencer, Partnership, Contract, Campaign]
 
 
+def _rows(model) -> list[dict]:
+    # updated_at records when a row was last saved, not what it holds
+    return [
+        {key: value for key, value in row.items() if key != "updated_at"}
+        for row in model.objects.order_by("pk").values()
+    ]
+
+
 def _snapshot() -> dict:
-    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in SEEDED}
+    rows = {model.__name__: _rows(model) for model in SEEDED}
     rows["User"] = list(
         get_user_model().objects.order_by("pk").values("pk", "username", "password", "is_staff")
     )

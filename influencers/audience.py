@@ -1,0 +1,48 @@
+"""Audience breakdowns of a social account: validation of the JSON a person or a file sends."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from partnerships.audience import AGE_BANDS, GENDERS, unknown_countries
+
+DIMENSIONS = ("countries", "age_bands", "genders")
+
+
+def validate_breakdown(value: object) -> None:
+    """`{"countries": {"US": 40, ..}, "age_bands": {..}, "genders": {..}}`: every share 0–100,
+    each breakdown summing to at most 100; keys from the shared vocabulary."""
+    if not isinstance(value, dict):
+        raise ValidationError("The audience must be an object of breakdowns.")
+    errors = []
+    for dimension, shares in value.items():
+        if dimension not in DIMENSIONS:
+            errors.append(f"Unknown breakdown '{dimension}'; use {', '.join(DIMENSIONS)}.")
+            continue
+        if not isinstance(shares, dict):
+            errors.append(f"{dimension}: must map each key to a share in percent.")
+            continue
+        errors.extend(_check_keys(dimension, list(shares)))
+        total = Decimal(0)
+        for key, share in shares.items():
+            try:
+                number = Decimal(str(share))
+            except InvalidOperation:
+                errors.append(f"{dimension}.{key}: '{share}' is not a number.")
+                continue
+            if not Decimal(0) <= number <= Decimal(100):
+                errors.append(f"{dimension}.{key}: {share} is outside 0–100.")
+            total += number
+        if total > 100:
+            errors.append(f"{dimension}: shares add up to {total}, more than 100.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_keys(dimension: str, keys: list[str]) -> list[str]:
+    if dimension == "countries" and (bad := unknown_countries(keys)):
+        return [f"countries: unknown country codes {', '.join(bad)}."]
+    allowed = {"age_bands": AGE_BANDS, "genders": GENDERS}.get(dimension)
+    if allowed and (bad := [key for key in keys if key not in allowed]):
+        return [f"{dimension}: unknown keys {', '.join(bad)}; use {', '.join(allowed)}."]
+    return []
