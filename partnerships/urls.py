@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from influencers import views as influencer_views
 from partnerships import api, views
 
 router = DefaultRouter()
@@ -16,6 +17,8 @@ urlpatterns = [
     path("products/new/", views.product_form, name="product_create"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
+    path("influencers/", include("influencers.urls")),
+    path("imports/", influencer_views.imports, name="imports"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

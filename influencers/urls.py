@@ -1,0 +1,14 @@
+from django.urls import path
+
+from influencers import views
+
+app_name = "influencers"
+
+urlpatterns = [
+    path("", views.influencer_list, name="list"),
+    path("new/", views.influencer_form, name="create"),
+    path("audience/", views.target_audience, name="audience"),
+    path("<int:pk>/", views.influencer_detail, name="detail"),
+    path("<int:pk>/edit/", views.influencer_form, name="edit"),
+    path("<int:pk>/status/", views.influencer_status, name="status"),
+]
