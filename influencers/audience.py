@@ -46,3 +46,26 @@ def _check_keys(dimension: str, keys: list[str]) -> list[str]:
     if allowed and (bad := [key for key in keys if key not in allowed]):
         return [f"{dimension}: unknown keys {', '.join(bad)}; use {', '.join(allowed)}."]
     return []
+
+
+def parse_shares(text: str) -> dict[str, int | float]:
+    """`"US:40; GB:10.5"` as `{"US": 40, "GB": 10.5}`, ready for JSON (shares are percentages,
+    not money); ValueError names the part it cannot read."""
+    shares: dict[str, int | float] = {}
+    for part in filter(
+        None, (piece.strip() for piece in (text or "").replace(",", ";").split(";"))
+    ):
+        key, colon, number = part.partition(":")
+        if not colon or not key.strip():
+            raise ValueError(f"'{part}' is not KEY:SHARE")
+        try:
+            share = Decimal(number.strip())
+        except InvalidOperation:
+            raise ValueError(f"'{number.strip()}' in '{part}' is not a number") from None
+        shares[key.strip()] = int(share) if share == share.to_integral_value() else float(share)
+    return shares
+
+
+def format_shares(shares: dict[str, object] | None) -> str:
+    """The inverse of parse_shares, for forms and exports."""
+    return "; ".join(f"{key}:{value}" for key, value in (shares or {}).items())

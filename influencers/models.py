@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_countries.fields import CountryField
@@ -170,6 +171,23 @@ class SocialAccount(models.Model):
         self.handle = normalise_handle(self.handle)
         if self.influencer_id:
             self.brand_id = self.influencer.brand_id
+        if not (self.brand_id and self.platform and self.handle):
+            return
+        clash = (
+            SocialAccount.objects.filter(
+                brand_id=self.brand_id, platform=self.platform, handle=self.handle
+            )
+            .exclude(pk=self.pk)
+            .select_related("influencer")
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                {
+                    "handle": f"@{self.handle} on {clash.get_platform_display()} already belongs "
+                    f"to {clash.influencer}."
+                }
+            )
 
 
 def normalise_handle(handle: str) -> str:
