@@ -61,7 +61,9 @@ def parse_shares(text: str) -> dict[str, int | float]:
         try:
             share = Decimal(number.strip())
         except InvalidOperation:
-            raise ValueError(f"'{number.strip()}' in '{part}' is not a number") from None
+            share = Decimal("NaN")
+        if not share.is_finite():
+            raise ValueError(f"'{number.strip()}' in '{part}' is not a number")
         shares[key.strip()] = int(share) if share == share.to_integral_value() else float(share)
     return shares
 
@@ -69,3 +71,26 @@ def parse_shares(text: str) -> dict[str, int | float]:
 def format_shares(shares: dict[str, object] | None) -> str:
     """The inverse of parse_shares, for forms and exports."""
     return "; ".join(f"{key}:{value}" for key, value in (shares or {}).items())
+
+
+def combine(accounts: list[tuple[int, dict]]) -> dict[str, dict[str, Decimal]]:
+    """The follower-weighted audience of several accounts, per breakdown, in percent."""
+    combined: dict[str, dict[str, Decimal]] = {}
+    for dimension in DIMENSIONS:
+        weighted: dict[str, Decimal] = {}
+        weight = 0
+        for followers, breakdown in accounts:
+            shares = (breakdown or {}).get(dimension)
+            if not shares:
+                continue
+            for key, share in shares.items():
+                weighted[key] = weighted.get(key, Decimal(0)) + Decimal(str(share)) * max(
+                    followers, 1
+                )
+            weight += max(followers, 1)
+        if weight:
+            combined[dimension] = {
+                key: (total / weight).quantize(Decimal("0.1"))
+                for key, total in sorted(weighted.items(), key=lambda item: -item[1])
+            }
+    return combined

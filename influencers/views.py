@@ -1,30 +1,174 @@
+import csv
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from influencers import audience, scoring, tasks
+from influencers.forms import (
+    InfluencerFilterForm,
+    InfluencerForm,
+    SocialAccountFormSet,
+    StatusForm,
+    TargetAudienceForm,
+)
+from influencers.models import Influencer
+from partnerships import tenancy
+
+PAGE_SIZE = 25
+CSV_COLUMNS = [
+    "name",
+    "status",
+    "country",
+    "tier",
+    "followers",
+    "engagement_rate",
+    "fit_score",
+    "accounts",
+]
 
 
 @login_required
 def influencer_list(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    brand = tenancy.current_brand(request)
+    form = InfluencerFilterForm(request.GET)
+    influencers = tenancy.scope_to_brand(Influencer.objects.all(), brand)
+    influencers = form.filter(influencers) if form.is_valid() else influencers.none()
+    influencers = influencers.prefetch_related("accounts")
+    if request.GET.get("export") == "csv":
+        return _influencers_csv(influencers, brand.slug)
+    page = Paginator(influencers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "influencers/influencer_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_edit": tenancy.can(request.user, brand),
+            "target_set": any(
+                [
+                    brand.target_countries,
+                    brand.target_age_bands,
+                    brand.target_genders,
+                    brand.target_niches,
+                ]
+            ),
+        },
+    )
+
+
+def _influencers_csv(influencers, slug: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-influencers.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in influencers:
+        accounts = "; ".join(f"{a.platform}:{a.handle}" for a in row.accounts.all())
+        writer.writerow(
+            [
+                row.name,
+                row.status,
+                row.country,
+                row.tier.value,
+                row.followers,
+                row.engagement_rate,
+                row.fit_score,
+                accounts,
+            ]
+        )
+    return response
 
 
 @login_required
 def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    influencer = tenancy.get_for_user(
+        Influencer.objects.select_related("brand").prefetch_related(
+            "accounts", "risks__owner", "partnerships__contracts"
+        ),
+        request.user,
+        pk,
+    )
+    accounts = list(influencer.accounts.all())
+    return render(
+        request,
+        "influencers/influencer_detail.html",
+        {
+            "influencer": influencer,
+            "accounts": [
+                (a, scoring.audience_quality_hint(a.followers, a.engagement_rate)) for a in accounts
+            ],
+            "audience": audience.combine([(a.followers, a.audience) for a in accounts]),
+            "status_form": StatusForm(instance=influencer),
+            "can_edit": tenancy.can(request.user, influencer.brand_id),
+        },
+    )
 
 
 @login_required
 def influencer_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    raise NotImplementedError
+    if pk is None:
+        influencer, brand = Influencer(), tenancy.current_brand(request)
+    else:
+        influencer = tenancy.get_for_user(
+            Influencer.objects.select_related("brand"), request.user, pk
+        )
+        brand = influencer.brand
+    tenancy.require(request.user, brand)
+    data = request.POST if request.method == "POST" else None
+    form = InfluencerForm(data, instance=influencer, brand=brand)
+    accounts = SocialAccountFormSet(data, instance=influencer, form_kwargs={"brand": brand})
+    if data is not None and form.is_valid() and accounts.is_valid():
+        with transaction.atomic():
+            influencer = form.save()
+            accounts.instance = influencer
+            accounts.save()
+            scoring.rescore(Influencer.objects.filter(pk=influencer.pk))
+        messages.success(request, f"Saved {influencer}.")
+        return redirect("influencers:detail", pk=influencer.pk)
+    return render(
+        request,
+        "influencers/influencer_form.html",
+        {"form": form, "accounts": accounts, "influencer": influencer},
+    )
 
 
 @login_required
+@require_POST
 def influencer_status(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    influencer = tenancy.get_for_user(Influencer, request.user, pk)
+    tenancy.require(request.user, influencer.brand_id)
+    form = StatusForm(request.POST, instance=influencer)
+    saved = form.is_valid()
+    if saved:
+        form.save()
+    if not request.htmx:
+        if saved:
+            messages.success(request, f"{influencer} is now {influencer.get_status_display()}.")
+        return redirect("influencers:detail", pk=influencer.pk)
+    return render(
+        request,
+        "influencers/_status.html",
+        {"influencer": influencer, "status_form": form, "saved": saved, "can_edit": True},
+    )
 
 
 @login_required
 def target_audience(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    brand = tenancy.current_brand(request)
+    can_edit = tenancy.can(request.user, brand)
+    if request.method == "POST":
+        tenancy.require(request.user, brand)
+    form = TargetAudienceForm(request.POST or None, instance=brand)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        transaction.on_commit(lambda: tasks.rescore_brand.delay(brand.pk))
+        messages.success(request, "Target audience saved; fit scores are being recalculated.")
+        return redirect("influencers:list")
+    return render(request, "influencers/target_audience.html", {"form": form, "can_edit": can_edit})
 
 
 # --- Imports page (/imports/) -------------------------------------------------

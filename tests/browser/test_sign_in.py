@@ -20,7 +20,7 @@ def test_manager_signs_in_and_sees_the_dashboard(page):
     sign_in(page, "demo", "demo")
     expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
     expect(page.locator("[data-figure=products] .display-6")).to_have_text("16")
-    expect(page.locator("[data-figure=influencers] .display-6")).to_have_text("8")
+    expect(page.locator("[data-figure=influencers] .display-6")).to_have_text("40")
     expect(page.locator("[data-figure=active-contracts] .display-6")).to_have_text("3")
     expect(page.locator("[data-figure=running-campaigns] .display-6")).to_have_text("1")
     nav = page.get_by_role("navigation").first

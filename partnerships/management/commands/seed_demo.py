@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from contracts.models import Contract, Partnership
-from influencers.models import Influencer
+from influencers import scoring
+from influencers.models import Influencer, RiskAssessment, SocialAccount
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
 
 DEMO_BRAND = {
@@ -88,16 +89,100 @@ BASE_RATES = [
 RATE_WIGGLE = [0, 3, -2, 5, -4, 1, -1, 2, -3, 4]  # per mille, a fixed pattern by date
 RATE_DAYS = 120
 
+# name, country, status, niches; accounts and audiences are derived from the position in the list
 DEMO_INFLUENCERS = [
-    ("Anna Sokolova", "RU", Influencer.Status.ACTIVE),
-    ("Mia Chen", "US", Influencer.Status.ACTIVE),
-    ("Lucía Fernández", "ES", Influencer.Status.ACTIVE),
-    ("Glam Wig Club", "BR", Influencer.Status.NEGOTIATING),
-    ("Aiko Tanaka", "JP", Influencer.Status.CONTACTED),
-    ("Chloé Martin", "FR", Influencer.Status.PROSPECT),
-    ("Zara Okafor", "NG", Influencer.Status.PROSPECT),
-    ("Layla Haddad", "AE", Influencer.Status.PAUSED),
+    ("Anna Sokolova", "RU", "active", "wigs;hair care"),
+    ("Mia Chen", "US", "active", "wigs;beauty"),
+    ("Lucía Fernández", "ES", "active", "evening wear;fashion"),
+    ("Glam Wig Club", "BR", "negotiating", "wigs;hair care"),
+    ("Aiko Tanaka", "JP", "contacted", "beauty;cosplay"),
+    ("Chloé Martin", "FR", "prospect", "fashion;evening wear"),
+    ("Zara Okafor", "NG", "prospect", "wigs;natural hair"),
+    ("Layla Haddad", "AE", "paused", "evening wear;modest fashion"),
+    ("Brianna Johnson", "US", "active", "wigs;natural hair"),
+    ("Olivia Brown", "GB", "prospect", "bridal;evening wear"),
+    ("Sofia Rossi", "IT", "contacted", "fashion;bridal"),
+    ("Hannah Müller", "DE", "prospect", "fashion"),
+    ("Camila Souza", "BR", "prospect", "wigs;beauty"),
+    ("Valentina López", "MX", "negotiating", "evening wear;quinceañera"),
+    ("Nguyen Thi Lan", "VN", "prospect", "beauty"),
+    ("Park Ji-woo", "KR", "prospect", "beauty;hair care"),
+    ("Emily Davis", "US", "active", "bridal;wigs"),
+    ("Jasmine Williams", "US", "prospect", "natural hair;wigs"),
+    ("Ekaterina Ivanova", "RU", "contacted", "evening wear"),
+    ("Amara Mensah", "GH", "prospect", "wigs;natural hair"),
+    ("Priya Sharma", "IN", "prospect", "bridal;beauty"),
+    ("Fatima Al-Sayed", "SA", "prospect", "modest fashion;evening wear"),
+    ("Isabella Garcia", "US", "prospect", "prom;evening wear"),
+    ("Chloe Taylor", "AU", "prospect", "beauty;wigs"),
+    ("Prom Queens Collective", "US", "contacted", "prom;evening wear"),
+    ("Curly Girls Circle", "GB", "prospect", "natural hair;hair care"),
+    ("Drag Glam Studio", "US", "negotiating", "wigs;drag"),
+    ("Lina Petrova", "BG", "prospect", "fashion"),
+    ("Maya Cohen", "IL", "prospect", "bridal"),
+    ("Ana Silva", "PT", "prospect", "beauty"),
+    ("Grace Kim", "CA", "prospect", "wigs;beauty"),
+    ("Aaliyah Thomas", "US", "ended", "wigs"),
+    ("Sarah Wilson", "GB", "prospect", "evening wear"),
+    ("Yuki Sato", "JP", "prospect", "cosplay;wigs"),
+    ("Wig Review Weekly", "US", "prospect", "wigs;reviews"),
+    ("Natalia Kowalska", "PL", "prospect", "fashion;evening wear"),
+    ("Elif Yılmaz", "TR", "prospect", "modest fashion"),
+    ("Daniela Torres", "CO", "prospect", "beauty;wigs"),
+    ("Ruby Glow", "US", "blocked", "wigs"),
+    ("Tiana Roberts", "US", "prospect", "prom;beauty"),
 ]
+PLATFORMS = [
+    "tiktok",
+    "instagram",
+    "youtube",
+    "aliexpress_live",
+    "amazon_live",
+    "facebook",
+    "shopee_live",
+    "xiaohongshu",
+    "x",
+    "blog",
+]
+FOLLOWERS = [4_200, 18_500, 36_000, 72_000, 140_000, 260_000, 480_000, 720_000, 1_350_000, 9_800]
+ENGAGEMENT = [
+    "0.0610",
+    "0.0420",
+    "0.0350",
+    "0.0280",
+    "0.0210",
+    "0.0180",
+    "0.0150",
+    "0.0120",
+    "0.0090",
+    "0.0550",
+]
+AUDIENCE_COUNTRIES = [
+    ("US", "GB", "CA"),
+    ("RU", "KZ", "BY"),
+    ("ES", "MX", "AR"),
+    ("BR", "PT", "US"),
+    ("FR", "BE", "CA"),
+    ("US", "NG", "GB"),
+    ("DE", "AT", "CH"),
+    ("JP", "KR", "US"),
+]
+# Implausible engagement for the size: these come out flagged as a possible fake audience.
+SUSPICIOUS = {"Ruby Glow": "0.0008", "Wig Review Weekly": "0.2400"}
+RISKY = {
+    "Ruby Glow": ("fake_audience", 4, 4, "Audit followers before any deal."),
+    "Drag Glam Studio": ("compliance", 2, 3, "Check ad disclosure on every post."),
+    "Aaliyah Thomas": ("delivery", 3, 3, "Milestone payments only."),
+    "Layla Haddad": ("reputation", 2, 4, "Watch comment sentiment monthly."),
+}
+DEMO_TARGET = {
+    "target_countries": ["US", "GB", "CA", "AU"],
+    "target_age_bands": ["18-24", "25-34"],
+    "target_genders": ["female"],
+    "target_niches": ["wigs", "evening wear", "prom"],
+}
+
+
 # influencer, method, title, status, days from today to start, length in days
 DEMO_CONTRACTS = [
     (
@@ -190,11 +275,37 @@ class Command(BaseCommand):
                 )
 
     def _influencers(self, brand: Brand, today: date) -> None:
+        Brand.objects.filter(pk=brand.pk).update(**DEMO_TARGET)
         influencers = {}
-        for name, country, status in DEMO_INFLUENCERS:
+        for i, (name, country, status, niches) in enumerate(DEMO_INFLUENCERS):
             influencers[name], _ = Influencer.objects.update_or_create(
-                brand=brand, name=name, defaults={"country": country, "status": status}
+                brand=brand,
+                name=name,
+                defaults={
+                    "country": country,
+                    "status": status,
+                    "niches": niches.split(";"),
+                    "kind": "community" if i in (3, 24, 25, 26) else "individual",
+                    "languages": ["en"]
+                    if country in ("US", "GB", "CA", "AU")
+                    else ["en", country.lower()],
+                    "contact_email": f"{name.split()[0].lower()}@creators.example",
+                },
             )
+            self._accounts(brand, influencers[name], i)
+            if name in RISKY:
+                kind, likelihood, impact, mitigation = RISKY[name]
+                RiskAssessment.objects.update_or_create(
+                    influencer=influencers[name],
+                    kind=kind,
+                    defaults={
+                        "likelihood": likelihood,
+                        "impact": impact,
+                        "mitigation": mitigation,
+                        "review_date": today + timedelta(days=30),
+                    },
+                )
+        scoring.rescore(Influencer.objects.filter(brand=brand))
         for name, method, title, status, offset, length in DEMO_CONTRACTS:
             start = today + timedelta(days=offset)
             partnership, _ = Partnership.objects.get_or_create(
@@ -220,6 +331,36 @@ class Command(BaseCommand):
                 brand=brand,
                 name=name,
                 defaults={"objective": objective, "start": start, "end": start + timedelta(length)},
+            )
+
+    def _accounts(self, brand: Brand, influencer: Influencer, i: int) -> None:
+        home = influencer.country.code
+        pool = [code for code in AUDIENCE_COUNTRIES[i % len(AUDIENCE_COUNTRIES)] if code != home]
+        countries = (home, *pool[:2])
+        female = 92 - (i % 5) * 9
+        for n in range(1 + i % 2):  # every other influencer has a second channel
+            platform = PLATFORMS[(i + 3 * n) % len(PLATFORMS)]
+            followers = FOLLOWERS[(i + n) % len(FOLLOWERS)]
+            rate = SUSPICIOUS.get(influencer.name, ENGAGEMENT[(i + n) % len(ENGAGEMENT)])
+            handle = influencer.name.lower().replace(" ", "").replace("-", "")[:24] + (
+                ".live" if n else ""
+            )
+            SocialAccount.objects.update_or_create(
+                brand=brand,
+                platform=platform,
+                handle=handle,
+                defaults={
+                    "influencer": influencer,
+                    "url": f"https://{platform}.example/{handle}",
+                    "followers": followers,
+                    "avg_views": followers // (3 + n),
+                    "engagement_rate": Decimal(rate),
+                    "audience": {
+                        "countries": dict(zip(countries, (48 - i % 7, 22, 11), strict=True)),
+                        "age_bands": {"18-24": 30 + i % 10, "25-34": 38, "35-44": 17 - i % 10 + 5},
+                        "genders": {"female": female, "male": 100 - female},
+                    },
+                },
             )
 
     def _user(self, username: str, password: str, *, staff: bool, brands: list[Brand]) -> None:

@@ -1,0 +1,210 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+
+from influencers import audience
+from influencers.models import TIER_FOLLOWERS, Influencer, Platform, SocialAccount, Tier
+from partnerships.audience import AGE_BANDS, GENDERS, normalise_tags
+from partnerships.forms import BrandOwnedForm
+from partnerships.models import Brand
+
+
+class TagsField(forms.CharField):
+    """A list of tags typed as "wigs, hair care"."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return normalise_tags((super().to_python(value) or "").split(","))
+
+
+class SharesField(forms.CharField):
+    """An audience breakdown typed as "US:40, GB:10" (percent)."""
+
+    def prepare_value(self, value):
+        return audience.format_shares(value) if isinstance(value, dict) else value
+
+    def to_python(self, value) -> dict:
+        try:
+            return audience.parse_shares(super().to_python(value))
+        except ValueError as error:
+            message = f"Write shares as KEY:PERCENT, separated by commas: {error}."
+            raise ValidationError(message) from None
+
+
+class InfluencerForm(BrandOwnedForm):
+    languages = TagsField(required=False, help_text="Language codes, e.g. en, es.")
+    niches = TagsField(required=False, help_text="Topics, e.g. wigs, hair care, evening wear.")
+
+    class Meta:
+        model = Influencer
+        fields = [
+            "brand",
+            "name",
+            "kind",
+            "country",
+            "languages",
+            "niches",
+            "status",
+            "contact_email",
+            "contact_phone",
+            "agency",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class StatusForm(forms.ModelForm):
+    class Meta:
+        model = Influencer
+        fields = ["status"]
+        widgets = {"status": forms.Select(attrs={"class": "form-select form-select-sm"})}
+
+
+class SocialAccountForm(forms.ModelForm):
+    countries = SharesField(
+        required=False, label="Audience countries", help_text="e.g. US:40, GB:10"
+    )
+    age_bands = SharesField(
+        required=False, label="Audience ages", help_text=f"Bands {', '.join(AGE_BANDS)}"
+    )
+    genders = SharesField(required=False, label="Audience genders", help_text=", ".join(GENDERS))
+
+    class Meta:
+        model = SocialAccount
+        fields = ["platform", "handle", "url", "followers", "avg_views", "engagement_rate"]
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.brand = brand  # a new influencer has no brand link yet
+        for dimension in audience.DIMENSIONS:
+            self.initial.setdefault(dimension, self.instance.audience.get(dimension, {}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        breakdown = {d: cleaned[d] for d in audience.DIMENSIONS if cleaned.get(d)}
+        try:
+            audience.validate_breakdown(breakdown)
+        except ValidationError as error:
+            self.add_error(None, error)
+        self.instance.audience = breakdown
+        return cleaned
+
+
+class BaseSocialAccountFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            key = (form.cleaned_data.get("platform"), form.instance.handle)
+            if key in seen:
+                form.add_error("handle", "This account is listed twice.")
+            seen.add(key)
+
+
+SocialAccountFormSet = forms.inlineformset_factory(
+    Influencer,
+    SocialAccount,
+    form=SocialAccountForm,
+    formset=BaseSocialAccountFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class TargetAudienceForm(forms.ModelForm):
+    target_countries = TagsField(
+        required=False, label="Countries", help_text="Codes, e.g. US, GB, DE."
+    )
+    target_age_bands = forms.MultipleChoiceField(
+        required=False,
+        label="Age bands",
+        choices=[(b, b) for b in AGE_BANDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_genders = forms.MultipleChoiceField(
+        required=False,
+        label="Genders",
+        choices=[(g, g.title()) for g in GENDERS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_niches = TagsField(required=False, label="Niches", help_text="e.g. wigs, evening wear.")
+
+    class Meta:
+        model = Brand
+        fields = ["target_countries", "target_age_bands", "target_genders", "target_niches"]
+
+    def clean_target_countries(self) -> list[str]:
+        return [code.upper() for code in self.cleaned_data["target_countries"]]
+
+
+TIER_CHOICES = [("", "Any tier"), *Tier.choices]
+SORTS = {
+    "fit": "Best fit",
+    "followers": "Most followers",
+    "engagement": "Highest engagement",
+    "name": "Name",
+}
+
+
+class InfluencerFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", help_text="Name or handle")
+    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
+    tier = forms.ChoiceField(required=False, choices=TIER_CHOICES)
+    country = forms.CharField(required=False, max_length=2)
+    niche = forms.CharField(required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Influencer.Status.choices]
+    )
+    engagement_min = forms.DecimalField(
+        required=False, min_value=0, max_value=100, label="Engagement from %"
+    )
+    engagement_max = forms.DecimalField(required=False, min_value=0, max_value=100, label="to %")
+    followers_min = forms.IntegerField(required=False, min_value=0, label="Followers from")
+    followers_max = forms.IntegerField(required=False, min_value=0, label="to")
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+
+    def filter(self, influencers):
+        """Apply the valid filters and the chosen order to a queryset of influencers."""
+        data = self.cleaned_data
+        if q := data.get("q"):
+            handle = q.lstrip("@").lower()
+            influencers = influencers.filter(
+                Q(name__icontains=q) | Q(accounts__handle__icontains=handle)
+            )
+        if platform := data.get("platform"):
+            influencers = influencers.filter(accounts__platform=platform)
+        if tier := data.get("tier"):
+            low, high = TIER_FOLLOWERS[Tier(tier)]
+            influencers = influencers.filter(followers__gte=low)
+            if high is not None:
+                influencers = influencers.filter(followers__lt=high)
+        if country := data.get("country"):
+            influencers = influencers.filter(country=country.upper())
+        if niche := data.get("niche"):
+            # matches the whole tag inside the stored JSON list, on every database
+            influencers = influencers.filter(niches__icontains=f'"{niche.strip().lower()}"')
+        if status := data.get("status"):
+            influencers = influencers.filter(status=status)
+        for bound, lookup in (("engagement_min", "gte"), ("engagement_max", "lte")):
+            if data.get(bound) is not None:
+                rate = data[bound] / Decimal(100)
+                influencers = influencers.filter(**{f"engagement_rate__{lookup}": rate})
+        if data.get("followers_min") is not None:
+            influencers = influencers.filter(followers__gte=data["followers_min"])
+        if data.get("followers_max") is not None:
+            influencers = influencers.filter(followers__lte=data["followers_max"])
+        return influencers.distinct().order_by(*ORDERINGS[data.get("sort") or "fit"])
+
+
+ORDERINGS = {
+    "fit": [F("fit_score").desc(nulls_last=True), "name"],
+    "followers": ["-followers", "name"],
+    "engagement": [F("engagement_rate").desc(nulls_last=True), "name"],
+    "name": ["name"],
+}
