@@ -65,6 +65,7 @@ class StatusForm(forms.ModelForm):
 
 
 class SocialAccountForm(forms.ModelForm):
+    url = forms.URLField(required=False, assume_scheme="https", label="URL")
     countries = SharesField(
         required=False, label="Audience countries", help_text="e.g. US:40, GB:10"
     )

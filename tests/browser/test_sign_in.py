@@ -42,3 +42,21 @@ def test_wrong_password_is_refused_with_a_message(page):
     call_command("seed_demo", force=True)
     sign_in(page, "demo", "not the password")
     expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+
+
+def test_manager_finds_opens_and_moves_an_influencer(page):
+    call_command("seed_demo", force=True)
+    sign_in(page, "demo", "demo")
+    page.get_by_role("link", name="Influencers").click()
+    page.get_by_label("Tier").select_option("mega")
+    page.get_by_role("button", name="Apply filters").click()
+    table = page.locator("#influencer-table")
+    expect(table.get_by_role("link", name="Ruby Glow")).to_be_visible()
+    expect(table.get_by_role("link", name="Anna Sokolova")).to_have_count(0)
+    table.get_by_role("link", name="Ruby Glow").click()
+    expect(page.get_by_text("Possible fake audience").first).to_be_visible()
+    expect(page.locator("#fit")).to_contain_text("Open risks")
+    page.get_by_label("Pipeline").select_option("contacted")
+    expect(page.locator("#pipeline-status")).to_contain_text("Saved")
+    page.reload()
+    expect(page.get_by_label("Pipeline")).to_have_value("contacted")

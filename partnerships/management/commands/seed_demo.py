@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from campaigns.models import Campaign
 from contracts.models import Contract, Partnership
@@ -342,9 +343,7 @@ class Command(BaseCommand):
             platform = PLATFORMS[(i + 3 * n) % len(PLATFORMS)]
             followers = FOLLOWERS[(i + n) % len(FOLLOWERS)]
             rate = SUSPICIOUS.get(influencer.name, ENGAGEMENT[(i + n) % len(ENGAGEMENT)])
-            handle = influencer.name.lower().replace(" ", "").replace("-", "")[:24] + (
-                ".live" if n else ""
-            )
+            handle = slugify(influencer.name).replace("-", "")[:24] + (".live" if n else "")
             SocialAccount.objects.update_or_create(
                 brand=brand,
                 platform=platform,
