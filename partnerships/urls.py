@@ -3,12 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from influencers import api as influencer_api
 from influencers import views as influencer_views
 from partnerships import api, views
 
 router = DefaultRouter()
 router.register("products", api.ProductViewSet, basename="product")
 router.register("exchange-rates", api.ExchangeRateViewSet, basename="exchange-rate")
+router.register("influencers", influencer_api.InfluencerViewSet, basename="influencer")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
