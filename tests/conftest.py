@@ -12,6 +12,7 @@ import redis
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from partnerships.celery import app as celery_app
 from partnerships.models import BrandAPIKey, Role
 from tests import factories
 
@@ -45,6 +46,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks queued by a page run at once, in the test; only tests marked `redis` meet a real
+    broker and worker."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
