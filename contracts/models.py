@@ -1,9 +1,21 @@
-from django.core.exceptions import ValidationError
-from django.db import models
+from datetime import date
+from decimal import Decimal
 
-from influencers.models import Influencer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from contracts import compensation
+from influencers.models import Influencer, Platform
 from partnerships import money
-from partnerships.models import Brand
+from partnerships.models import MONEY, Brand, Product
+
+# 0.0800 = 8%
+RATE = {"max_digits": 7, "decimal_places": 4}
+SIGNED_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class Partnership(models.Model):
@@ -16,12 +28,35 @@ class Partnership(models.Model):
         PAUSED = "paused", "Paused"
         ENDED = "ended", "Ended"
 
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        AD_HOC = "ad_hoc", "When needed"
+
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="partnerships")
     influencer = models.ForeignKey(
         Influencer, on_delete=models.CASCADE, related_name="partnerships"
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who at the brand is responsible for the relationship.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     since = models.DateField(null=True, blank=True)
+    liaison = models.CharField(
+        max_length=200, blank=True, help_text="The influencer's day-to-day contact."
+    )
+    meeting_cadence = models.CharField(
+        max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
+    )
+    influencer_goals = models.TextField(blank=True, help_text="What matters to the influencer.")
+    brand_goals = models.TextField(blank=True, help_text="What the brand wants from it.")
 
     class Meta:
         ordering = ["influencer__name"]
@@ -57,6 +92,21 @@ class Contract(models.Model):
         COMPLETED = "completed", "Completed"
         TERMINATED = "terminated", "Terminated"
 
+    class SettlementPeriod(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        ON_COMPLETION = "on_completion", "On completion"
+
+    class Exclusivity(models.TextChoices):
+        NONE = "none", "None"
+        CATEGORY = "category", "In the listed categories"
+        FULL = "full", "Full"
+
+    class ContentOwner(models.TextChoices):
+        BRAND = "brand", "Brand"
+        INFLUENCER = "influencer", "Influencer"
+        SHARED = "shared", "Shared"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contracts")
     method = models.CharField(max_length=14, choices=Method.choices)
     title = models.CharField(max_length=200)
@@ -64,13 +114,415 @@ class Contract(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    # Settlement
+    settlement_period = models.CharField(
+        max_length=14, choices=SettlementPeriod.choices, default=SettlementPeriod.MONTHLY
+    )
+    hold_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days after a period ends before it is settled (returns window)."
+    )
+    minimum_payout = models.DecimalField(
+        **MONEY,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Smaller balances are carried to the next statement.",
+    )
+    payment_terms_days = models.PositiveSmallIntegerField("payment terms (net days)", default=30)
+    # Exclusivity
+    exclusivity = models.CharField(
+        max_length=10, choices=Exclusivity.choices, default=Exclusivity.NONE
+    )
+    exclusivity_categories = models.JSONField(default=list, blank=True)
+    competitors = models.JSONField(default=list, blank=True)
+    exclusivity_territories = models.JSONField(
+        default=list, blank=True, help_text="Country codes; empty means worldwide."
+    )
+    # Content
+    disclosure_required = models.BooleanField("ad disclosure required", default=True)
+    disclosure_text = models.CharField(
+        max_length=200, blank=True, help_text="e.g. #ad #LumiereHair"
+    )
+    approval_required = models.BooleanField("content approval required", default=True)
+    content_owner = models.CharField(
+        "content IP owner",
+        max_length=10,
+        choices=ContentOwner.choices,
+        default=ContentOwner.INFLUENCER,
+    )
+    usage_channels = models.JSONField(
+        default=list, blank=True, help_text="Where the brand may reuse the content."
+    )
+    paid_ads_allowed = models.BooleanField("may be used in paid ads", default=False)
+    usage_territories = models.JSONField(default=list, blank=True)
+    usage_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long the brand may use the content."
+    )
+    # Breach
+    late_delivery_per_day = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    )
+    late_delivery_cap = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The most late-delivery penalties may take in all.",
+    )
+    late_payment_per_day = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Owed to the influencer per day a statement is paid late.",
+    )
+    breach_terms = models.TextField(blank=True)
+    signed_document = models.FileField(
+        upload_to="contracts/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+        help_text="PDF or image, at most 10 MB.",
+    )
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="contract_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def clean(self) -> None:
+        errors = {}
         if self.end and self.start and self.end < self.start:
-            raise ValidationError({"end": "The contract cannot end before it starts."})
+            errors["end"] = "The contract cannot end before it starts."
+        if self.exclusivity == self.Exclusivity.CATEGORY and not self.exclusivity_categories:
+            errors["exclusivity_categories"] = "Name the categories the exclusivity covers."
+        if self.signed_document and self.signed_document.size > SIGNED_DOCUMENT_MAX_BYTES:
+            errors["signed_document"] = "The signed document is larger than 10 MB."
+        if self.late_delivery_cap and not self.late_delivery_per_day:
+            errors["late_delivery_cap"] = "A cap needs a late-delivery penalty per day."
+        if clash := self.overlapping_exclusive_contract():
+            errors["exclusivity"] = (
+                f"“{clash.title}” already gives this influencer's exclusivity for an overlapping "
+                f"period ({clash.start} to {clash.end or 'open end'})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping_exclusive_contract(self) -> "Contract | None":
+        """Another live exclusive contract of the same influencer overlapping in dates and
+        category (full exclusivity overlaps every category)."""
+        if self.exclusivity == self.Exclusivity.NONE or not (self.partnership_id and self.start):
+            return None
+        others = (
+            Contract.objects.filter(
+                partnership__influencer_id=self.partnership.influencer_id,
+                start__lte=self.end or date.max,
+            )
+            .exclude(exclusivity=self.Exclusivity.NONE)
+            .exclude(status__in=[self.Status.TERMINATED, self.Status.COMPLETED])
+            .exclude(Q(end__lt=self.start))
+            .exclude(pk=self.pk)
+        )
+        mine = set(self.exclusivity_categories)
+        for other in others:
+            if Contract.Exclusivity.FULL in (self.exclusivity, other.exclusivity):
+                return other
+            if mine & set(other.exclusivity_categories):
+                return other
+        return None
+
+
+class ContentType(models.TextChoices):
+    VIDEO = "video", "Video"
+    SHORT = "short", "Short video"
+    POST = "post", "Post"
+    STORY = "story", "Story"
+    LIVE_STREAM = "live_stream", "Live stream"
+    REVIEW = "review", "Review"
+    GRAPHIC = "graphic", "Graphic"
+
+
+class CompensationTerm(models.Model):
+    """One money rule of a contract; which fields it uses depends on its kind (DESIGN §4)."""
+
+    brand_path = "contract__partnership__brand"
+
+    class Kind(models.TextChoices):
+        FLAT_FEE = "flat_fee", "Flat fee or installment"
+        PER_DELIVERABLE = "per_deliverable", "Per published item"
+        CPM = "cpm", "Per 1,000 views (CPM)"
+        CPA = "cpa", "Per order (CPA)"
+        COMMISSION = "commission", "Commission on sales"
+        REVENUE_SHARE = "revenue_share", "Revenue share (joint brand)"
+        REBATE = "rebate", "Volume rebate (distribution)"
+        BONUS = "bonus", "One-time bonus"
+
+    class Basis(models.TextChoices):
+        TOTAL = "total", "All attributed sales"
+        PRODUCT = "product", "One product"
+        CATEGORY = "category", "One category"
+
+    class TierMode(models.TextChoices):
+        WHOLE = "whole", "Reached tier's rate on all of it"
+        MARGINAL = "marginal", "Each band at its own rate"
+
+    class Milestone(models.TextChoices):
+        ON_SIGNING = "on_signing", "On signing"
+        ON_FIRST_PUBLISH = "on_first_publish", "On first published content"
+        ON_CAMPAIGN_END = "on_campaign_end", "On campaign end"
+
+    class Metric(models.TextChoices):
+        VIEWS = "views", "Views"
+        SALES = "sales", "Net sales"
+        CONVERSIONS = "conversions", "Conversions"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    )
+    rate = models.DecimalField(**RATE, null=True, blank=True)  # 0.0800 = 8%
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    category = models.CharField(max_length=80, blank=True)
+    tiers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Ascending thresholds, e.g. [{"from": "0", "rate": "0.05"}, '
+        '{"from": "10000", "rate": "0.08"}].',
+    )
+    tier_mode = models.CharField(max_length=10, choices=TierMode.choices, blank=True)
+    content_type = models.CharField(max_length=12, choices=ContentType.choices, blank=True)
+    cap = models.DecimalField(**MONEY, null=True, blank=True, help_text="Most paid per item.")
+    minimum_guarantee = models.DecimalField(**MONEY, null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
+    offset_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    metric = models.CharField(max_length=12, choices=Metric.choices, blank=True)
+    threshold = models.DecimalField(**MONEY, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "kind", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description or self.get_kind_display()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        kind = self.Kind(self.kind) if self.kind in self.Kind.values else None
+        if kind is None:
+            raise ValidationError({"kind": "Choose what the term pays for."})
+        contract = self.contract if self.contract_id else None
+        if contract and kind not in METHOD_KINDS[contract.method]:
+            errors["kind"] = (
+                f"A {contract.get_method_display().lower()} contract cannot have a "
+                f"{self.get_kind_display().lower()} term."
+            )
+        for name in TERM_FIELDS_ALL - set(TERM_FIELDS[kind]):
+            if getattr(self, name) not in (None, "", []):
+                errors[name] = f"Not used by a {self.get_kind_display().lower()} term."
+        for name in TERM_REQUIRED[kind]:
+            if getattr(self, name) in (None, "", []):
+                errors.setdefault(name, "Required for this kind of term.")
+        errors.update(self._kind_rules(kind, contract))
+        if errors:
+            raise ValidationError(errors)
+
+    def _kind_rules(self, kind: "CompensationTerm.Kind", contract: Contract | None) -> dict:
+        errors = {}
+        if self.rate is not None and not Decimal(0) <= self.rate <= Decimal(1):
+            errors["rate"] = "A rate is a fraction between 0 and 1 (0.0800 is 8%)."
+        for name in ("cap", "minimum_guarantee"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                errors[name] = "Must be greater than zero."
+        if self.tiers:
+            try:
+                compensation.parse_tiers(self.tiers)
+            except ValueError as error:
+                errors["tiers"] = str(error)
+        if kind == self.Kind.FLAT_FEE:
+            if bool(self.due_date) == bool(self.milestone):
+                errors["due_date"] = "Give either a due date or a milestone."
+            if self.offset_days is not None and not self.milestone:
+                errors["offset_days"] = "An offset counts from a milestone."
+        if kind == self.Kind.COMMISSION:
+            if (self.rate is None) == (not self.tiers):
+                errors["rate"] = "Give either one rate or tiers."
+            if self.basis == self.Basis.PRODUCT and not self.product_id:
+                errors["product"] = "Choose the product the commission is paid on."
+            if self.basis == self.Basis.CATEGORY and not self.category:
+                errors["category"] = "Name the category the commission is paid on."
+        if self.tiers and not self.tier_mode:
+            errors["tier_mode"] = "Say how the tiers apply."
+        if contract is None:
+            return errors
+        if self.due_date and not _within(contract, self.due_date):
+            errors["due_date"] = "Must fall within the contract's dates."
+        if self.product_id and self.product.brand_id != contract.partnership.brand_id:
+            errors["product"] = "This product belongs to another brand."
+        for name in ("amount", "cap", "minimum_guarantee", "threshold"):
+            value = getattr(self, name)
+            if value is not None and money.round(value, contract.currency) != value:
+                places = money.minor_unit(contract.currency)
+                errors.setdefault(
+                    name, f"{contract.currency} amounts have {places} decimal places."
+                )
+        return errors
+
+
+class Deliverable(models.Model):
+    """What the influencer owes under a contract."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliverables")
+    content_type = models.CharField(max_length=12, choices=ContentType.choices)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    quantity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    due_date = models.DateField()
+    min_length_seconds = models.PositiveIntegerField(null=True, blank=True)
+    requirements = models.TextField(
+        blank=True, help_text="Features to highlight, quality criteria."
+    )
+    disclosure_text = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.quantity} × {self.get_content_type_display()} on {self.get_platform_display()}"
+        )
+
+    def clean(self) -> None:
+        contract = self.contract if self.contract_id else None
+        if contract and self.due_date and not _within(contract, self.due_date):
+            raise ValidationError({"due_date": "Must fall within the contract's dates."})
+
+
+class DistributorPrice(models.Model):
+    """What a distributing influencer pays per unit of a product."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    min_order_quantity = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["product__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "product"], name="one_price_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.sku} at {self.price}"
+
+
+class DistributorOrder(models.Model):
+    """Goods a distributing influencer bought at the distributor price."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="orders")
+    reference = models.CharField(max_length=64)
+    ordered_at = models.DateTimeField()
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+
+    class Meta:
+        ordering = ["-ordered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "reference", "product"], name="one_order_line_per_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.quantity} × {self.product.sku}"
+
+
+class JointBrand(models.Model):
+    """A brand developed together with the influencer under a joint-brand contract."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="joint_brand")
+    name = models.CharField(max_length=120)
+    product_line = models.CharField(max_length=200, blank=True)
+    brand_equity = models.DecimalField(
+        **RATE, help_text="The brand's share of the joint brand, 0.6000 = 60%."
+    )
+    influencer_equity = models.DecimalField(**RATE)
+    products = models.ManyToManyField(Product, blank=True, related_name="joint_brands")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        shares = (self.brand_equity, self.influencer_equity)
+        if None not in shares and sum(shares) != 1:
+            raise ValidationError("The equity split must add up to 100%.")
+
+
+Kind = CompensationTerm.Kind
+# Which term kinds each cooperation method may use.
+METHOD_KINDS = {
+    Contract.Method.DISTRIBUTION: {Kind.FLAT_FEE, Kind.COMMISSION, Kind.REBATE, Kind.BONUS},
+    Contract.Method.PAID_MEDIA: {
+        Kind.FLAT_FEE,
+        Kind.PER_DELIVERABLE,
+        Kind.CPM,
+        Kind.CPA,
+        Kind.COMMISSION,
+        Kind.BONUS,
+    },
+    Contract.Method.JOINT_BRAND: {Kind.FLAT_FEE, Kind.REVENUE_SHARE, Kind.COMMISSION, Kind.BONUS},
+}
+# The fields each kind uses; every other term field stays empty.
+TERM_FIELDS = {
+    Kind.FLAT_FEE: ("amount", "due_date", "milestone", "offset_days"),
+    Kind.PER_DELIVERABLE: ("amount", "content_type"),
+    Kind.CPM: ("amount", "cap"),
+    Kind.CPA: ("amount",),
+    Kind.COMMISSION: ("rate", "basis", "product", "category", "tiers", "tier_mode"),
+    Kind.REVENUE_SHARE: ("rate", "minimum_guarantee"),
+    Kind.REBATE: ("tiers", "tier_mode"),
+    Kind.BONUS: ("amount", "metric", "threshold"),
+}
+TERM_REQUIRED = {
+    Kind.FLAT_FEE: ("amount",),
+    Kind.PER_DELIVERABLE: ("amount", "content_type"),
+    Kind.CPM: ("amount",),
+    Kind.CPA: ("amount",),
+    Kind.COMMISSION: ("basis",),
+    Kind.REVENUE_SHARE: ("rate",),
+    Kind.REBATE: ("tiers", "tier_mode"),
+    Kind.BONUS: ("amount", "metric", "threshold"),
+}
+TERM_FIELDS_ALL = {name for names in TERM_FIELDS.values() for name in names}
+
+
+def _within(contract: Contract, day: date) -> bool:
+    return contract.start <= day and (contract.end is None or day <= contract.end)

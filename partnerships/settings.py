@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "rest_framework_api_key",
+    "simple_history",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partnerships",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -1,0 +1,56 @@
+"""A contract's status workflow: draft → negotiating → signed → active → completed | terminated."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from contracts.models import Contract
+
+Status = Contract.Status
+# Where each status may go next; completed and terminated contracts never reopen.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.NEGOTIATING, Status.SIGNED, Status.TERMINATED}),
+    Status.NEGOTIATING: frozenset({Status.DRAFT, Status.SIGNED, Status.TERMINATED}),
+    Status.SIGNED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+    Status.ACTIVE: frozenset({Status.COMPLETED, Status.TERMINATED}),
+    Status.COMPLETED: frozenset(),
+    Status.TERMINATED: frozenset(),
+}
+
+
+def allowed(contract: Contract) -> list[str]:
+    """The statuses the contract may move to from where it is."""
+    return [status for status in Status.values if status in TRANSITIONS[contract.status]]
+
+
+def refusal(contract: Contract, to: str) -> str | None:
+    """Why the contract may not move to `to`, or None when it may."""
+    if to not in Status.values:
+        return f"'{to}' is not a contract status."
+    if to not in TRANSITIONS[contract.status]:
+        if contract.status in (Status.COMPLETED, Status.TERMINATED):
+            return f"A {contract.get_status_display().lower()} contract cannot change status."
+        return (
+            f"A {contract.get_status_display().lower()} contract cannot become "
+            f"{Status(to).label.lower()}."
+        )
+    if to == Status.SIGNED:
+        if not contract.terms.exists():
+            return "Add at least one compensation term before signing."
+        if contract.method == Contract.Method.PAID_MEDIA and not contract.deliverables.exists():
+            return "Add at least one deliverable before signing a paid-media contract."
+    return None
+
+
+def move(contract: Contract, to: str, *, now: datetime) -> Contract:
+    """Change the contract's status, or raise ValidationError saying why it may not."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if reason := refusal(contract, to):
+            raise ValidationError({"status": reason})
+        contract.status = to
+        if to == Status.SIGNED:
+            contract.signed_at = now
+        contract.save(update_fields=["status", "signed_at"])
+    return contract
