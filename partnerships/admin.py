@@ -32,7 +32,10 @@ class BrandScopedMixin:
         if issubclass(related, Brand):
             kwargs["queryset"] = tenancy.brands_of(request.user, self.change_roles)
         elif hasattr(related, "brand_path"):
-            kwargs["queryset"] = tenancy.scope(related._default_manager.all(), request.user)
+            # Only rows of brands the user may change: a viewer's brand is no place to attach to.
+            kwargs["queryset"] = tenancy.scope(
+                related._default_manager.all(), request.user, self.change_roles
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
