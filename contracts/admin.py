@@ -1,20 +1,535 @@
-from django.contrib import admin
+"""Partnerships, contracts and what hangs off a contract in the admin, scoped to the user's brands.
 
-from contracts.models import Contract, Partnership
-from partnerships.admin import BRAND_FILTER, BrandScopedAdmin
+A contract's status moves only through `contracts.workflow` (the Sign, Activate, Complete and
+Terminate actions), never by editing the field, so the checks before signing always run. Every
+change to a contract, its terms and deliverables is kept by django-simple-history with the admin
+user as its author; the history pages are scoped like the change pages.
+"""
+
+import csv
+from collections.abc import Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts import workflow
+from contracts.forms import METHOD_SECTIONS
+from contracts.models import (
+    CompensationTerm,
+    Contract,
+    Deliverable,
+    DistributorOrder,
+    DistributorPrice,
+    JointBrand,
+    Partnership,
+)
+from partnerships import tenancy
+from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline, BrandScopedMixin
+from partnerships.models import Membership
+
+CONTRACT_BRAND_FILTER = ("partnership__brand", admin.RelatedOnlyFieldListFilter)
+ROW_BRAND_FILTER = ("contract__partnership__brand", admin.RelatedOnlyFieldListFilter)
+SHORT_JSON = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
+CSV_COLUMNS = [
+    "id",
+    "brand",
+    "influencer",
+    "title",
+    "method",
+    "status",
+    "start",
+    "end",
+    "currency",
+    "settlement_period",
+    "hold_days",
+    "minimum_payout",
+    "payment_terms_days",
+    "exclusivity",
+    "terms",
+    "deliverables",
+    "signed_at",
+]
+
+
+# --- partnerships ----------------------------------------------------------------------------
+
+
+def brand_members(
+    brand_ids: Iterable[int] | models.QuerySet, keep: int | None = None
+) -> models.QuerySet:
+    """Who may own a partnership: members of the given brands, plus the current owner `keep`
+    (who may have left the brand since). Never every account of the installation."""
+    members = Q(memberships__brand__in=brand_ids)
+    if keep is not None:
+        members |= Q(pk=keep)
+    return get_user_model().objects.filter(members).distinct().order_by("username")
+
+
+class PartnershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "brand",
+            "influencer",
+            "owner",
+            "status",
+            "since",
+            "liaison",
+            "meeting_cadence",
+            "influencer_goals",
+            "brand_goals",
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        owner = cleaned.get("owner")
+        # On the add page the owner list spans every brand the user edits.
+        brand = cleaned.get("brand") or (self.instance.brand if self.instance.brand_id else None)
+        if (
+            owner
+            and brand
+            and owner.pk != self.initial.get("owner")
+            and not Membership.objects.filter(user=owner, brand=brand).exists()
+        ):
+            self.add_error("owner", f"{owner} is not a member of {brand}.")
+        return cleaned
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(BrandScopedAdmin):
-    list_display = ["influencer", "brand", "status", "since"]
-    list_filter = [BRAND_FILTER, "status"]
-    search_fields = ["influencer__name"]
+    form = PartnershipAdminForm
+    list_display = ["influencer", "brand", "status", "owner", "since", "meeting_cadence"]
+    list_filter = [BRAND_FILTER, "status", "meeting_cadence"]
+    list_select_related = ["influencer", "brand", "owner"]
+    search_fields = ["influencer__name", "liaison"]
     autocomplete_fields = ["influencer"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Partnership | None = None) -> list:
+        # Contracts and statements hang off the pair: it never changes brand or influencer.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "brand", "influencer"] if obj else fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Partnership | None = None, **kwargs: object
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        if owner := form.base_fields.get("owner"):
+            if obj is None:
+                owner.queryset = brand_members(tenancy.brands_of(request.user, self.change_roles))
+            else:
+                owner.queryset = brand_members([obj.brand_id], keep=obj.owner_id)
+        return form
+
+
+# --- rows under a contract -------------------------------------------------------------------
+
+
+def _checkable(contract: Contract | None) -> bool:
+    """Whether a contract is complete enough to check its rows against (method, dates, brand)."""
+    return bool(
+        contract is not None
+        and contract.method in Contract.Method.values
+        and contract.partnership_id
+        and contract.start
+    )
+
+
+TERM_FIELDS = [
+    "kind",
+    "description",
+    "amount",
+    "rate",
+    "basis",
+    "product",
+    "category",
+    "tiers",
+    "tier_mode",
+    "content_type",
+    "cap",
+    "minimum_guarantee",
+    "due_date",
+    "milestone",
+    "offset_days",
+    "metric",
+    "threshold",
+]
+DELIVERABLE_FIELDS = [
+    "content_type",
+    "platform",
+    "quantity",
+    "due_date",
+    "min_length_seconds",
+    "requirements",
+    "disclosure_text",
+]
+PRICE_FIELDS = ["product", "price", "min_order_quantity"]
+ORDER_FIELDS = ["contract", "reference", "ordered_at", "product", "quantity", "unit_price"]
+JOINT_BRAND_FIELDS = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
+
+
+class ContractRowForm(forms.ModelForm):
+    """A row of a contract, checked against it; for an agency member the product lists span
+    several brands, so a product of another brand is refused here."""
+
+    only_for_method: str | None = None
+
+    def _post_clean(self) -> None:
+        # On the add page a contract whose own form is invalid may lack its method, dates or
+        # partnership; its rows are checked against it once it is valid.
+        if "contract" in self.cleaned_data and not _checkable(self.cleaned_data["contract"]):
+            return
+        super()._post_clean()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        contract = cleaned.get("contract")
+        if not _checkable(contract):
+            return cleaned
+        if self.only_for_method and contract.method != self.only_for_method:
+            method = Contract.Method(self.only_for_method).label.lower()
+            raise ValidationError(
+                f"Only a {method} contract has a {self._meta.model._meta.verbose_name}."
+            )
+        brand_id = contract.partnership.brand_id
+        if (product := cleaned.get("product")) and product.brand_id != brand_id:
+            self.add_error("product", "This product belongs to another brand.")
+        if foreign := [p for p in cleaned.get("products") or [] if p.brand_id != brand_id]:
+            names = ", ".join(p.sku for p in foreign)
+            self.add_error("products", f"Of another brand: {names}.")
+        return cleaned
+
+
+class CompensationTermForm(ContractRowForm):
+    tiers = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "cols": 30}),
+        help_text='Ascending: [{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
+    )
+
+    class Meta:
+        model = CompensationTerm
+        fields = TERM_FIELDS
+
+    def clean_tiers(self) -> list:
+        # An emptied box means no tiers, not a null the column cannot hold.
+        return self.cleaned_data["tiers"] or []
+
+
+class DistributorPriceForm(ContractRowForm):
+    only_for_method = Contract.Method.DISTRIBUTION
+
+    class Meta:
+        model = DistributorPrice
+        fields = PRICE_FIELDS
+
+
+class DistributorOrderForm(ContractRowForm):
+    only_for_method = Contract.Method.DISTRIBUTION
+
+    class Meta:
+        model = DistributorOrder
+        fields = ORDER_FIELDS
+
+
+class JointBrandForm(ContractRowForm):
+    only_for_method = Contract.Method.JOINT_BRAND
+
+    class Meta:
+        model = JointBrand
+        fields = ["contract", *JOINT_BRAND_FIELDS]
+
+
+class DeliverableForm(ContractRowForm):
+    class Meta:
+        model = Deliverable
+        fields = DELIVERABLE_FIELDS
+        widgets = {"requirements": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+
+class ScopedProductsMixin:
+    """Product pickers list only the products of the brands the user edits."""
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: object
+    ) -> forms.ModelMultipleChoiceField | None:
+        if hasattr(db_field.related_model, "brand_path"):
+            kwargs["queryset"] = tenancy.scope(
+                db_field.related_model._default_manager.all(), request.user, self.change_roles
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CompensationTermInline(BrandScopedInline):
+    model = CompensationTerm
+    form = CompensationTermForm
+    section = "terms"
+    fields = TERM_FIELDS
+
+
+class DeliverableInline(BrandScopedInline):
+    model = Deliverable
+    form = DeliverableForm
+    section = "deliverables"
+    fields = DELIVERABLE_FIELDS
+
+
+class DistributorPriceInline(BrandScopedInline):
+    model = DistributorPrice
+    form = DistributorPriceForm
+    section = "prices"
+    fields = PRICE_FIELDS
+
+
+class JointBrandInline(ScopedProductsMixin, BrandScopedInline):
+    model = JointBrand
+    form = JointBrandForm
+    section = "joint_brand"
+    fields = JOINT_BRAND_FIELDS
+    max_num = 1
+    filter_horizontal = ["products"]
+
+
+# --- contracts -------------------------------------------------------------------------------
 
 
 @admin.register(Contract)
-class ContractAdmin(BrandScopedAdmin):
-    list_display = ["title", "partnership", "method", "status", "start", "end", "currency"]
-    list_filter = [("partnership__brand", admin.RelatedOnlyFieldListFilter), "method", "status"]
+class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
+    list_display = ["title", "influencer", "brand", "method", "status", "start", "end", "currency"]
+    list_filter = ["method", "status", CONTRACT_BRAND_FILTER, "settlement_period"]
+    list_select_related = ["partnership__influencer", "partnership__brand"]
     search_fields = ["title", "partnership__influencer__name"]
+    date_hierarchy = "start"
     autocomplete_fields = ["partnership"]
+    readonly_fields = ["status", "signed_at", "created_at"]
+    formfield_overrides = SHORT_JSON
+    fieldsets = [
+        (
+            None,
+            {"fields": ["partnership", "method", "title", "status", "start", "end", "currency"]},
+        ),
+        (
+            "Settlement",
+            {
+                "fields": [
+                    "settlement_period",
+                    "hold_days",
+                    "minimum_payout",
+                    "payment_terms_days",
+                ]
+            },
+        ),
+        (
+            "Exclusivity",
+            {
+                "fields": [
+                    "exclusivity",
+                    "exclusivity_categories",
+                    "competitors",
+                    "exclusivity_territories",
+                ]
+            },
+        ),
+        (
+            "Content",
+            {
+                "fields": [
+                    "disclosure_required",
+                    "disclosure_text",
+                    "approval_required",
+                    "content_owner",
+                    "usage_channels",
+                    "paid_ads_allowed",
+                    "usage_territories",
+                    "usage_months",
+                ]
+            },
+        ),
+        (
+            "Breach",
+            {
+                "fields": [
+                    "late_delivery_per_day",
+                    "late_delivery_cap",
+                    "late_payment_per_day",
+                    "breach_terms",
+                ]
+            },
+        ),
+        ("Signature", {"fields": ["signed_document", "signed_at", "created_at"]}),
+    ]
+    inlines = [CompensationTermInline, DeliverableInline, DistributorPriceInline, JointBrandInline]
+    actions = ["sign", "activate", "complete", "terminate", "export_csv"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> list:
+        # Its terms were chosen for this method and this partnership's brand.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "partnership", "method"] if obj else fields
+
+    def get_inline_instances(self, request: HttpRequest, obj: Contract | None = None) -> list:
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        sections = METHOD_SECTIONS[Contract.Method(obj.method)]
+        return [inline for inline in inlines if inline.section in sections]
+
+    @admin.display(description="influencer", ordering="partnership__influencer__name")
+    def influencer(self, obj: Contract) -> str:
+        return str(obj.partnership.influencer)
+
+    @admin.display(description="brand", ordering="partnership__brand__name")
+    def brand(self, obj: Contract) -> str:
+        return str(obj.partnership.brand)
+
+    # History: simple_history looks the rows up by id alone, so both pages check scope first.
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        self._contract_for_history(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        contract = self._contract_for_history(request, object_id)
+        # A POST here reverts the contract to the version shown.
+        if request.method == "POST" and not self.has_change_permission(request, contract):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _contract_for_history(self, request: HttpRequest, object_id: str) -> Contract:
+        """The contract whose history is asked for, if it belongs to one of the user's brands;
+        a deleted one by the partnership of its last version. Http404 otherwise."""
+        object_id = unquote(object_id)
+        try:
+            return self.get_object(request, object_id)
+        except Http404:
+            if not object_id.isdigit() or Contract.objects.filter(pk=object_id).exists():
+                raise
+            last = Contract.history.filter(id=object_id).order_by("-history_date").first()
+            visible = tenancy.scope(Partnership.objects.all(), request.user)
+            if last is None or not visible.filter(pk=last.partnership_id).exists():
+                raise
+            return last.instance
+
+    # Status actions: each contract goes through the workflow, refusals are reported one by one.
+
+    @admin.action(description="Sign the selected contracts", permissions=["change"])
+    def sign(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._move(request, queryset, Contract.Status.SIGNED, "signed")
+
+    @admin.action(description="Activate the selected contracts", permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._move(request, queryset, Contract.Status.ACTIVE, "activated")
+
+    @admin.action(description="Complete the selected contracts", permissions=["change"])
+    def complete(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._move(request, queryset, Contract.Status.COMPLETED, "completed")
+
+    @admin.action(description="Terminate the selected contracts", permissions=["change"])
+    def terminate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._move(request, queryset, Contract.Status.TERMINATED, "terminated")
+
+    def _move(self, request: HttpRequest, queryset: models.QuerySet, to: str, done: str) -> None:
+        # An agency member may manage one brand and only view another.
+        editable = set(
+            tenancy.scope(queryset, request.user, self.change_roles).values_list("pk", flat=True)
+        )
+        now = timezone.now()
+        moved = 0
+        for contract in queryset.order_by("title", "pk"):
+            if contract.pk not in editable:
+                reason = "your role in its brand does not allow this change."
+            else:
+                try:
+                    workflow.move(contract, to, now=now)
+                except ValidationError as error:
+                    reason = error.message_dict["status"][0]
+                else:
+                    moved += 1
+                    continue
+            self.message_user(request, f"“{contract}” was not {done}: {reason}", messages.ERROR)
+        if moved:
+            noun = "contract" if moved == 1 else "contracts"
+            self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Export selected as CSV")
+    def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
+        rows = queryset.annotate(
+            term_count=models.Count("terms", distinct=True),
+            deliverable_count=models.Count("deliverables", distinct=True),
+        ).order_by("partnership__brand__name", "-start", "pk")
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for contract in rows:
+            writer.writerow(_spreadsheet_safe(_csv_row(contract)))
+        return response
+
+
+def _csv_row(contract: Contract) -> list:
+    return [
+        contract.pk,
+        contract.partnership.brand.name,
+        contract.partnership.influencer.name,
+        contract.title,
+        contract.method,
+        contract.status,
+        contract.start.isoformat(),
+        contract.end.isoformat() if contract.end else "",
+        contract.currency,
+        contract.settlement_period,
+        contract.hold_days,
+        contract.minimum_payout,
+        contract.payment_terms_days,
+        contract.exclusivity,
+        contract.term_count,
+        contract.deliverable_count,
+        contract.signed_at.isoformat() if contract.signed_at else "",
+    ]
+
+
+def _spreadsheet_safe(row: list) -> list:
+    # A name typed as "=HYPERLINK(...)" must stay text when the file is opened in a spreadsheet.
+    return [
+        f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+        for cell in row
+    ]
+
+
+# --- distribution orders and joint brands ----------------------------------------------------
+
+
+@admin.register(DistributorOrder)
+class DistributorOrderAdmin(BrandScopedAdmin):
+    form = DistributorOrderForm
+    list_display = ["reference", "contract", "product", "quantity", "unit_price", "ordered_at"]
+    list_filter = [ROW_BRAND_FILTER, "ordered_at"]
+    list_select_related = ["contract", "product"]
+    search_fields = ["reference", "product__sku", "contract__title"]
+    date_hierarchy = "ordered_at"
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(JointBrand)
+class JointBrandAdmin(ScopedProductsMixin, BrandScopedAdmin):
+    form = JointBrandForm
+    list_display = ["name", "contract", "product_line", "brand_equity", "influencer_equity"]
+    list_filter = [ROW_BRAND_FILTER]
+    list_select_related = ["contract"]
+    search_fields = ["name", "product_line", "contract__title"]
+    autocomplete_fields = ["contract"]
+    filter_horizontal = ["products"]

@@ -326,8 +326,8 @@ class CompensationTerm(models.Model):
         kind = self.Kind(self.kind) if self.kind in self.Kind.values else None
         if kind is None:
             raise ValidationError({"kind": "Choose what the term pays for."})
-        contract = self.contract if self.contract_id else None
-        if contract and kind not in METHOD_KINDS[contract.method]:
+        contract = _contract_of(self)
+        if contract and contract.method and kind not in METHOD_KINDS.get(contract.method, ()):
             errors["kind"] = (
                 f"A {contract.get_method_display().lower()} contract cannot have a "
                 f"{self.get_kind_display().lower()} term."
@@ -411,7 +411,7 @@ class Deliverable(models.Model):
         )
 
     def clean(self) -> None:
-        contract = self.contract if self.contract_id else None
+        contract = _contract_of(self)
         if contract and self.due_date and not _within(contract, self.due_date):
             raise ValidationError({"due_date": "Must fall within the contract's dates."})
 
@@ -434,6 +434,9 @@ class DistributorPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.sku} at {self.price}"
+
+    def clean(self) -> None:
+        _check_product_brand(self)
 
 
 class DistributorOrder(models.Model):
@@ -458,6 +461,9 @@ class DistributorOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.quantity} × {self.product.sku}"
+
+    def clean(self) -> None:
+        _check_product_brand(self)
 
 
 class JointBrand(models.Model):
@@ -524,5 +530,24 @@ TERM_REQUIRED = {
 TERM_FIELDS_ALL = {name for names in TERM_FIELDS.values() for name in names}
 
 
+def _contract_of(row: models.Model) -> Contract | None:
+    """The contract a term or deliverable belongs to, also while both are still being made
+    (a form sets the unsaved contract on the row)."""
+    try:
+        return row.contract
+    except Contract.DoesNotExist:
+        return None
+
+
 def _within(contract: Contract, day: date) -> bool:
+    if contract.start is None:
+        return True  # the contract's own validation reports the missing start
     return contract.start <= day and (contract.end is None or day <= contract.end)
+
+
+def _check_product_brand(row: models.Model) -> None:
+    """A price list, order or joint brand only takes the contract's brand's products."""
+    contract = _contract_of(row)
+    product = row.product if row.product_id else None
+    if contract and product and product.brand_id != contract.partnership.brand_id:
+        raise ValidationError({"product": "This product belongs to another brand."})

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from contracts import api as contract_api
 from influencers import api as influencer_api
 from influencers import views as influencer_views
 from partnerships import api, views
@@ -11,6 +12,7 @@ router = DefaultRouter()
 router.register("products", api.ProductViewSet, basename="product")
 router.register("exchange-rates", api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("influencers", influencer_api.InfluencerViewSet, basename="influencer")
+router.register("contracts", contract_api.ContractViewSet, basename="contract")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
     path("influencers/", include("influencers.urls")),
+    path("", include("contracts.urls")),
     path("imports/", influencer_views.imports, name="imports"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

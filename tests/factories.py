@@ -142,3 +142,91 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     objective = Campaign.Objective.SALES
     start = date(2026, 11, 1)
     end = date(2026, 12, 31)
+
+
+# Defaults by kind, so a term built for any kind uses only the fields that kind needs (DESIGN §4).
+TERM_AMOUNTS = {
+    "flat_fee": Decimal("500.00"),
+    "per_deliverable": Decimal("150.00"),
+    "cpm": Decimal("8.00"),
+    "cpa": Decimal("5.00"),
+    "bonus": Decimal("250.00"),
+}
+TERM_RATES = {"commission": Decimal("0.0800"), "revenue_share": Decimal("0.1000")}
+
+
+class CompensationTermFactory(factory.django.DjangoModelFactory):
+    """A flat fee due on the contract's first day unless told otherwise; other kinds get the
+    fields they need and leave the rest empty."""
+
+    class Meta:
+        model = "contracts.CompensationTerm"
+
+    contract = factory.SubFactory(ContractFactory)
+    kind = "flat_fee"
+    amount = factory.LazyAttribute(lambda term: TERM_AMOUNTS.get(term.kind))
+    rate = factory.LazyAttribute(lambda term: TERM_RATES.get(term.kind))
+    basis = factory.LazyAttribute(lambda term: "total" if term.kind == "commission" else "")
+    content_type = factory.LazyAttribute(
+        lambda term: "video" if term.kind == "per_deliverable" else ""
+    )
+    tiers = factory.LazyAttribute(
+        lambda term: (
+            [{"from": "0", "rate": "0.02"}, {"from": "5000", "rate": "0.04"}]
+            if term.kind == "rebate"
+            else []
+        )
+    )
+    tier_mode = factory.LazyAttribute(lambda term: "whole" if term.kind == "rebate" else "")
+    due_date = factory.LazyAttribute(
+        lambda term: term.contract.start if term.kind == "flat_fee" else None
+    )
+    metric = factory.LazyAttribute(lambda term: "views" if term.kind == "bonus" else "")
+    threshold = factory.LazyAttribute(
+        lambda term: Decimal("100000") if term.kind == "bonus" else None
+    )
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Deliverable"
+
+    contract = factory.SubFactory(ContractFactory)
+    content_type = "video"
+    platform = Platform.YOUTUBE
+    quantity = 1
+    # two weeks after the contract starts
+    due_date = factory.LazyAttribute(
+        lambda row: date.fromordinal(row.contract.start.toordinal() + 14)
+    )
+
+
+class DistributorPriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.DistributorPrice"
+
+    contract = factory.SubFactory(ContractFactory, method="distribution")
+    product = factory.SubFactory(
+        ProductFactory, brand=factory.SelfAttribute("..contract.partnership.brand")
+    )
+    price = Decimal("121.00")
+    min_order_quantity = 5
+
+
+class JointBrandFactory(factory.django.DjangoModelFactory):
+    """A 60/40 joint brand; pass products=[...] to attach products."""
+
+    class Meta:
+        model = "contracts.JointBrand"
+        skip_postgeneration_save = True
+
+    contract = factory.SubFactory(ContractFactory, method="joint_brand")
+    name = factory.Sequence(lambda n: f"Joint Line {n}")
+    product_line = "Evening gowns"
+    brand_equity = Decimal("0.6000")
+    influencer_equity = Decimal("0.4000")
+
+    @factory.post_generation
+    def products(joint_brand, create, extracted, **kwargs):
+        if create and extracted:
+            joint_brand.products.set(extracted)

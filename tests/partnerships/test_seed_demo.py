@@ -10,7 +10,14 @@ from partnerships.models import Brand, ExchangeRate, Membership, Product
 
 pytestmark = pytest.mark.django_db
 
-SEEDED = [Brand, Product, ExchangeRate, Membership, Influencer, Partnership, Contract, Campaign]
+SEEDED = [
+    *[Brand, Product, ExchangeRate, Membership, Influencer, Partnership, Contract, Campaign],
+    # CompensationTerm, Deliverable, DistributorPrice and JointBrand, reached from the contract
+    *(
+        Contract._meta.get_field(name).related_model
+        for name in ("terms", "deliverables", "prices", "joint_brand")
+    ),
+]
 
 
 def _rows(model) -> list[dict]:

@@ -1,5 +1,6 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +10,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns.models import Campaign
-from contracts.models import Contract, Partnership
+from contracts.models import (
+    CompensationTerm,
+    Contract,
+    Deliverable,
+    DistributorPrice,
+    JointBrand,
+    Partnership,
+)
 from influencers import scoring
 from influencers.models import Influencer, RiskAssessment, SocialAccount
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
@@ -184,41 +192,252 @@ DEMO_TARGET = {
 }
 
 
-# influencer, method, title, status, days from today to start, length in days
+# One deal per cooperation method, and one still being negotiated. "start" counts days from
+# today, "days" is the length; due dates in terms and deliverables count days from the start.
 DEMO_CONTRACTS = [
-    (
-        "Anna Sokolova",
-        Contract.Method.PAID_MEDIA,
-        "Spring wig reviews",
-        Contract.Status.ACTIVE,
-        -60,
-        180,
-    ),
-    (
-        "Mia Chen",
-        Contract.Method.DISTRIBUTION,
-        "US wig distribution",
-        Contract.Status.ACTIVE,
-        -120,
-        365,
-    ),
-    (
-        "Lucía Fernández",
-        Contract.Method.JOINT_BRAND,
-        "Lucía × Lumière gown line",
-        Contract.Status.ACTIVE,
-        -30,
-        730,
-    ),
-    (
-        "Glam Wig Club",
-        Contract.Method.PAID_MEDIA,
-        "Community live streams",
-        Contract.Status.NEGOTIATING,
-        14,
-        90,
-    ),
+    {
+        "influencer": "Anna Sokolova",
+        "method": Contract.Method.PAID_MEDIA,
+        "title": "Spring wig reviews",
+        "status": Contract.Status.ACTIVE,
+        "start": -60,
+        "days": 180,
+        "fields": {
+            "hold_days": 30,
+            "minimum_payout": Decimal("50.00"),
+            "exclusivity": Contract.Exclusivity.CATEGORY,
+            "exclusivity_categories": ["wigs"],
+            "competitors": ["Glam Wigs Co.", "Silk Crown Hair"],
+            "disclosure_text": "#ad #LumiereHair",
+            "content_owner": Contract.ContentOwner.SHARED,
+            "usage_channels": ["website", "marketplace listing"],
+            "paid_ads_allowed": True,
+            "usage_months": 12,
+            "late_delivery_per_day": Decimal("20.00"),
+            "late_delivery_cap": Decimal("300.00"),
+        },
+        "terms": [
+            {
+                "kind": "flat_fee",
+                "description": "Installment 1 of 3, on signing",
+                "amount": Decimal("600.00"),
+                "milestone": "on_signing",
+            },
+            {
+                "kind": "flat_fee",
+                "description": "Installment 2 of 3, a week after the first video",
+                "amount": Decimal("600.00"),
+                "milestone": "on_first_publish",
+                "offset_days": 7,
+            },
+            {
+                "kind": "flat_fee",
+                "description": "Installment 3 of 3",
+                "amount": Decimal("800.00"),
+                "due_day": 150,
+            },
+            {
+                "kind": "cpm",
+                "description": "Views",
+                "amount": Decimal("6.00"),
+                "cap": Decimal("450.00"),
+            },
+            {
+                "kind": "commission",
+                "description": "Sales through her codes",
+                "basis": "total",
+                "tiers": [
+                    {"from": "0", "rate": "0.05"},
+                    {"from": "5000", "rate": "0.08"},
+                    {"from": "20000", "rate": "0.10"},
+                ],
+                "tier_mode": "marginal",
+            },
+        ],
+        "deliverables": [
+            {
+                "content_type": "video",
+                "platform": "youtube",
+                "quantity": 2,
+                "due_day": 30,
+                "min_length_seconds": 480,
+                "requirements": "Install on camera; show the lace melt and the first wash.",
+            },
+            {
+                "content_type": "short",
+                "platform": "tiktok",
+                "quantity": 4,
+                "due_day": 45,
+                "requirements": "Before and after in the first 3 seconds.",
+            },
+            {
+                "content_type": "live_stream",
+                "platform": "aliexpress_live",
+                "quantity": 1,
+                "due_day": 90,
+                "min_length_seconds": 3600,
+                "requirements": "Try on three wigs; pin the store link.",
+            },
+        ],
+    },
+    {
+        "influencer": "Mia Chen",
+        "method": Contract.Method.DISTRIBUTION,
+        "title": "US wig distribution",
+        "status": Contract.Status.ACTIVE,
+        "start": -120,
+        "days": 365,
+        "fields": {"settlement_period": "quarterly", "payment_terms_days": 45},
+        "terms": [
+            {
+                "kind": "rebate",
+                "description": "Volume rebate on wholesale purchases",
+                "tiers": [
+                    {"from": "0", "rate": "0.02"},
+                    {"from": "5000", "rate": "0.04"},
+                    {"from": "15000", "rate": "0.06"},
+                ],
+                "tier_mode": "whole",
+            },
+        ],
+        # sku, distributor price, minimum order quantity
+        "prices": [
+            ("WIG-BW-22", "118.00", 5),
+            ("WIG-ST-18", "96.00", 5),
+            ("WIG-KC-16", "109.00", 5),
+            ("WIG-BOB-10", "52.00", 10),
+            ("WIG-613-24", "165.00", 3),
+            ("WIG-HL-20", "125.00", 3),
+        ],
+    },
+    {
+        "influencer": "Lucía Fernández",
+        "method": Contract.Method.JOINT_BRAND,
+        "title": "Lucía × Lumière gown line",
+        "status": Contract.Status.ACTIVE,
+        "start": -30,
+        "days": 730,
+        "fields": {
+            "content_owner": Contract.ContentOwner.SHARED,
+            "usage_channels": ["website", "marketplace listing", "ads"],
+            "paid_ads_allowed": True,
+            "usage_months": 24,
+        },
+        "terms": [
+            {
+                "kind": "revenue_share",
+                "description": "Her share of the line's net sales",
+                "rate": Decimal("0.1500"),
+                "minimum_guarantee": Decimal("1000.00"),
+            },
+        ],
+        "deliverables": [
+            {
+                "content_type": "post",
+                "platform": "instagram",
+                "quantity": 3,
+                "due_day": 60,
+                "requirements": "Lookbook of the launch gowns.",
+            },
+        ],
+        "joint_brand": {
+            "name": "Lucía × Lumière",
+            "product_line": "Evening gowns designed with Lucía",
+            "brand_equity": Decimal("0.6000"),
+            "influencer_equity": Decimal("0.4000"),
+            "skus": ["GWN-MER-RD", "GWN-OFS-EM", "GWN-BEA-CH"],
+        },
+    },
+    {
+        "influencer": "Glam Wig Club",
+        "method": Contract.Method.PAID_MEDIA,
+        "title": "Community live streams",
+        "status": Contract.Status.NEGOTIATING,
+        "start": 14,
+        "days": 90,
+        "terms": [
+            {
+                "kind": "per_deliverable",
+                "description": "Per live stream",
+                "amount": Decimal("250.00"),
+                "content_type": "live_stream",
+            },
+            {"kind": "cpa", "description": "Per order", "amount": Decimal("4.00")},
+        ],
+        "deliverables": [
+            {"content_type": "live_stream", "platform": "tiktok", "quantity": 3, "due_day": 45},
+        ],
+    },
 ]
+SIGNED_STATUSES = {Contract.Status.SIGNED, Contract.Status.ACTIVE, Contract.Status.COMPLETED}
+M = TypeVar("M")
+
+
+def _seed_row(model: type[M], keys: dict, values: dict, *, recorded: datetime) -> M:
+    """Create or update one demo row after full_clean(). An unchanged row is not saved again,
+    so seeding twice writes nothing; its history is dated `recorded`, before the contract was
+    signed, so demo data shows no amendments."""
+    row = model._default_manager.filter(**keys).first() or model(**keys)
+    if row.pk and all(getattr(row, name) == value for name, value in values.items()):
+        return row
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row._history_date = recorded
+    row.save()
+    return row
+
+
+def _seed_contract(brand: Brand, influencer: Influencer, deal: dict, today: date) -> None:
+    start = today + timedelta(days=deal["start"])
+    partnership, _ = Partnership.objects.get_or_create(
+        brand=brand, influencer=influencer, defaults={"since": start}
+    )
+    signed_at = None
+    if deal["status"] in SIGNED_STATUSES:
+        signed_at = timezone.make_aware(
+            datetime.combine(start - timedelta(days=3), time(15)), brand.timezone
+        )
+    recorded = signed_at or timezone.make_aware(datetime.combine(today, time(9)), brand.timezone)
+    recorded -= timedelta(days=1)
+    contract = _seed_row(
+        Contract,
+        {"partnership": partnership, "title": deal["title"]},
+        {
+            "method": deal["method"],
+            "status": deal["status"],
+            "start": start,
+            "end": start + timedelta(days=deal["days"]),
+            "currency": brand.default_currency,
+            "signed_at": signed_at,
+            **deal.get("fields", {}),
+        },
+        recorded=recorded,
+    )
+    for term in deal["terms"]:
+        values = {key: value for key, value in term.items() if key not in ("kind", "description")}
+        if "due_day" in values:
+            values["due_date"] = start + timedelta(days=values.pop("due_day"))
+        keys = {"contract": contract, "kind": term["kind"], "description": term["description"]}
+        _seed_row(CompensationTerm, keys, values, recorded=recorded)
+    for item in deal.get("deliverables", []):
+        values = {key: value for key, value in item.items() if key != "due_day"}
+        values["due_date"] = start + timedelta(days=item["due_day"])
+        keys = {"contract": contract, "content_type": values.pop("content_type")}
+        keys["platform"] = values.pop("platform")
+        _seed_row(Deliverable, keys, values, recorded=recorded)
+    products = {product.sku: product for product in brand.products.all()}
+    for sku, price, minimum in deal.get("prices", []):
+        _seed_row(
+            DistributorPrice,
+            {"contract": contract, "product": products[sku]},
+            {"price": Decimal(price), "min_order_quantity": minimum},
+            recorded=recorded,
+        )
+    if joint := deal.get("joint_brand"):
+        values = {key: value for key, value in joint.items() if key != "skus"}
+        joint_brand = _seed_row(JointBrand, {"contract": contract}, values, recorded=recorded)
+        joint_brand.products.set([products[sku] for sku in joint["skus"]])
 
 
 class Command(BaseCommand):
@@ -307,22 +526,8 @@ class Command(BaseCommand):
                     },
                 )
         scoring.rescore(Influencer.objects.filter(brand=brand))
-        for name, method, title, status, offset, length in DEMO_CONTRACTS:
-            start = today + timedelta(days=offset)
-            partnership, _ = Partnership.objects.get_or_create(
-                brand=brand, influencer=influencers[name], defaults={"since": start}
-            )
-            Contract.objects.update_or_create(
-                partnership=partnership,
-                title=title,
-                defaults={
-                    "method": method,
-                    "status": status,
-                    "start": start,
-                    "end": start + timedelta(days=length),
-                    "currency": brand.default_currency,
-                },
-            )
+        for deal in DEMO_CONTRACTS:
+            _seed_contract(brand, influencers[deal["influencer"]], deal, today)
         for name, objective, offset, length in [
             ("Prom season 2026", Campaign.Objective.SALES, -20, 60),
             ("Glueless wig launch", Campaign.Objective.LAUNCH, -150, 45),

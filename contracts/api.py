@@ -1,0 +1,486 @@
+"""The contract endpoint: contracts of the API key's brand with their compensation terms and
+deliverables nested, and the status actions (DESIGN §6).
+
+A contract is validated the way the models validate it (Contract.clean, CompensationTerm.clean,
+Deliverable.clean run on the unsaved rows together), so every error of a payload comes back at
+once, as `terms[1].rate` or `deliverables[0].due_date`, and nothing is written. Terms and
+deliverables sent with a contract replace all of its stored ones; leaving the key out leaves
+them alone (also on PUT, so that a client that never heard of deliverables cannot wipe them).
+"""
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from contracts import compensation, workflow
+from contracts.models import CompensationTerm, Contract, Deliverable, Partnership
+from influencers.models import Influencer
+from partnerships import tenancy
+from partnerships.api import BrandScopedViewSet
+from partnerships.models import Product
+
+# What a term field sent as null means: "not used", which the model stores as "" or [].
+TERM_NULLS = {
+    **dict.fromkeys(
+        ("description", "basis", "category", "tier_mode", "content_type", "milestone", "metric"),
+        "",
+    ),
+    "tiers": [],
+}
+# Model field names that the API calls something else.
+API_NAMES = {"product": "sku", NON_FIELD_ERRORS: "non_field_errors"}
+
+
+class BrandInfluencerField(serializers.PrimaryKeyRelatedField):
+    """An influencer of the key's brand, by id; another brand's id is as unknown as a made-up
+    one."""
+
+    default_error_messages = {"does_not_exist": "No influencer with id {pk_value} in this brand."}
+
+    def get_queryset(self) -> models.QuerySet[Influencer]:
+        brand = self.context.get("brand")
+        if brand is None:  # schema generation
+            return Influencer.objects.none()
+        return tenancy.scope_to_brand(Influencer.objects.all(), brand)
+
+
+class BrandProductField(serializers.SlugRelatedField):
+    """A product of the key's brand, by SKU."""
+
+    default_error_messages = {"does_not_exist": "No product with SKU “{value}” in this brand."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="sku", **kwargs)
+
+    def get_queryset(self) -> models.QuerySet[Product]:
+        brand = self.context.get("brand")
+        if brand is None:
+            return Product.objects.none()
+        return tenancy.scope_to_brand(Product.objects.all(), brand)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "from": {"type": "string", "format": "decimal", "example": "0"},
+                "rate": {"type": "string", "format": "decimal", "example": "0.05"},
+            },
+            "required": ["from", "rate"],
+        },
+        "description": 'Ascending thresholds on the period\'s base, e.g. [{"from": "0", '
+        '"rate": "0.05"}, {"from": "10000", "rate": "0.08"}].',
+    }
+)
+class TiersField(serializers.JSONField):
+    """Tiers as sent; the model's clean() checks them (via compensation.parse_tiers). Valid ones
+    are stored with decimal strings, however the numbers were written."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        data = super().to_internal_value(data)
+        try:
+            tiers = compensation.parse_tiers(data)
+        except (TypeError, ValueError):
+            return data  # left for CompensationTerm.clean to explain
+        return [{"from": str(tier.from_), "rate": str(tier.rate)} for tier in tiers]
+
+
+class RowListSerializer(serializers.ListSerializer):
+    """Terms or deliverables; an item's errors are reported under its position in the list,
+    as `terms[1].rate`."""
+
+    def to_internal_value(self, data: Any) -> list[dict]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # DRF keys item errors by index in a dict; the error shape writes a list as [i].
+            # Errors about the list or an item as a whole belong to it, not to a field of it.
+            detail = _whole(error.detail)
+            if isinstance(detail, dict) and all(isinstance(key, int) for key in detail):
+                detail = [_whole(detail.get(index, {})) for index in range(len(data))]
+            raise serializers.ValidationError(detail) from error
+
+
+def _whole(detail: Any) -> Any:
+    """`{"non_field_errors": [..]}` as just its messages."""
+    if isinstance(detail, dict) and set(detail) == {api_settings.NON_FIELD_ERRORS_KEY}:
+        return detail[api_settings.NON_FIELD_ERRORS_KEY]
+    return detail
+
+
+class TermSerializer(serializers.ModelSerializer):
+    """One compensation term; it carries only the fields its kind uses (null or empty ones are
+    left out of the output)."""
+
+    sku = BrandProductField(
+        source="product",
+        required=False,
+        allow_null=True,
+        help_text="The product a commission with basis `product` is paid on.",
+    )
+    tiers = TiersField(required=False)
+
+    class Meta:
+        model = CompensationTerm
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "amount",
+            "rate",
+            "basis",
+            "sku",
+            "category",
+            "tiers",
+            "tier_mode",
+            "content_type",
+            "cap",
+            "minimum_guarantee",
+            "due_date",
+            "milestone",
+            "offset_days",
+            "metric",
+            "threshold",
+        ]
+        read_only_fields = ["id"]
+        list_serializer_class = RowListSerializer
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, dict):
+            data = {
+                name: TERM_NULLS.get(name, value) if value is None else value
+                for name, value in data.items()
+            }
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance: CompensationTerm) -> dict:
+        return {
+            name: value
+            for name, value in super().to_representation(instance).items()
+            if value not in (None, "", [])
+        }
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "content_type",
+            "platform",
+            "quantity",
+            "due_date",
+            "min_length_seconds",
+            "requirements",
+            "disclosure_text",
+        ]
+        read_only_fields = ["id"]
+        list_serializer_class = RowListSerializer
+
+
+def _tags(help_text: str) -> serializers.ListField:
+    child = serializers.CharField(max_length=80)
+    return serializers.ListField(child=child, required=False, help_text=help_text)
+
+
+class CountryListField(serializers.ListField):
+    """Country codes, stored upper case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.CharField(max_length=2, min_length=2), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        return [code.upper() for code in super().to_internal_value(data)]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """A contract with its terms and deliverables.
+
+    `influencer` and `method` are chosen when the contract is made and stay; `status` changes
+    only through the status actions.
+    """
+
+    influencer = BrandInfluencerField(
+        source="partnership.influencer",
+        help_text="An influencer of your brand; the brand × influencer partnership is found or "
+        "made.",
+    )
+    partnership = serializers.PrimaryKeyRelatedField(read_only=True)
+    exclusivity_categories = _tags("Categories the exclusivity covers.")
+    competitors = _tags("Brands the influencer may not promote.")
+    exclusivity_territories = CountryListField(
+        required=False, help_text="Country codes; empty means worldwide."
+    )
+    usage_channels = _tags("Where the brand may reuse the content.")
+    usage_territories = CountryListField(
+        required=False, help_text="Country codes; empty means worldwide."
+    )
+    terms = TermSerializer(
+        many=True,
+        required=False,
+        help_text="Replaces all stored terms when sent; left alone when left out.",
+    )
+    deliverables = DeliverableSerializer(
+        many=True,
+        required=False,
+        help_text="Replaces all stored deliverables when sent; left alone when left out.",
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "partnership",
+            "influencer",
+            "method",
+            "title",
+            "status",
+            "signed_at",
+            "start",
+            "end",
+            "currency",
+            "settlement_period",
+            "hold_days",
+            "minimum_payout",
+            "payment_terms_days",
+            "exclusivity",
+            "exclusivity_categories",
+            "competitors",
+            "exclusivity_territories",
+            "disclosure_required",
+            "disclosure_text",
+            "approval_required",
+            "content_owner",
+            "usage_channels",
+            "paid_ads_allowed",
+            "usage_territories",
+            "usage_months",
+            "late_delivery_per_day",
+            "late_delivery_cap",
+            "late_payment_per_day",
+            "breach_terms",
+            "created_at",
+            "terms",
+            "deliverables",
+        ]
+        read_only_fields = ["id", "status", "signed_at", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        """Build the contract, its terms and its deliverables as unsaved rows and run the
+        models' own validation on all of them, so every error is reported at once."""
+        influencer = attrs.pop("partnership", {}).get("influencer")
+        sent_terms = attrs.pop("terms", None)
+        sent_deliverables = attrs.pop("deliverables", None)
+        errors: dict[str, Any] = self._fixed_field_errors(influencer)
+        for name in errors:
+            attrs.pop(name, None)  # checked no further, so its error stands alone
+
+        contract = self.instance or Contract(partnership=self._partnership(influencer))
+        for name, value in attrs.items():
+            setattr(contract, name, value)
+        # The partnership is ours to choose, and a new one is saved only with the contract.
+        errors.update(_model_errors(contract, exclude=["partnership"]))
+
+        terms = (
+            [CompensationTerm(**values) for values in sent_terms]
+            if sent_terms is not None
+            else self._stored(contract, "terms")
+        )
+        deliverables = (
+            [Deliverable(**values) for values in sent_deliverables]
+            if sent_deliverables is not None
+            else self._stored(contract, "deliverables")
+        )
+        for name, rows in (("terms", terms), ("deliverables", deliverables)):
+            row_errors = []
+            for row in rows:
+                row.contract = contract
+                row_errors.append(_model_errors(row, exclude=["contract"]))
+            if any(row_errors):
+                errors[name] = row_errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {
+            "contract": contract,
+            "terms": terms if sent_terms is not None else None,
+            "deliverables": deliverables if sent_deliverables is not None else None,
+        }
+
+    def _fixed_field_errors(self, influencer: Influencer | None) -> dict[str, list[str]]:
+        """Errors for changing what a contract keeps: its influencer, its method (its terms
+        were chosen for it) and its status (changed by the status actions)."""
+        errors = {}
+        current = self.instance
+        sent_status = self.initial_data.get("status")
+        if sent_status is not None and sent_status != (current.status if current else "draft"):
+            errors["status"] = [
+                "The status changes only through the negotiate, sign, activate, complete and "
+                "terminate actions."
+            ]
+        if current is None:
+            return errors
+        if influencer and influencer.pk != current.partnership.influencer_id:
+            errors["influencer"] = ["A contract stays with its influencer; make a new one."]
+        method = self.initial_data.get("method")
+        if method in Contract.Method.values and method != current.method:
+            errors["method"] = ["The method stays once the contract is made; make a new one."]
+        return errors
+
+    def _partnership(self, influencer: Influencer | None) -> Partnership | None:
+        """The brand × influencer partnership, or a new unsaved one."""
+        if influencer is None:
+            return None
+        brand = self.context["brand"]
+        return Partnership.objects.filter(
+            brand=brand, influencer=influencer
+        ).first() or Partnership(brand=brand, influencer=influencer)
+
+    def _stored(self, contract: Contract, name: str) -> list[models.Model]:
+        """The stored rows a PATCH or PUT keeps, checked again against the changed contract."""
+        if contract.pk is None:
+            return []
+        return list(getattr(contract, name).all())
+
+    def create(self, validated_data: dict) -> Contract:
+        return save_contract(**validated_data)
+
+    def update(self, instance: Contract, validated_data: dict) -> Contract:
+        return save_contract(**validated_data)
+
+
+def save_contract(
+    *,
+    contract: Contract,
+    terms: list[CompensationTerm] | None,
+    deliverables: list[Deliverable] | None,
+) -> Contract:
+    """Write a validated contract, making its partnership if new, and replace its terms and
+    deliverables when given, in one transaction."""
+    with transaction.atomic():
+        partnership = contract.partnership
+        if partnership.pk is None:
+            contract.partnership, _ = Partnership.objects.get_or_create(
+                brand_id=partnership.brand_id, influencer_id=partnership.influencer_id
+            )
+        if contract.exclusivity != Contract.Exclusivity.NONE:
+            # Two exclusive contracts for one influencer made at once would each pass the
+            # overlap check alone; holding the influencer's row makes the second one see the first.
+            Influencer.objects.select_for_update().get(pk=contract.partnership.influencer_id)
+            if errors := _model_errors(contract, exclude=["partnership"]):
+                raise serializers.ValidationError(errors)
+        contract.save()
+        for related, rows in ((contract.terms, terms), (contract.deliverables, deliverables)):
+            if rows is None:
+                continue
+            related.all().delete()  # post_delete fires per row: the history records each
+            for row in rows:
+                row.contract = contract
+                row.save()
+    return with_details(Contract.objects.all()).get(pk=contract.pk)
+
+
+def _model_errors(row: models.Model, *, exclude: list[str]) -> dict[str, list[str]]:
+    """The row's full_clean() errors keyed by API field name; empty when it is valid."""
+    try:
+        row.full_clean(exclude=exclude)
+    except DjangoValidationError as error:
+        return {
+            API_NAMES.get(name, name): messages for name, messages in error.message_dict.items()
+        }
+    return {}
+
+
+def with_details(queryset: models.QuerySet[Contract]) -> models.QuerySet[Contract]:
+    """Contracts with what the serializer reads, in a fixed number of queries."""
+    return queryset.select_related("partnership").prefetch_related(
+        models.Prefetch("terms", queryset=CompensationTerm.objects.select_related("product")),
+        "deliverables",
+    )
+
+
+class ContractFilter(django_filters.FilterSet):
+    influencer = django_filters.NumberFilter(
+        field_name="partnership__influencer", help_text="Influencer id."
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["status", "method", "influencer"]
+
+
+REFUSED = OpenApiResponse(
+    description='Not allowed from the current status: `{"errors": [{"index": null, '
+    '"field": "status", "message": <why>}]}`.'
+)
+
+
+class ContractViewSet(BrandScopedViewSet):
+    """Contracts of the key's brand, with their terms and deliverables.
+
+    There is no DELETE: a contract ends by being terminated or completed, and its statements
+    and history stay.
+    """
+
+    model = Contract
+    serializer_class = ContractSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    parser_classes = [JSONParser]  # nested terms have no form encoding
+    filterset_class = ContractFilter
+
+    def get_queryset(self) -> models.QuerySet[Contract]:
+        return with_details(super().get_queryset()).order_by("-start", "-pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save()  # the brand comes with the influencer's partnership
+
+    @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
+    @action(detail=True, methods=["post"])
+    def negotiate(self, request: Request, pk: str | None = None) -> Response:
+        """Start negotiating a draft."""
+        return self._move(Contract.Status.NEGOTIATING)
+
+    @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        """Sign: needs a compensation term, and a deliverable for paid media."""
+        return self._move(Contract.Status.SIGNED)
+
+    @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Start a signed contract."""
+        return self._move(Contract.Status.ACTIVE)
+
+    @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """Close an active contract as fulfilled; it never reopens."""
+        return self._move(Contract.Status.COMPLETED)
+
+    @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
+    @action(detail=True, methods=["post"])
+    def terminate(self, request: Request, pk: str | None = None) -> Response:
+        """End the contract early; it never reopens."""
+        return self._move(Contract.Status.TERMINATED)
+
+    def _move(self, to: str) -> Response:
+        contract = self.get_object()
+        try:
+            workflow.move(contract, to, now=timezone.now())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        contract = self.get_queryset().get(pk=contract.pk)
+        return Response(self.get_serializer(contract).data)

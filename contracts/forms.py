@@ -1,0 +1,215 @@
+from django import forms
+
+from contracts.models import (
+    TERM_FIELDS,
+    CompensationTerm,
+    Contract,
+    Deliverable,
+    DistributorPrice,
+    JointBrand,
+    Partnership,
+)
+from influencers.forms import TagsField
+from influencers.models import Influencer
+from partnerships import tenancy
+from partnerships.models import Brand, Product
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ContractForm(forms.ModelForm):
+    """The agreement itself; the partnership is found or created from the influencer."""
+
+    influencer = forms.ModelChoiceField(queryset=Influencer.objects.none())
+    exclusivity_categories = TagsField(required=False, label="Exclusive categories")
+    competitors = TagsField(required=False, help_text="Brands the influencer may not promote.")
+    exclusivity_territories = TagsField(
+        required=False,
+        label="Exclusive territories",
+        help_text="Country codes; empty means worldwide.",
+    )
+    usage_channels = TagsField(required=False, help_text="e.g. website, marketplace listing, ads.")
+    usage_territories = TagsField(required=False, help_text="Country codes; empty means worldwide.")
+
+    class Meta:
+        model = Contract
+        fields = [
+            "influencer",
+            "method",
+            "title",
+            "start",
+            "end",
+            "currency",
+            "settlement_period",
+            "hold_days",
+            "minimum_payout",
+            "payment_terms_days",
+            "exclusivity",
+            "exclusivity_categories",
+            "competitors",
+            "exclusivity_territories",
+            "disclosure_required",
+            "disclosure_text",
+            "approval_required",
+            "content_owner",
+            "usage_channels",
+            "paid_ads_allowed",
+            "usage_territories",
+            "usage_months",
+            "late_delivery_per_day",
+            "late_delivery_cap",
+            "late_payment_per_day",
+            "breach_terms",
+        ]
+        widgets = {"start": DATE, "end": DATE, "breach_terms": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.brand = brand
+        self.fields["influencer"].queryset = tenancy.scope_to_brand(Influencer.objects.all(), brand)
+        if self.instance.pk:
+            self.fields["influencer"].initial = self.instance.partnership.influencer_id
+            self.fields["influencer"].disabled = True
+            self.fields["method"].disabled = True  # its terms were chosen for this method
+        for name in ("exclusivity_territories", "usage_territories"):
+            self.fields[name].to_python = _upper_codes(self.fields[name].to_python)
+
+    def _post_clean(self) -> None:
+        # The partnership must be known before the model's own checks (exclusivity overlap).
+        influencer = self.cleaned_data.get("influencer")
+        if influencer and not self.instance.partnership_id:
+            self.instance.partnership = Partnership.objects.filter(
+                brand=self.brand, influencer=influencer
+            ).first() or Partnership(brand=self.brand, influencer=influencer)
+        super()._post_clean()
+
+    def save(self, commit: bool = True) -> Contract:
+        partnership = self.instance.partnership
+        if partnership.pk is None:
+            partnership.save()
+            self.instance.partnership = partnership
+        return super().save(commit)
+
+
+def _upper_codes(parse):
+    return lambda value: [code.upper() for code in parse(value)]
+
+
+class TermForm(forms.ModelForm):
+    tiers = forms.JSONField(
+        required=False,
+        initial=list,
+        widget=forms.TextInput(attrs={"placeholder": '[{"from": "0", "rate": "0.05"}]'}),
+        help_text='Ascending: [{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
+    )
+
+    class Meta:
+        model = CompensationTerm
+        fields = [
+            "kind",
+            "description",
+            "amount",
+            "rate",
+            "basis",
+            "product",
+            "category",
+            "tiers",
+            "tier_mode",
+            "content_type",
+            "cap",
+            "minimum_guarantee",
+            "due_date",
+            "milestone",
+            "offset_days",
+            "metric",
+            "threshold",
+        ]
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
+        for name, field in self.fields.items():
+            field.widget.attrs["data-field"] = name
+
+    def clean_tiers(self) -> list:
+        return self.cleaned_data["tiers"] or []
+
+
+class DeliverableForm(forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "content_type",
+            "platform",
+            "quantity",
+            "due_date",
+            "min_length_seconds",
+            "requirements",
+            "disclosure_text",
+        ]
+        widgets = {"due_date": DATE, "requirements": forms.TextInput}
+
+
+class DistributorPriceForm(forms.ModelForm):
+    class Meta:
+        model = DistributorPrice
+        fields = ["product", "price", "min_order_quantity"]
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
+
+
+class JointBrandForm(forms.ModelForm):
+    class Meta:
+        model = JointBrand
+        fields = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
+        widgets = {"products": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
+
+
+def _formset(model, form, extra: int):
+    return forms.inlineformset_factory(Contract, model, form=form, extra=extra, can_delete=True)
+
+
+TermFormSet = _formset(CompensationTerm, TermForm, extra=2)
+DeliverableFormSet = _formset(Deliverable, DeliverableForm, extra=1)
+PriceFormSet = _formset(DistributorPrice, DistributorPriceForm, extra=2)
+JointBrandFormSet = forms.inlineformset_factory(
+    Contract, JointBrand, form=JointBrandForm, extra=1, max_num=1, can_delete=False
+)
+# Which sections of the form each cooperation method shows.
+METHOD_SECTIONS = {
+    Contract.Method.DISTRIBUTION: {"terms", "prices"},
+    Contract.Method.PAID_MEDIA: {"terms", "deliverables"},
+    Contract.Method.JOINT_BRAND: {"terms", "joint_brand", "deliverables"},
+}
+KIND_FIELDS = {kind.value: list(fields) for kind, fields in TERM_FIELDS.items()}
+
+
+class SignedDocumentForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["signed_document"]
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "status",
+            "since",
+            "liaison",
+            "meeting_cadence",
+            "influencer_goals",
+            "brand_goals",
+        ]
+        widgets = {
+            "since": DATE,
+            "influencer_goals": forms.Textarea(attrs={"rows": 2}),
+            "brand_goals": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,327 @@
+"""What would this contract pay: its terms priced on sample numbers, before anything happened.
+
+The contract page's preview form types in one period's numbers (`sample_from_form_data`), and
+`preview` prices every term with the same `contracts.compensation` functions settlement uses,
+so the preview and the real statement agree to the cent on the same facts. Nothing is read
+from or written to the database here.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from contracts import compensation, wording
+from contracts.models import CompensationTerm, ContentType, Contract
+from partnerships import money
+
+Kind = CompensationTerm.Kind
+Metric = CompensationTerm.Metric
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One period's numbers to price a contract's terms on.
+
+    - `net_sales`: confirmed net sales attributed to the contract. A commission restricted to
+      one product or category is priced on this same figure: in a preview the sample's net
+      sales stand for the sales in that term's scope.
+    - `views_per_item`: views each published item gained in the period (CPM, item by item).
+    - `confirmed_orders`: confirmed attributed orders (CPA).
+    - `published_items`: items published in the period by content type (per deliverable);
+      a single number counts that many items of every content type.
+    - `wholesale_purchases`: the distributor's purchases (rebate).
+    - `joint_brand_sales`: net sales of the joint brand's products (revenue share).
+    - `views_to_date`, `sales_to_date`, `conversions_to_date`: the contract's metrics for
+      bonuses; each defaults to the period's own figure (total views gained, net sales,
+      confirmed orders). A preview assumes no bonus was paid before.
+    - `days_late_per_item`: days each deliverable was published late (late-delivery penalty).
+    - `period_start`, `period_end`: flat fees count when due in [start, end); either bound may
+      be left open, and with neither every flat fee counts. An installment tied to a milestone
+      is due on the milestone's date in `milestones` plus its offset; with a period given and
+      no date for its milestone it is left out, since it is not due yet.
+    """
+
+    net_sales: Decimal = ZERO
+    views_per_item: tuple[int, ...] = ()
+    confirmed_orders: int = 0
+    published_items: Mapping[str, int] | int = 0
+    wholesale_purchases: Decimal = ZERO
+    joint_brand_sales: Decimal = ZERO
+    views_to_date: int | None = None
+    sales_to_date: Decimal | None = None
+    conversions_to_date: int | None = None
+    days_late_per_item: tuple[int, ...] = ()
+    period_start: date | None = None
+    period_end: date | None = None
+    milestones: Mapping[str, date] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise SampleError("period_end", "must be after period_start.")
+
+    @property
+    def has_period(self) -> bool:
+        return self.period_start is not None or self.period_end is not None
+
+    def published(self, content_type: str) -> int:
+        """Items of `content_type` published in the period."""
+        if isinstance(self.published_items, int):
+            return self.published_items
+        return self.published_items.get(content_type, 0)
+
+    def metric(self, metric: str) -> Decimal | int:
+        """A bonus metric's value for the contract."""
+        if metric == Metric.VIEWS:
+            if self.views_to_date is not None:
+                return self.views_to_date
+            return sum(max(views, 0) for views in self.views_per_item)
+        if metric == Metric.SALES:
+            return self.net_sales if self.sales_to_date is None else self.sales_to_date
+        if metric == Metric.CONVERSIONS:
+            if self.conversions_to_date is None:
+                return self.confirmed_orders
+            return self.conversions_to_date
+        raise ValueError(f"metric: a bonus is paid on views, sales or conversions, not {metric!r}.")
+
+    def in_period(self, day: date) -> bool:
+        """Whether `day` falls in [period_start, period_end)."""
+        return (self.period_start is None or self.period_start <= day) and (
+            self.period_end is None or day < self.period_end
+        )
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    kind: str  # a CompensationTerm kind, or "late_delivery"
+    description: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Preview:
+    currency: str
+    lines: list[PreviewLine]
+    total: Decimal  # the sum of the rounded lines
+
+
+class SampleError(ValueError):
+    """Bad sample input; `field` is the form field it belongs to, and the message names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def preview(contract: Contract, terms: Iterable[CompensationTerm], sample: Sample) -> Preview:
+    """What `terms` of `contract` would pay on `sample`, one line per term that pays something,
+    in the term order given, plus a late-delivery penalty line when the contract has one and
+    days late are given. Each amount comes from `compensation.*` in the contract's currency,
+    rounded there once; the total is the sum of the rounded lines."""
+    currency = contract.currency
+    lines = []
+    for term in terms:
+        amount = _price(term, sample, currency)
+        if amount:
+            description = wording.describe(term, contract=contract)
+            lines.append(PreviewLine(kind=term.kind, description=description, amount=amount))
+    if contract.late_delivery_per_day and sample.days_late_per_item:
+        penalty = compensation.late_delivery_penalty(
+            sample.days_late_per_item,
+            per_day=contract.late_delivery_per_day,
+            cap=contract.late_delivery_cap,
+            currency=currency,
+        )
+        if penalty:
+            description = wording.describe_late_delivery(contract) or "Late delivery"
+            lines.append(PreviewLine("late_delivery", description, penalty))
+    total = sum((line.amount for line in lines), start=money.round(ZERO, currency))
+    return Preview(currency=currency, lines=lines, total=total)
+
+
+def _price(term: CompensationTerm, sample: Sample, currency: str) -> Decimal | None:
+    """The term's amount on the sample; None for a flat fee not due in the sample's period."""
+    match term.kind:
+        case Kind.FLAT_FEE:
+            due = _due_date(term, sample)
+            if sample.has_period and (due is None or not sample.in_period(due)):
+                return None
+            return compensation.flat_fee(term.amount, currency)
+        case Kind.PER_DELIVERABLE:
+            items = sample.published(term.content_type)
+            return compensation.per_deliverable(term.amount, items, currency)
+        case Kind.CPM:
+            return compensation.cpm(
+                sample.views_per_item,
+                amount_per_thousand=term.amount,
+                cap_per_item=term.cap,
+                currency=currency,
+            )
+        case Kind.CPA:
+            return compensation.cpa(term.amount, sample.confirmed_orders, currency)
+        case Kind.COMMISSION:
+            tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
+            return compensation.commission(
+                sample.net_sales,
+                rate=term.rate,
+                tiers=tiers,
+                mode=term.tier_mode if tiers else "whole",
+                currency=currency,
+            )
+        case Kind.REVENUE_SHARE:
+            return compensation.revenue_share(
+                sample.joint_brand_sales,
+                rate=term.rate,
+                minimum_guarantee=term.minimum_guarantee,
+                currency=currency,
+            )
+        case Kind.REBATE:
+            return compensation.rebate(
+                sample.wholesale_purchases,
+                tiers=compensation.parse_tiers(term.tiers),
+                mode=term.tier_mode,
+                currency=currency,
+            )
+        case Kind.BONUS:
+            return compensation.bonus(
+                sample.metric(term.metric),
+                threshold=term.threshold,
+                amount=term.amount,
+                already_paid=False,
+                currency=currency,
+            )
+    raise ValueError(f"kind: cannot preview a term of kind {term.kind!r}.")
+
+
+def _due_date(term: CompensationTerm, sample: Sample) -> date | None:
+    if term.due_date:
+        return term.due_date
+    happened = sample.milestones.get(term.milestone)
+    if happened is None:
+        return None
+    return compensation.milestone_due(happened, term.offset_days or 0)
+
+
+# --- the preview form ------------------------------------------------------------------------
+
+# (name, label, help) of every field `sample_from_form_data` reads; all may be left blank.
+FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("period_start", "Period from", "YYYY-MM-DD; flat fees due from this day count."),
+    ("period_end", "Period until", "YYYY-MM-DD, not included. Blank: every flat fee counts."),
+    ("net_sales", "Net sales", "Confirmed net sales in the period, e.g. 12,500.00."),
+    ("confirmed_orders", "Confirmed orders", "For pay per order (CPA)."),
+    ("views_per_item", "Views per item", "Views each item gained, e.g. 30,000, 80,000."),
+    ("published_items", "Items published", "Of each content type (per item pay)."),
+    *(
+        (f"published_{value}", f"{label} items published", "Overrides the number above.")
+        for value, label in ContentType.choices
+    ),
+    ("wholesale_purchases", "Wholesale purchases", "The distributor's purchases (rebate)."),
+    ("joint_brand_sales", "Joint brand sales", "Net sales of the joint brand's products."),
+    ("views_to_date", "Views to date", "For view bonuses; blank: the views above."),
+    ("sales_to_date", "Net sales to date", "For sales bonuses; blank: the net sales above."),
+    ("conversions_to_date", "Conversions to date", "For bonuses; blank: the orders above."),
+    ("days_late_per_item", "Days late per item", "e.g. 3, 10 (late-delivery penalty)."),
+    *(
+        (value, f"Date of {label.lower()}", "YYYY-MM-DD, for installments tied to it.")
+        for value, label in CompensationTerm.Milestone.choices
+    ),
+)
+
+# Digits grouped by three with commas, spaces (also no-break and thin ones), underscores or
+# apostrophes: 12,500 / 12 500 / 12'500.
+_GROUPED = r"(?:\d+|\d{1,3}(?:[,\s_'\u00a0\u202f]\d{3})+)"
+_WHOLE = re.compile(_GROUPED)
+_DECIMAL = re.compile(rf"{_GROUPED}(?:\.\d+)?|\.\d+")
+# A list separator: ";", a line break, or a comma that is not a thousands separator (a comma
+# followed by exactly three digits groups them: "1,000,000" is one number).
+_LIST_SEPARATOR = re.compile(r"[;\n]+|,(?!\d{3}(?!\d))")
+_CURRENCY_MARKS = "".join(sorted(set(wording.SYMBOLS.values())))
+
+
+def sample_from_form_data(data: Mapping[str, str]) -> Sample:
+    """A `Sample` from what a person typed in the preview form (field names in `FORM_FIELDS`;
+    others are ignored, blanks mean zero or "not given"). Amounts may carry thousands
+    separators and a currency symbol ("¥12,500.50"); view counts and days late are lists
+    separated by commas ("30,000, 80,000" is two items). Bad input raises `SampleError`, a
+    ValueError whose message starts with the field's name."""
+    by_type = {
+        value: _count(data, f"published_{value}")
+        for value in ContentType.values
+        if _text(data, f"published_{value}")
+    }
+    every_type = _count(data, "published_items") or 0
+    published: Mapping[str, int] | int = (
+        {value: by_type.get(value, every_type) for value in ContentType.values}
+        if by_type
+        else every_type
+    )
+    milestones = {
+        value: day
+        for value in CompensationTerm.Milestone.values
+        if (day := _date(data, value)) is not None
+    }
+    return Sample(
+        net_sales=_amount(data, "net_sales") or ZERO,
+        views_per_item=_counts(data, "views_per_item"),
+        confirmed_orders=_count(data, "confirmed_orders") or 0,
+        published_items=published,
+        wholesale_purchases=_amount(data, "wholesale_purchases") or ZERO,
+        joint_brand_sales=_amount(data, "joint_brand_sales") or ZERO,
+        views_to_date=_count(data, "views_to_date"),
+        sales_to_date=_amount(data, "sales_to_date"),
+        conversions_to_date=_count(data, "conversions_to_date"),
+        days_late_per_item=_counts(data, "days_late_per_item"),
+        period_start=_date(data, "period_start"),
+        period_end=_date(data, "period_end"),
+        milestones=milestones,
+    )
+
+
+def _text(data: Mapping[str, str], name: str) -> str:
+    return str(data.get(name) or "").strip()
+
+
+def _amount(data: Mapping[str, str], name: str) -> Decimal | None:
+    raw = _text(data, name)
+    if not raw:
+        return None
+    text = raw.strip(_CURRENCY_MARKS).strip()
+    if text.startswith(("-", "−")):
+        raise SampleError(name, f"cannot be negative, not “{raw}”.")
+    if not _DECIMAL.fullmatch(text):
+        raise SampleError(name, f"“{raw}” is not an amount; write it like 12,500.00.")
+    return Decimal(re.sub(r"[^\d.]", "", text))
+
+
+def _whole(text: str, name: str, what: str) -> int:
+    if text.startswith(("-", "−")):
+        raise SampleError(name, f"{what} cannot be negative, not “{text}”.")
+    if not _WHOLE.fullmatch(text):
+        raise SampleError(name, f"{what} “{text}” is not a whole number; write it like 12,000.")
+    return int(re.sub(r"\D", "", text))
+
+
+def _count(data: Mapping[str, str], name: str) -> int | None:
+    raw = _text(data, name)
+    return _whole(raw, name, "the value") if raw else None
+
+
+def _counts(data: Mapping[str, str], name: str) -> tuple[int, ...]:
+    items = [item.strip() for item in _LIST_SEPARATOR.split(_text(data, name))]
+    return tuple(
+        _whole(item, name, f"item {number}")
+        for number, item in enumerate((item for item in items if item), start=1)
+    )
+
+
+def _date(data: Mapping[str, str], name: str) -> date | None:
+    raw = _text(data, name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SampleError(name, f"“{raw}” is not a date; write it as YYYY-MM-DD.") from None

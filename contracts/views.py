@@ -1,0 +1,216 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from contracts import amendments, preview, wording, workflow
+from contracts.forms import (
+    KIND_FIELDS,
+    METHOD_SECTIONS,
+    ContractForm,
+    DeliverableFormSet,
+    JointBrandFormSet,
+    PriceFormSet,
+    SignedDocumentForm,
+    TermFormSet,
+)
+from contracts.models import Contract, Partnership
+from influencers.forms import StatusForm
+from influencers.models import Influencer
+from partnerships import tenancy
+
+BOARD_CARDS_PER_COLUMN = 30
+BOARD_COLUMNS = [s for s in Influencer.Status if s != Influencer.Status.BLOCKED]
+# The preview form shows the common numbers first, the rest folded away.
+_PREVIEW_MAIN = {
+    "period_start", "period_end", "net_sales", "confirmed_orders", "views_per_item",
+    "published_items", "wholesale_purchases", "joint_brand_sales", "days_late_per_item",
+}  # fmt: skip
+PREVIEW_FIELDS = {
+    "main": [f for f in preview.FORM_FIELDS if f[0] in _PREVIEW_MAIN],
+    "more": [f for f in preview.FORM_FIELDS if f[0] not in _PREVIEW_MAIN],
+}
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """Influencers in columns by pipeline status; a card moves with a status change."""
+    brand = tenancy.current_brand(request)
+    can_edit = tenancy.can(request.user, brand)
+    if request.method == "POST":
+        tenancy.require(request.user, brand)
+        influencer = tenancy.get_for_user(Influencer, request.user, request.POST.get("influencer"))
+        form = StatusForm(request.POST, instance=influencer)
+        if form.is_valid():
+            form.save()
+        else:
+            messages.error(request, f"{influencer}: {form.errors['status'][0]}")
+    influencers = tenancy.scope_to_brand(Influencer.objects.all(), brand)
+    counts = dict(influencers.values_list("status").annotate(n=Count("pk")).order_by())
+    contracts = Prefetch(
+        "partnerships__contracts",
+        queryset=Contract.objects.only("pk", "title", "status", "method", "partnership_id"),
+    )
+    columns = [
+        (
+            status,
+            counts.get(status.value, 0),
+            list(
+                influencers.filter(status=status)
+                .order_by("-updated_at", "name")
+                .prefetch_related("partnerships", contracts)[:BOARD_CARDS_PER_COLUMN]
+            ),
+        )
+        for status in BOARD_COLUMNS
+    ]
+    template = "contracts/_board.html" if request.htmx else "contracts/board.html"
+    return render(
+        request, template, {"columns": columns, "can_edit": can_edit, "statuses": BOARD_COLUMNS}
+    )
+
+
+@login_required
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = tenancy.get_for_user(
+        Partnership.objects.select_related("influencer", "owner", "brand"), request.user, pk
+    )
+    contracts = list(partnership.contracts.all())
+    timeline = (
+        Contract.history.filter(partnership_id=partnership.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:50]
+    )
+    return render(
+        request,
+        "contracts/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "contracts": contracts,
+            "timeline": timeline,
+            "can_edit": tenancy.can(request.user, partnership.brand_id),
+        },
+    )
+
+
+def _contract(request: HttpRequest, pk: int) -> Contract:
+    return tenancy.get_for_user(
+        Contract.objects.select_related("partnership__influencer", "partnership__brand"),
+        request.user,
+        pk,
+    )
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    terms = list(contract.terms.select_related("product"))
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "terms": [(term, wording.describe(term, contract=contract)) for term in terms],
+            "conditions": wording.describe_contract(contract),
+            "deliverables": contract.deliverables.all(),
+            "prices": contract.prices.select_related("product").annotate(
+                margin=F("product__retail_price") - F("price")
+            ),
+            "joint_brand": getattr(contract, "joint_brand", None),
+            "amendments": amendments.amendments(contract),
+            "next_statuses": [(s, Contract.Status(s).label) for s in workflow.allowed(contract)],
+            "can_edit": tenancy.can(request.user, contract.partnership.brand_id),
+            "preview_fields": PREVIEW_FIELDS,
+        },
+    )
+
+
+@login_required
+def contract_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        contract, brand = Contract(), tenancy.current_brand(request)
+    else:
+        contract = _contract(request, pk)
+        brand = contract.partnership.brand
+    tenancy.require(request.user, brand)
+    data = request.POST if request.method == "POST" else None
+    initial = {"influencer": request.GET.get("influencer"), "currency": brand.default_currency}
+    form = ContractForm(data, instance=contract, brand=brand, initial=initial)
+    sections = {
+        "terms": TermFormSet(data, instance=contract, prefix="terms", form_kwargs={"brand": brand}),
+        "deliverables": DeliverableFormSet(data, instance=contract, prefix="deliverables"),
+        "prices": PriceFormSet(
+            data, instance=contract, prefix="prices", form_kwargs={"brand": brand}
+        ),
+        "joint_brand": JointBrandFormSet(
+            data, instance=contract, prefix="joint_brand", form_kwargs={"brand": brand}
+        ),
+    }
+    if data is not None and form.is_valid():
+        used = METHOD_SECTIONS[Contract.Method(form.cleaned_data["method"])]
+        if all(sections[name].is_valid() for name in used):
+            with transaction.atomic():
+                contract = form.save()
+                for name in used:
+                    sections[name].instance = contract
+                    sections[name].save()
+            messages.success(request, f"Saved “{contract}”.")
+            return redirect("contracts:detail", pk=contract.pk)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {
+            "form": form,
+            "sections": sections,
+            "contract": contract,
+            "method_sections": {m: sorted(s) for m, s in METHOD_SECTIONS.items()},
+            "kind_fields": KIND_FIELDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def contract_status(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    tenancy.require(request.user, contract.partnership.brand_id)
+    try:
+        contract = workflow.move(contract, request.POST.get("status", ""), now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, error.message_dict["status"][0])
+    else:
+        messages.success(request, f"“{contract}” is now {contract.get_status_display().lower()}.")
+    return redirect("contracts:detail", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def contract_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    try:
+        sample = preview.sample_from_form_data(request.POST)
+    except ValueError as error:
+        return render(request, "contracts/_preview.html", {"error": str(error)})
+    result = preview.preview(contract, list(contract.terms.select_related("product")), sample)
+    return render(request, "contracts/_preview.html", {"result": result, "contract": contract})
+
+
+@login_required
+def signed_document(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    if request.method == "POST":
+        tenancy.require(request.user, contract.partnership.brand_id)
+        form = SignedDocumentForm(request.POST, request.FILES, instance=contract)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Signed document uploaded.")
+        else:
+            messages.error(request, " ".join(form.errors.get("signed_document", [])))
+        return redirect("contracts:detail", pk=contract.pk)
+    if not contract.signed_document:
+        raise Http404("No signed document uploaded.")
+    return FileResponse(contract.signed_document.open("rb"), as_attachment=True)

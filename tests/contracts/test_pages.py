@@ -1,0 +1,289 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contracts.models import CompensationTerm, Contract, Deliverable, Partnership
+from influencers.models import Influencer
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def management(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial)}
+
+
+def contract_post(influencer, method: str, **extra) -> dict:
+    data = {
+        "influencer": influencer.pk,
+        "method": method,
+        "title": "Spring wig reviews",
+        "start": "2027-01-01",
+        "end": "2027-06-30",
+        "currency": "USD",
+        "settlement_period": "monthly",
+        "hold_days": "30",
+        "minimum_payout": "50.00",
+        "payment_terms_days": "30",
+        "exclusivity": "none",
+        "content_owner": "influencer",
+        "disclosure_required": "on",
+        "approval_required": "on",
+        **management("terms"),
+        **management("deliverables"),
+        **management("prices"),
+        **management("joint_brand"),
+    }
+    data.update(extra)
+    return data
+
+
+def term_rows(*rows: dict) -> dict:
+    data = management("terms", len(rows))
+    for i, row in enumerate(rows):
+        data.update({f"terms-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+@pytest.fixture
+def influencer(brand):
+    return factories.InfluencerFactory(brand=brand, name="Anna Sokolova")
+
+
+def test_manager_records_a_paid_media_deal(client, brand_manager, influencer):
+    client.force_login(brand_manager)
+    data = contract_post(
+        influencer,
+        "paid_media",
+        **term_rows(
+            {"kind": "flat_fee", "amount": "500.00", "milestone": "on_signing"},
+            {"kind": "cpm", "amount": "8.00", "cap": "400.00"},
+            {
+                "kind": "commission",
+                "basis": "total",
+                "tier_mode": "marginal",
+                "tiers": '[{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
+            },
+        ),
+        **management("deliverables", 1),
+        **{
+            "deliverables-0-content_type": "short",
+            "deliverables-0-platform": "tiktok",
+            "deliverables-0-quantity": "3",
+            "deliverables-0-due_date": "2027-02-15",
+        },
+    )
+    response = client.post(reverse("contracts:create"), data)
+    contract = Contract.objects.get()
+    assert response.url == reverse("contracts:detail", args=[contract.pk])
+    assert contract.partnership.influencer == influencer
+    assert contract.terms.count() == 3
+    assert contract.deliverables.get().quantity == 3
+    page = client.get(response.url).content.decode()
+    assert "Spring wig reviews" in page
+
+
+def test_second_contract_reuses_the_partnership(client, brand_manager, influencer):
+    client.force_login(brand_manager)
+    terms = term_rows({"kind": "flat_fee", "amount": "100.00", "due_date": "2027-02-01"})
+    for title in ("First", "Second"):
+        client.post(
+            reverse("contracts:create"),
+            contract_post(influencer, "distribution", title=title, **terms),
+        )
+    assert Partnership.objects.count() == 1
+    assert Contract.objects.count() == 2
+
+
+def test_bad_terms_are_shown_next_to_the_row_and_nothing_is_written(
+    client, brand_manager, influencer
+):
+    client.force_login(brand_manager)
+    data = contract_post(
+        influencer,
+        "distribution",
+        **term_rows(
+            {"kind": "cpm", "amount": "8.00"},
+            {"kind": "commission", "basis": "total", "rate": "1.5"},
+            {"kind": "flat_fee", "amount": "10.00", "due_date": "2030-01-01"},
+        ),
+    )
+    response = client.post(reverse("contracts:create"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot have a per 1,000 views (cpm) term" in page
+    assert "A rate is a fraction between 0 and 1" in page
+    assert "Must fall within the contract" in page
+    assert not Contract.objects.exists()
+    assert not Partnership.objects.exists()
+
+
+def test_sections_the_method_does_not_use_are_ignored(client, brand_manager, influencer):
+    client.force_login(brand_manager)
+    data = contract_post(
+        influencer,
+        "distribution",
+        **term_rows({"kind": "flat_fee", "amount": "100.00", "due_date": "2027-02-01"}),
+        **management("deliverables", 1),
+        **{
+            "deliverables-0-content_type": "video",
+            "deliverables-0-platform": "youtube",
+            "deliverables-0-quantity": "1",
+            "deliverables-0-due_date": "2027-02-01",
+        },
+    )
+    assert client.post(reverse("contracts:create"), data).status_code == 302
+    assert not Deliverable.objects.exists()
+
+
+def test_status_buttons_follow_the_workflow(client, brand_manager, brand):
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand, status="draft", method="distribution"
+    )
+    client.force_login(brand_manager)
+    url = reverse("contracts:status", args=[contract.pk])
+    refused = client.post(url, {"status": "signed"}, follow=True)
+    assert "Add at least one compensation term before signing." in refused.content.decode()
+    CompensationTerm.objects.create(
+        contract=contract, kind="flat_fee", amount=Decimal("100"), due_date=date(2026, 11, 1)
+    )
+    client.post(url, {"status": "signed"})
+    contract.refresh_from_db()
+    assert contract.status == "signed"
+    assert contract.signed_at is not None
+
+
+def test_signed_document_upload_is_checked(client, brand_manager, brand, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    client.force_login(brand_manager)
+    url = reverse("contracts:document", args=[contract.pk])
+    bad = SimpleUploadedFile("contract.exe", b"MZ", content_type="application/octet-stream")
+    assert "not allowed" in client.post(url, {"signed_document": bad}, follow=True).content.decode()
+    pdf = SimpleUploadedFile("contract.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    client.post(url, {"signed_document": pdf})
+    download = client.get(url)
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+
+
+def test_board_moves_a_card_in_place(client, brand_manager, brand):
+    mia = factories.InfluencerFactory(brand=brand, name="Mia", status="prospect")
+    client.force_login(brand_manager)
+    response = client.post(
+        reverse("contracts:board"),
+        {"influencer": mia.pk, "status": "contacted"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'id="board"' in response.content.decode()
+    assert "<html" not in response.content.decode()
+    mia.refresh_from_db()
+    assert mia.status == "contacted"
+
+
+def test_board_queries_do_not_grow_with_rows(client, brand_manager, brand):
+    client.force_login(brand_manager)
+
+    def count() -> int:
+        client.get(reverse("contracts:board"))
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("contracts:board"))
+        return len(captured)
+
+    def add(n: int) -> None:
+        for status in ("prospect", "active", "negotiating"):
+            for contract in factories.ContractFactory.create_batch(
+                n, partnership__influencer__brand=brand
+            ):
+                Influencer.objects.filter(pk=contract.partnership.influencer_id).update(
+                    status=status
+                )
+
+    add(2)
+    few = count()
+    add(10)
+    assert count() == few
+
+
+def test_contract_page_queries_do_not_grow_with_terms(client, brand_manager, brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand, method="paid_media")
+    client.force_login(brand_manager)
+    url = reverse("contracts:detail", args=[contract.pk])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            CompensationTerm.objects.create(contract=contract, kind="cpa", amount=Decimal(i + 1))
+            Deliverable.objects.create(
+                contract=contract, content_type="short", platform="tiktok", due_date=contract.start
+            )
+
+    add(1)
+    few = count()
+    add(10)
+    assert count() == few
+
+
+@pytest.mark.parametrize("url_name", ["contracts:detail", "contracts:edit", "contracts:document"])
+def test_another_brands_contract_is_404(client, other_brand_manager, brand, url_name):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    client.force_login(other_brand_manager)
+    assert client.get(reverse(url_name, args=[contract.pk])).status_code == 404
+    status = client.post(reverse("contracts:status", args=[contract.pk]), {"status": "terminated"})
+    assert status.status_code == 404
+    partnership = reverse("contracts:partnership", args=[contract.partnership_id])
+    assert client.get(partnership).status_code == 404
+    contract.refresh_from_db()
+    assert contract.status == "active"
+
+
+def test_viewer_reads_but_cannot_change(client, viewer, brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    client.force_login(viewer)
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    assert reverse("contracts:edit", args=[contract.pk]) not in page
+    assert client.get(reverse("contracts:create")).status_code == 403
+    status = client.post(reverse("contracts:status", args=[contract.pk]), {"status": "terminated"})
+    assert status.status_code == 403
+    board = client.post(reverse("contracts:board"), {"influencer": 1, "status": "blocked"})
+    assert board.status_code == 403
+
+
+def test_preview_prices_sample_numbers_in_place(client, brand_manager, brand):
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand, method="paid_media", currency="USD"
+    )
+    CompensationTerm.objects.create(contract=contract, kind="cpa", amount=Decimal("2.50"))
+    CompensationTerm.objects.create(
+        contract=contract, kind="commission", basis="total", rate=Decimal("0.05")
+    )
+    client.force_login(brand_manager)
+    url = reverse("contracts:preview", args=[contract.pk])
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    assert f'hx-post="{url}"' in page
+    response = client.post(
+        url, {"net_sales": "30.15", "confirmed_orders": "3"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "7.50" in html  # 3 orders × 2.50
+    assert "1.51" in html  # 5% of 30.15, rounded once
+    assert "9.01 USD" in html
+    bad = client.post(url, {"net_sales": "lots"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "net_sales: “lots” is not an amount" in bad
+
+
+def test_preview_of_another_brands_contract_is_404(client, other_brand_manager, brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    client.force_login(other_brand_manager)
+    url = reverse("contracts:preview", args=[contract.pk])
+    assert client.post(url, {"net_sales": "100"}).status_code == 404
