@@ -1,10 +1,24 @@
-from django.core.exceptions import ValidationError
-from django.db import models
+from datetime import date, timedelta
+from decimal import Decimal
 
-from partnerships.models import Brand
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from contracts.models import ContentType, Contract, Deliverable, StatementLine
+from influencers.models import Platform
+from partnerships import money
+from partnerships.models import MONEY, Brand, Product
+
+COUNT = {"default": 0}
+DEFAULT_PREPARATION_DAYS = 10
 
 
 class Campaign(models.Model):
+    """A push with a goal, dates and a budget; influencers take part through their contracts."""
+
     brand_path = "brand"
 
     class Objective(models.TextChoices):
@@ -16,15 +30,505 @@ class Campaign(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
     name = models.CharField(max_length=200)
     objective = models.CharField(max_length=10, choices=Objective.choices)
+    description = models.TextField(blank=True)
     start = models.DateField()
     end = models.DateField()
+    budget = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    platforms = models.JSONField(
+        default=list, blank=True, help_text="Platforms the content goes out on."
+    )
+    markets = models.JSONField(
+        default=list, blank=True, help_text="Country codes of the markets, e.g. US, DE."
+    )
+    # Targets to compare with what happened; empty means no target.
+    target_reach = models.PositiveBigIntegerField(null=True, blank=True)
+    target_views = models.PositiveBigIntegerField(null=True, blank=True)
+    target_engagements = models.PositiveBigIntegerField(null=True, blank=True)
+    target_clicks = models.PositiveBigIntegerField(null=True, blank=True)
+    target_conversions = models.PositiveBigIntegerField(null=True, blank=True)
+    target_sales = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-start"]
+        ordering = ["-start", "name"]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         if self.end and self.start and self.end < self.start:
-            raise ValidationError({"end": "The campaign cannot end before it starts."})
+            errors["end"] = "The campaign cannot end before it starts."
+        unknown = set(self.platforms or []) - set(Platform.values)
+        if unknown:
+            errors["platforms"] = f"Unknown platform: {', '.join(sorted(unknown))}."
+        if (
+            self.budget is not None
+            and self.currency
+            and money.round(self.budget, self.currency) != self.budget
+        ):
+            places = money.minor_unit(self.currency)
+            errors["budget"] = f"{self.currency} amounts have {places} decimal places."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_running(self, today: date) -> bool:
+        return self.start <= today <= self.end
+
+
+class Participant(models.Model):
+    """An influencer's contract taking part in a campaign."""
+
+    brand_path = "campaign__brand"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="participants")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "contract__partnership__influencer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "contract"],
+                name="one_participant_per_contract",
+                violation_error_message="This contract already takes part in the campaign.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.partnership.influencer} in {self.campaign}"
+
+    def clean(self) -> None:
+        if (
+            self.campaign_id
+            and self.contract_id
+            and self.contract.partnership.brand_id != self.campaign.brand_id
+        ):
+            raise ValidationError({"contract": "This contract belongs to another brand."})
+
+
+class TrackingCode(models.Model):
+    """A promo code or link code that attributes sales to a participant."""
+
+    brand_path = "brand"
+
+    class Kind(models.TextChoices):
+        PROMO = "promo", "Promo code"
+        LINK = "link", "Link code"
+
+    # Copied from the participant's campaign so that a code is unique per brand in the database.
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=64, help_text="Stored in upper case, e.g. ANNA10.")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PROMO)
+    url = models.URLField("URL", blank=True, help_text="For link codes: where the link points.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "code"],
+                name="tracking_code_unique_per_brand",
+                violation_error_message="This code is already used in this brand.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs) -> None:
+        self.code = self.code.strip().upper()
+        if self.participant_id and not self.brand_id:
+            self.brand_id = self.participant.campaign.brand_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.code = (self.code or "").strip().upper()
+        if self.participant_id:
+            self.brand_id = self.participant.campaign.brand_id
+        if not self.code.replace("-", "").replace("_", "").isalnum():
+            raise ValidationError({"code": "Use letters, digits, - and _ only."})
+
+
+class ContentItem(models.Model):
+    """A deliverable fulfilled: a piece of content on its way from draft to published."""
+
+    brand_path = "participant__campaign__brand"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="content")
+    deliverable = models.ForeignKey(
+        Deliverable,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content",
+        help_text="The deliverable of the contract this item fulfils.",
+    )
+    content_type = models.CharField(max_length=12, choices=ContentType.choices)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    url = models.URLField("URL", blank=True)
+    caption = models.TextField(blank=True)
+    draft_file = models.FileField(
+        upload_to="content/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg", "mp4", "mov", "webm"])],
+    )
+    status = models.CharField(max_length=17, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The disclosure check of the caption (campaigns.disclosure); None until checked.
+    disclosure_ok = models.BooleanField(null=True, blank=True)
+    disclosure_problems = models.TextField(blank=True)
+    disclosure_override_reason = models.TextField(
+        blank=True, help_text="Why the item may be approved although the check failed."
+    )
+    disclosure_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_content_type_display()} on {self.get_platform_display()}"
+
+    def clean(self) -> None:
+        if (
+            self.deliverable_id
+            and self.participant_id
+            and self.deliverable.contract_id != self.participant.contract_id
+        ):
+            raise ValidationError({"deliverable": "This deliverable belongs to another contract."})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError({"published_at": "A published item needs its publishing date."})
+
+
+class ContentComment(models.Model):
+    """One message in a content item's review thread."""
+
+    brand_path = "content__participant__campaign__brand"
+
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField()
+    # The status the item moved to with this comment, if it moved.
+    status = models.CharField(max_length=17, choices=ContentItem.Status.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Shipment(models.Model):
+    """Product seeding: gifts, trials and samples sent to a participant."""
+
+    brand_path = "participant__campaign__brand"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        PREPARING = "preparing", "Preparing"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        RETURNED = "returned", "Returned"
+        LOST = "lost", "Lost"
+
+    class Carrier(models.TextChoices):
+        UPS = "ups", "UPS"
+        DHL = "dhl", "DHL"
+        EMS = "ems", "EMS"
+        FEDEX = "fedex", "FedEx"
+        CHINA_POST = "china_post", "China Post"
+        CAINIAO = "cainiao", "Cainiao"
+        OTHER = "other", "Other"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="shipments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    carrier = models.CharField(max_length=10, choices=Carrier.choices, blank=True)
+    tracking_number = models.CharField(max_length=64, blank=True)
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    declared_value = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    shipping_cost = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    requested_on = models.DateField()
+    preparation_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_PREPARATION_DAYS,
+        help_text="Days allowed between the request and shipping; later than that is late.",
+    )
+    shipped_on = models.DateField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True)
+    feedback_required = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    # requested_on + preparation_days, kept by save() so late shipments can be found in SQL.
+    ship_by = models.DateField(editable=False)
+
+    WAITING = (Status.REQUESTED, Status.PREPARING)
+
+    class Meta:
+        ordering = ["-requested_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipped_on__isnull=True) | Q(shipped_on__gte=F("requested_on")),
+                name="shipment_shipped_after_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Shipment to {self.participant.contract.partnership.influencer}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.ship_by = self.requested_on + timedelta(days=self.preparation_days)
+        super().save(*args, **kwargs)
+
+    def is_late(self, today: date) -> bool:
+        """Not shipped inside its preparation window, or shipped after it."""
+        ship_by = self.requested_on + timedelta(days=self.preparation_days)
+        if self.shipped_on is not None:
+            return self.shipped_on > ship_by
+        return self.status in self.WAITING and today > ship_by
+
+    @classmethod
+    def late(cls, today: date) -> Q:
+        """The rule of `is_late` as a filter."""
+        waiting = Q(status__in=cls.WAITING, shipped_on=None, ship_by__lt=today)
+        return waiting | Q(shipped_on__gt=F("ship_by"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.shipped_on and self.requested_on and self.shipped_on < self.requested_on:
+            errors["shipped_on"] = "Cannot ship before the request."
+        if self.delivered_on and not self.shipped_on:
+            errors["delivered_on"] = "A delivered shipment needs its shipping date."
+        if self.delivered_on and self.shipped_on and self.delivered_on < self.shipped_on:
+            errors["delivered_on"] = "Cannot be delivered before it was shipped."
+        if self.status in (self.Status.SHIPPED, self.Status.DELIVERED) and not self.shipped_on:
+            errors["shipped_on"] = "Say when it was shipped."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ShipmentItem(models.Model):
+    brand_path = "shipment__participant__campaign__brand"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product.sku}"
+
+
+class MetricSnapshot(models.Model):
+    """Cumulative counters of one content item on one day; a period's value is a difference."""
+
+    brand_path = "content__participant__campaign__brand"
+
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField()
+    views = models.PositiveBigIntegerField(**COUNT)
+    reach = models.PositiveBigIntegerField(**COUNT)
+    impressions = models.PositiveBigIntegerField(**COUNT)
+    likes = models.PositiveBigIntegerField(**COUNT)
+    comments = models.PositiveBigIntegerField(**COUNT)
+    shares = models.PositiveBigIntegerField(**COUNT)
+    saves = models.PositiveBigIntegerField(**COUNT)
+    clicks = models.PositiveBigIntegerField(**COUNT)
+    conversions = models.PositiveBigIntegerField(**COUNT)
+    signups = models.PositiveBigIntegerField("sign-ups", **COUNT)
+
+    COUNTERS = (
+        "views",
+        "reach",
+        "impressions",
+        "likes",
+        "comments",
+        "shares",
+        "saves",
+        "clicks",
+        "conversions",
+        "signups",
+    )
+
+    class Meta:
+        ordering = ["content", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["content", "date"], name="one_snapshot_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content} on {self.date}"
+
+
+class Sale(models.Model):
+    """An order line attributed to a participant through a tracking code."""
+
+    brand_path = "brand"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CONFIRMED = "confirmed", "Confirmed"
+        REFUNDED = "refunded", "Refunded"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    order_id = models.CharField(max_length=64)
+    line_id = models.CharField(max_length=64)
+    ordered_at = models.DateTimeField()
+    tracking_code = models.ForeignKey(TrackingCode, on_delete=models.PROTECT, related_name="sales")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # After discounts, without tax and shipping.
+    net_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.CONFIRMED)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    refunded_amount = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    # The statement lines this sale was paid on (settlement keeps the trace).
+    statement_lines = models.ManyToManyField(
+        StatementLine, through="SaleLine", related_name="sales", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-ordered_at", "order_id", "line_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "order_id", "line_id"], name="sale_line_unique_per_brand"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("net_amount")),
+                name="sale_refund_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tracking_code", "ordered_at"]),
+            models.Index(fields=["tracking_code", "refunded_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line_id}"
+
+    @property
+    def commission_base(self) -> Decimal:
+        """What commission is paid on: the net amount less what was refunded of it."""
+        return self.net_amount - self.refunded_amount
+
+
+class SaleLine(models.Model):
+    """A sale's part in a statement line: the base it contributed (negative in a clawback)."""
+
+    brand_path = "sale__brand"
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="settled")
+    line = models.ForeignKey(StatementLine, on_delete=models.CASCADE, related_name="sale_links")
+    base = models.DecimalField(**MONEY)
+    orders = models.SmallIntegerField(
+        default=0, help_text="Orders counted for pay per order: 1, or -1 when reversed."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sale", "line"], name="one_link_per_sale_and_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sale} on {self.line}"
+
+
+class ContentLine(models.Model):
+    """A content item's part in a statement line: items, views or days late it counted."""
+
+    brand_path = "content__participant__campaign__brand"
+
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="settled")
+    line = models.ForeignKey(StatementLine, on_delete=models.CASCADE, related_name="content_links")
+    quantity = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "line"], name="one_link_per_content_and_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content} on {self.line}"
+
+
+class ImportJob(models.Model):
+    """One uploaded sales or metrics file and how far its import got."""
+
+    brand_path = "brand"
+
+    class Kind(models.TextChoices):
+        SALES = "sales", "Sales"
+        METRICS = "metrics", "Metrics"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Rejected"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # Every bad row: [{"line": 3, "field": "code", "message": "..."}].
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.filename}"
+
+    @property
+    def progress(self) -> int:
+        """Percent of rows processed."""
+        if self.status in (self.Status.DONE, self.Status.FAILED):
+            return 100
+        return self.processed_rows * 100 // self.total_rows if self.total_rows else 0

@@ -316,7 +316,8 @@ class CompensationTerm(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["contract", "kind", "due_date", "pk"]
+        # Undated terms first on every database (PostgreSQL would put NULLs last).
+        ordering = ["contract", "kind", models.F("due_date").asc(nulls_first=True), "pk"]
 
     def __str__(self) -> str:
         return self.description or self.get_kind_display()
@@ -551,3 +552,97 @@ def _check_product_brand(row: models.Model) -> None:
     product = row.product if row.product_id else None
     if contract and product and product.brand_id != contract.partnership.brand_id:
         raise ValidationError({"product": "This product belongs to another brand."})
+
+
+class Statement(models.Model):
+    """What one contract earned in one settlement period, and whether it was paid."""
+
+    brand_path = "contract__partnership__brand"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        PAID = "paid", "Paid"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="statements")
+    # The period is half-open: [period_start, period_end) in the brand's time zone.
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    total = models.DecimalField(**MONEY, default=Decimal(0))  # the sum of the rounded lines
+    # False when the total is negative or below the contract's minimum payout: carried forward.
+    payable = models.BooleanField(default=True)
+    due_date = models.DateField(
+        null=True, blank=True, help_text="Payment is due by this day (payment terms)."
+    )
+    # Why settlement could not price the period (a missing exchange rate); empty when it could.
+    problem = models.TextField(blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_on = models.DateField(null=True, blank=True)
+    payout_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "contract"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period_start"], name="one_statement_per_contract_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="statement_period_not_empty",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class StatementLine(models.Model):
+    """One priced line of a statement, traced to the term and the rows it came from."""
+
+    brand_path = "statement__contract__partnership__brand"
+
+    class Kind(models.TextChoices):
+        FLAT_FEE = "flat_fee", "Flat fee"
+        PER_DELIVERABLE = "per_deliverable", "Per published item"
+        CPM = "cpm", "Per 1,000 views"
+        CPA = "cpa", "Per order"
+        COMMISSION = "commission", "Commission"
+        REVENUE_SHARE = "revenue_share", "Revenue share"
+        MINIMUM_GUARANTEE = "minimum_guarantee", "Minimum guarantee top-up"
+        REBATE = "rebate", "Volume rebate"
+        BONUS = "bonus", "Bonus"
+        LATE_DELIVERY = "late_delivery", "Late-delivery penalty"
+        LATE_PAYMENT = "late_payment", "Late-payment interest"
+        CLAWBACK = "clawback", "Refund clawback"
+        CARRIED_FORWARD = "carried_forward", "Carried forward"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=17, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    # Per unit, or the effective fraction for rate-based lines; kept unrounded for clawbacks.
+    rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    amount = models.DecimalField(**MONEY)  # rounded once, to the currency's minor unit
+    term = models.ForeignKey(
+        CompensationTerm, on_delete=models.SET_NULL, null=True, blank=True, related_name="lines"
+    )
+    # A carried-forward line names the statement whose balance it carries, a late-payment
+    # line the statement that was paid late, a clawback the statement that paid the sale.
+    source_statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    orders = models.ManyToManyField(DistributorOrder, blank=True, related_name="lines")
+
+    class Meta:
+        ordering = ["statement", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

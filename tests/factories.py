@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import factory
@@ -142,6 +142,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     objective = Campaign.Objective.SALES
     start = date(2026, 11, 1)
     end = date(2026, 12, 31)
+    currency = "USD"
 
 
 # Defaults by kind, so a term built for any kind uses only the fields that kind needs (DESIGN §4).
@@ -230,3 +231,96 @@ class JointBrandFactory(factory.django.DjangoModelFactory):
     def products(joint_brand, create, extracted, **kwargs):
         if create and extracted:
             joint_brand.products.set(extracted)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A contract taking part in a campaign of the same brand."""
+
+    class Meta:
+        model = "campaigns.Participant"
+
+    contract = factory.SubFactory(ContractFactory)
+    campaign = factory.SubFactory(
+        CampaignFactory, brand=factory.SelfAttribute("..contract.partnership.brand")
+    )
+
+
+class TrackingCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.TrackingCode"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    brand = factory.SelfAttribute("participant.campaign.brand")
+    code = factory.Sequence(lambda n: f"CODE{n}")
+
+
+class ContentItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.ContentItem"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    content_type = "video"
+    platform = Platform.YOUTUBE
+    url = factory.Sequence(lambda n: f"https://www.youtube.com/watch?v=demo{n}")
+    caption = "My new wig #ad"
+    status = "submitted"
+    submitted_at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Shipment"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    requested_on = date(2026, 11, 1)
+    shipping_cost = Decimal("25.00")
+    declared_value = Decimal("189.00")
+
+
+class ShipmentItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.ShipmentItem"
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    product = factory.SubFactory(
+        ProductFactory,
+        brand=factory.SelfAttribute("..shipment.participant.campaign.brand"),
+        unit_cost=Decimal("40.00"),
+    )
+    quantity = 1
+
+
+class MetricSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.MetricSnapshot"
+
+    content = factory.SubFactory(ContentItemFactory)
+    date = date(2026, 11, 10)
+
+
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A confirmed sale through a tracking code, of a product of the code's brand."""
+
+    class Meta:
+        model = "campaigns.Sale"
+
+    tracking_code = factory.SubFactory(TrackingCodeFactory)
+    brand = factory.SelfAttribute("tracking_code.brand")
+    order_id = factory.Sequence(lambda n: f"ORD-{n:06d}")
+    line_id = "1"
+    ordered_at = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
+    product = factory.SubFactory(ProductFactory, brand=factory.SelfAttribute("..brand"))
+    quantity = 1
+    net_amount = Decimal("100.00")
+    currency = "USD"
+    status = "confirmed"
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Statement"
+
+    contract = factory.SubFactory(ContractFactory)
+    period_start = date(2026, 11, 1)
+    period_end = date(2026, 12, 1)
+    currency = factory.SelfAttribute("contract.currency")
