@@ -1,4 +1,5 @@
-"""Shared fixtures: personas, an API client per brand, and the service markers.
+"""Shared fixtures: personas, an API client per brand, a real Celery worker, and the service
+markers.
 
 Tests marked `postgres`, `redis` or `browser` skip with a reason when that service is missing;
 with REQUIRE_SERVICES=1 (CI) a missing service fails them instead.
@@ -6,10 +7,16 @@ with REQUIRE_SERVICES=1 (CI) a missing service fails them instead.
 
 import os
 import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from partnerships.celery import app as celery_app
@@ -17,6 +24,7 @@ from partnerships.models import BrandAPIKey, Role
 from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _missing(service: str) -> str | None:
@@ -59,6 +67,50 @@ def _tasks_run_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+def _test_database_url() -> str:
+    # The worker must read the test database, which pytest-django named after the real one.
+    return (
+        urlsplit(os.environ["DATABASE_URL"])
+        ._replace(path="/" + connection.settings_dict["NAME"])
+        .geturl()
+    )
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker on a queue of its own, reading the test database; yields the queue."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "partnerships",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--include",
+            "tests.worker_tasks",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    yield queue
+    process.terminate()
+    process.wait(timeout=30)
 
 
 @pytest.fixture
