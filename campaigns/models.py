@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from contracts.models import ContentType, Contract, Deliverable, StatementLine
-from influencers.models import Platform
+from influencers.models import Influencer, Platform
 from partnerships import money
 from partnerships.models import MONEY, Brand, Product
 
@@ -532,3 +532,102 @@ class ImportJob(models.Model):
         if self.status in (self.Status.DONE, self.Status.FAILED):
             return 100
         return self.processed_rows * 100 // self.total_rows if self.total_rows else 0
+
+
+class DailySummary(models.Model):
+    """One day of figures of a participant, or of one of its content items, kept by
+    `campaigns.roi.refresh` so that pages add up summaries instead of raw rows.
+
+    Amounts are in the brand's default currency; an amount that had no exchange rate on its day
+    stays in its own currency on a row of its own, so it is reported and never added.
+    Counters are what the day added: differences of the cumulative snapshots.
+    """
+
+    brand_path = "brand"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    # Copied from the contract and the participant so figures group without joins.
+    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=14, choices=Contract.Method.choices)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Empty for a contract's cost that belongs to no campaign.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Set on rows of one content item: its metrics and the statement lines it was paid on.
+    content = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    statement_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    seeding_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    revenue = models.DecimalField(**MONEY, default=Decimal(0))
+    cogs = models.DecimalField("cost of goods sold", **MONEY, default=Decimal(0))
+    orders = models.IntegerField(default=0)
+    # A platform may correct a counter downwards, so a day's difference can be negative.
+    views = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    saves = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+
+    AMOUNTS = ("statement_cost", "seeding_cost", "revenue", "cogs")
+    COUNTERS = (
+        "orders",
+        "views",
+        "reach",
+        "impressions",
+        "likes",
+        "comments",
+        "shares",
+        "saves",
+        "clicks",
+        "conversions",
+    )
+
+    class Meta:
+        verbose_name_plural = "daily summaries"
+        ordering = ["brand", "day", "pk"]
+        indexes = [
+            models.Index(fields=["brand", "day"]),
+            models.Index(fields=["campaign", "day"]),
+            models.Index(fields=["influencer", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} on {self.day}"
+
+
+class BrandMetrics(models.Model):
+    """A brand's metric settings and when its daily summaries were last refreshed."""
+
+    brand_path = "brand"
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="metrics")
+    reference_cpm = models.DecimalField(
+        "reference CPM",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="What 1,000 impressions would cost as advertising, in the brand's currency; "
+        "used for earned media value (EMV). Leave empty to not show EMV.",
+    )
+    refreshed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The first day the last refresh recomputed; empty when it recomputed every day.
+    refreshed_from = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "brand metrics"
+        verbose_name_plural = "brand metrics"
+
+    def __str__(self) -> str:
+        return f"Metrics of {self.brand}"

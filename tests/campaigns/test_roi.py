@@ -1,0 +1,375 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from campaigns import roi, tasks
+from campaigns.models import BrandMetrics, ContentLine, DailySummary, SaleLine
+from contracts.models import Contract, StatementLine
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+NOVEMBER = roi.DateRange(date(2026, 11, 1), date(2026, 11, 30))
+
+
+def _line(statement, kind: str, amount: str) -> StatementLine:
+    return StatementLine.objects.create(
+        statement=statement, kind=kind, description=kind, amount=Decimal(amount)
+    )
+
+
+def _snapshot(content, day: date, **counters: int):
+    return factories.MetricSnapshotFactory(content=content, date=day, **counters)
+
+
+@pytest.fixture
+def campaign(brand):
+    """A small campaign, figured by hand below.
+
+    Anna (paid media): a 500.00 flat fee and a 76.00 commission on her November statement, a
+    seeding shipment of 2 wigs at 40.00 plus 25.00 shipping, two confirmed sales (900.00 of 2
+    wigs; 100.00 of 1 wig with 50.00 refunded), a pending and a refunded sale that do not count,
+    and one video. Bea (distribution) has done nothing yet.
+    """
+    campaign = factories.CampaignFactory(
+        brand=brand,
+        start=date(2026, 11, 1),
+        end=date(2026, 11, 30),
+        target_reach=10000,
+        target_views=20000,
+        target_clicks=500,
+        target_conversions=20,
+        target_sales=Decimal("1000.00"),
+    )
+    anna = factories.ParticipantFactory(
+        campaign=campaign,
+        contract__partnership__influencer__brand=brand,
+        contract__partnership__influencer__name="Anna Lace",
+    )
+    bea = factories.ParticipantFactory(
+        campaign=campaign,
+        contract__partnership__influencer__brand=brand,
+        contract__partnership__influencer__name="Bea Gowns",
+        contract__method=Contract.Method.DISTRIBUTION,
+    )
+    wig = factories.ProductFactory(brand=brand, unit_cost=Decimal("40.00"))
+    shipment = factories.ShipmentFactory(
+        participant=anna,
+        status="shipped",
+        requested_on=date(2026, 11, 1),
+        shipped_on=date(2026, 11, 3),
+        shipping_cost=Decimal("25.00"),
+    )
+    factories.ShipmentItemFactory(shipment=shipment, product=wig, quantity=2)
+    factories.ShipmentFactory(participant=anna, requested_on=date(2026, 11, 20))  # not shipped
+    code = factories.TrackingCodeFactory(participant=anna, code="ANNA10")
+    big = factories.SaleFactory(
+        tracking_code=code, product=wig, quantity=2, net_amount=Decimal("900.00")
+    )
+    # Ordered on 30 November in UTC, 1 December in the brand's Shanghai time.
+    late = factories.SaleFactory(
+        tracking_code=code,
+        product=wig,
+        net_amount=Decimal("100.00"),
+        refunded_amount=Decimal("50.00"),
+        ordered_at=datetime(2026, 11, 30, 20, 0, tzinfo=UTC),
+    )
+    factories.SaleFactory(tracking_code=code, product=wig, status="pending")
+    factories.SaleFactory(
+        tracking_code=code, product=wig, status="refunded", refunded_amount=Decimal("100.00")
+    )
+    video = factories.ContentItemFactory(participant=anna, status="published")
+    _snapshot(
+        video,
+        date(2026, 11, 10),
+        views=10000,
+        reach=8000,
+        impressions=12000,
+        likes=500,
+        comments=50,
+        shares=30,
+        saves=20,
+        clicks=300,
+        conversions=10,
+    )
+    _snapshot(
+        video,
+        date(2026, 11, 12),
+        views=16000,
+        reach=11000,
+        impressions=20000,
+        likes=800,
+        comments=80,
+        shares=40,
+        saves=30,
+        clicks=400,
+        conversions=12,
+    )
+    statement = factories.StatementFactory(contract=anna.contract)
+    _line(statement, "flat_fee", "500.00")
+    commission = _line(statement, "commission", "76.00")
+    for sale, base in ((big, "900.00"), (late, "50.00")):
+        SaleLine.objects.create(sale=sale, line=commission, base=Decimal(base))
+    return SimpleNamespace(campaign=campaign, anna=anna, bea=bea, video=video, brand=brand)
+
+
+def test_campaign_figures_add_up_statements_seeding_and_sales_by_hand(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    figures = roi.BrandFigures.load(campaign.brand).totals(campaign=campaign.campaign)
+
+    assert figures.statement_cost == Decimal("576.00")  # 500.00 + 76.00
+    assert figures.seeding_cost == Decimal("105.00")  # 2 × 40.00 + 25.00
+    assert figures.cost == Decimal("681.00")
+    assert figures.revenue == Decimal("950.00")  # 900.00 + (100.00 − 50.00)
+    assert figures.cogs == Decimal("120.00")  # 3 wigs × 40.00
+    assert figures.gross_profit == Decimal("830.00")
+    assert figures.roi == (Decimal("830.00") - Decimal("681.00")) / Decimal("681.00")
+    assert round(figures.roi, 4) == Decimal("0.2188")
+    assert round(figures.roas, 4) == Decimal("1.3950")  # 950 / 681
+    assert figures.orders == 2
+    assert (figures.views, figures.reach, figures.impressions) == (16000, 11000, 20000)
+    assert figures.engagement == 950  # 800 + 80 + 40 + 30
+    assert figures.engagement_rate == Decimal("0.059375")  # 950 / 16000
+    assert figures.cpm == Decimal("34.05")  # 681 / 20000 × 1000
+    assert figures.cpv == Decimal("0.0425625")  # 681 / 16000
+    assert round(figures.cpe, 6) == Decimal("0.716842")  # 681 / 950
+    assert figures.cpa == Decimal("56.75")  # 681 / 12
+    assert figures.conversion_rate == Decimal("0.03")  # 12 / 400
+    assert figures.unconverted == ()
+
+
+def test_each_day_holds_what_it_added(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    reader = roi.BrandFigures.load(campaign.brand)
+    by_day = reader.breakdown("day", campaign=campaign.campaign)
+
+    assert by_day[date(2026, 11, 1)].statement_cost == Decimal("576.00")  # the period's start
+    assert by_day[date(2026, 11, 3)].seeding_cost == Decimal("105.00")  # the day it shipped
+    assert by_day[date(2026, 11, 5)].revenue == Decimal("900.00")
+    assert by_day[date(2026, 12, 1)].revenue == Decimal("50.00")  # Shanghai date of the order
+    assert by_day[date(2026, 11, 10)].views == 10000
+    assert by_day[date(2026, 11, 12)].views == 6000  # 16000 − 10000
+    assert by_day[date(2026, 11, 12)].likes == 300
+    assert reader.totals(NOVEMBER, campaign=campaign.campaign).revenue == Decimal("900.00")
+
+
+def test_a_participant_without_cost_has_undefined_ratios(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    bea = roi.BrandFigures.load(campaign.brand).totals(participant=campaign.bea)
+
+    assert bea.cost == Decimal(0)
+    for name in ("roi", "roas", "cpm", "cpv", "cpe", "cpa", "engagement_rate", "conversion_rate"):
+        assert getattr(bea, name) is None, name
+    assert bea.emv is None
+
+
+def test_ratios_are_undefined_when_their_denominator_is_not_positive():
+    figures = roi.Figures("USD", revenue=Decimal("10.00"), clicks=0, conversions=3)
+    assert figures.roi is None
+    assert figures.conversion_rate is None
+    refunded = roi.Figures("USD", statement_cost=Decimal("-20.00"), revenue=Decimal("5.00"))
+    assert refunded.roi is None
+    assert refunded.roas is None
+    assert roi.ratio(1, 4) == Decimal("0.25")
+
+
+def test_emv_uses_the_brands_reference_cpm(campaign):
+    BrandMetrics.objects.create(brand=campaign.brand, reference_cpm=Decimal("12.50"))
+    roi.refresh(campaign.brand, now=NOW)
+    figures = roi.BrandFigures.load(campaign.brand).totals(campaign=campaign.campaign)
+    assert figures.emv == Decimal("250.00")  # 20000 impressions × 12.50 / 1000
+    assert roi.EMV_FORMULA == "EMV = impressions × reference CPM ÷ 1,000"
+
+
+def test_targets_are_compared_with_what_happened(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    report = roi.campaign_report(campaign.campaign, today=date(2026, 12, 2))
+
+    progress = {target.name: target for target in report.targets}
+    assert set(progress) == {"reach", "views", "clicks", "conversions", "sales"}  # no engagements
+    assert progress["reach"].percent == Decimal("1.1")  # 11000 / 10000
+    assert progress["views"].percent == Decimal("0.8")  # 16000 / 20000
+    assert progress["clicks"].percent == Decimal("0.8")  # 400 / 500
+    assert progress["conversions"].percent == Decimal("0.6")  # 12 / 20
+    assert progress["sales"].percent == Decimal("0.95")  # 950.00 / 1000.00
+
+
+def test_a_zero_target_or_one_in_another_currency_without_a_rate_shows_no_percentage(brand):
+    campaign = factories.CampaignFactory(
+        brand=brand, target_views=0, target_sales=Decimal("800.00"), currency="EUR"
+    )
+    report = roi.campaign_report(campaign, today=date(2026, 12, 2))
+    views, sales = report.targets
+    assert views.percent is None
+    assert sales.percent is None
+    assert sales.problem == "No EUR→USD exchange rate on 2026-11-01."
+
+    factories.ExchangeRateFactory(
+        brand=brand,
+        date=campaign.start,
+        from_currency="EUR",
+        to_currency="USD",
+        rate=Decimal("1.10"),
+    )
+    sales = roi.campaign_report(campaign, today=date(2026, 12, 2)).targets[1]
+    assert sales.target == Decimal("880.00")
+
+
+def test_participants_sort_by_roi_with_undefined_last(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    third = factories.ParticipantFactory(
+        campaign=campaign.campaign,
+        contract__partnership__influencer__brand=campaign.brand,
+        contract__partnership__influencer__name="Cara Curls",
+    )
+    statement = factories.StatementFactory(contract=third.contract)
+    _line(statement, "flat_fee", "100.00")  # cost and no sales: ROI −100%
+    roi.refresh(campaign.brand, now=NOW)
+
+    def names(sort: str) -> list[str]:
+        report = roi.campaign_report(campaign.campaign, today=date(2026, 12, 2), sort=sort)
+        return [row.label for row in report.participants]
+
+    assert names("-roi") == ["Anna Lace", "Cara Curls", "Bea Gowns"]
+    assert names("roi") == ["Cara Curls", "Anna Lace", "Bea Gowns"]
+    assert names("name") == ["Anna Lace", "Bea Gowns", "Cara Curls"]
+
+
+def test_a_line_priced_on_sales_is_shared_by_their_participants(brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    first = factories.TrackingCodeFactory(participant__contract=contract)
+    second = factories.TrackingCodeFactory(participant__contract=contract)
+    statement = factories.StatementFactory(contract=contract)
+    commission = _line(statement, "commission", "10.00")
+    for code, base in ((first, "100.00"), (second, "200.00")):
+        sale = factories.SaleFactory(tracking_code=code, net_amount=Decimal(base))
+        SaleLine.objects.create(sale=sale, line=commission, base=Decimal(base))
+
+    roi.refresh(brand, now=NOW)
+    reader = roi.BrandFigures.load(brand)
+    costs = reader.breakdown("participant")
+    assert costs[first.participant_id].statement_cost == Decimal("3.33")
+    assert costs[second.participant_id].statement_cost == Decimal("6.67")  # the remainder
+    assert reader.totals(contract=contract).statement_cost == Decimal("10.00")
+
+
+def test_a_line_priced_on_content_counts_for_that_item(campaign):
+    statement = factories.StatementFactory(
+        contract=campaign.anna.contract, period_start=date(2026, 12, 1), period_end=date(2027, 1, 1)
+    )
+    cpm = _line(statement, "cpm", "128.00")
+    ContentLine.objects.create(content=campaign.video, line=cpm, quantity=Decimal("16000"))
+
+    roi.refresh(campaign.brand, now=NOW)
+    video = roi.BrandFigures.load(campaign.brand).totals(content=campaign.video)
+    assert video.statement_cost == Decimal("128.00")
+    assert video.views == 16000
+    assert video.cpv == Decimal("0.008")
+    assert video.revenue == Decimal(0)  # sales are attributed to participants, not items
+
+
+def test_other_lines_are_shared_by_the_contracts_campaigns_in_the_period(brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand)
+    november = factories.ParticipantFactory(contract=contract)
+    factories.ParticipantFactory(
+        contract=contract,
+        campaign__start=date(2027, 2, 1),
+        campaign__end=date(2027, 2, 28),
+    )
+    statement = factories.StatementFactory(contract=contract)
+    _line(statement, "flat_fee", "300.00")
+    _line(statement, "carried_forward", "-40.00")  # counted on the statement it came from
+    lonely = factories.ContractFactory(partnership__influencer__brand=brand)
+    _line(factories.StatementFactory(contract=lonely), "flat_fee", "70.00")
+
+    roi.refresh(brand, now=NOW)
+    reader = roi.BrandFigures.load(brand)
+    by_participant = reader.breakdown("participant")
+    assert by_participant[november.pk].statement_cost == Decimal("300.00")
+    assert by_participant[None].statement_cost == Decimal("70.00")  # in no campaign
+    assert reader.totals(influencer=lonely.partnership.influencer).cost == Decimal("70.00")
+
+
+def test_amounts_are_converted_by_the_rate_of_their_day_or_reported_apart(brand):
+    contract = factories.ContractFactory(partnership__influencer__brand=brand, currency="EUR")
+    participant = factories.ParticipantFactory(contract=contract)
+    _line(factories.StatementFactory(contract=contract), "flat_fee", "200.00")
+    december = factories.StatementFactory(
+        contract=contract, period_start=date(2026, 12, 1), period_end=date(2027, 1, 1)
+    )
+    _line(december, "flat_fee", "200.00")
+    factories.ExchangeRateFactory(
+        brand=brand, date=date(2026, 11, 1), from_currency="EUR", to_currency="USD", rate="1.1"
+    )
+    # Only the opposite pair on 1 December: its inverse converts.
+    factories.ExchangeRateFactory(
+        brand=brand, date=date(2026, 12, 1), from_currency="USD", to_currency="EUR", rate="0.8"
+    )
+    code = factories.TrackingCodeFactory(participant=participant)
+    factories.SaleFactory(tracking_code=code, currency="CNY", net_amount=Decimal("700.00"))
+
+    roi.refresh(brand, now=NOW)
+    figures = roi.BrandFigures.load(brand).totals(participant=participant)
+    assert figures.statement_cost == Decimal("470.00")  # 200 × 1.1 + 200 ÷ 0.8
+    assert figures.revenue == Decimal(0)
+    assert figures.orders == 1
+    assert figures.unconverted == (
+        roi.Unconverted("CNY", Decimal(0), Decimal("700.00"), Decimal(0)),
+    )
+
+
+def test_refresh_twice_gives_the_same_summaries(campaign):
+    def rows() -> list[tuple]:
+        fields = [f.name for f in DailySummary._meta.fields if f.name != "id"]
+        return sorted(DailySummary.objects.values_list(*fields))
+
+    written = roi.refresh(campaign.brand, now=NOW)
+    first = rows()
+    assert roi.refresh(campaign.brand, now=NOW) == written
+    assert rows() == first
+    roi.refresh(campaign.brand, now=NOW, since=date(2026, 11, 11))
+    assert rows() == first
+    assert BrandMetrics.objects.get(brand=campaign.brand).refreshed_from == date(2026, 11, 11)
+
+
+def test_refresh_keeps_brands_apart(campaign, other_brand):
+    other = factories.ParticipantFactory(contract__partnership__influencer__brand=other_brand)
+    _line(factories.StatementFactory(contract=other.contract), "flat_fee", "999.00")
+    roi.refresh(campaign.brand, now=NOW)
+    assert not DailySummary.objects.filter(brand=other_brand).exists()
+    roi.refresh(other_brand, now=NOW)
+    mine = roi.BrandFigures.load(campaign.brand).totals()
+    theirs = roi.BrandFigures.load(other_brand).totals()
+    assert (mine.statement_cost, theirs.statement_cost) == (Decimal("576.00"), Decimal("999.00"))
+
+
+def test_the_command_and_the_task_refresh_every_brand_or_one(campaign, other_brand):
+    call_command("refresh_metrics", "--brand", campaign.brand.slug, "--since", "2026-11-01")
+    assert DailySummary.objects.filter(brand=campaign.brand).exists()
+    assert not BrandMetrics.objects.filter(brand=other_brand).exists()
+    assert tasks.refresh_metrics.delay().get() == DailySummary.objects.count()
+    assert BrandMetrics.objects.get(brand=other_brand).refreshed_at is not None
+
+
+def test_the_nightly_schedule_is_installed():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="campaigns.tasks.refresh_metrics")
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("4", "30")
+
+
+def test_shares_add_up_to_the_amount():
+    assert roi.split(Decimal("100.00"), [Decimal(1)] * 3, "USD") == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]
+    assert roi.split(Decimal("1000"), [Decimal(1), Decimal(2)], "JPY") == [
+        Decimal("333"),
+        Decimal("667"),
+    ]
