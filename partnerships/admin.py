@@ -7,7 +7,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from partnerships import tenancy
-from partnerships.models import Brand, BrandAPIKey, ExchangeRate, Membership, Product
+from partnerships.models import Brand, BrandAPIKey, ExchangeRate, Membership, Product, Reminder
 
 admin.site.site_header = "Partnerships administration"
 admin.site.site_title = "Partnerships"
@@ -154,3 +154,41 @@ class BrandAPIKeyAdmin(BrandScopedMixin, APIKeyModelAdmin):
         allowed = tenancy.scope(queryset, request.user, self.change_roles)
         count = allowed.filter(revoked=False).update(revoked=True)
         self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)
+
+
+class ReminderStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        if self.value() in ("open", "resolved"):
+            return queryset.filter(resolved_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(Reminder)
+class ReminderAdmin(BrandScopedAdmin):
+    """Reminders are worked out by the daily run: here they are read, not written."""
+
+    list_display = ["title", "kind", "due_on", "first_seen", "last_sent_on", "resolved_at", "brand"]
+    list_filter = ["kind", ReminderStateFilter, BRAND_FILTER]
+    search_fields = ["title"]
+    date_hierarchy = "due_on"
+    readonly_fields = [
+        "brand",
+        "kind",
+        "subject_type",
+        "subject_id",
+        "title",
+        "url",
+        "due_on",
+        "first_seen",
+        "last_sent_on",
+        "resolved_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False

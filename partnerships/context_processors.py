@@ -1,10 +1,12 @@
 from django.http import HttpRequest
+from django.utils import timezone
 
-from partnerships import tenancy
+from partnerships import reminders, tenancy
 
 
 def brands(request: HttpRequest) -> dict:
-    """The brand switcher's choices and the current brand, for the page header."""
+    """The brand switcher's choices, the current brand and its open reminders, for the page
+    header."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -16,4 +18,8 @@ def brands(request: HttpRequest) -> dict:
         "user_brands": brands,
         "current_brand": current,
         "current_role": tenancy.role_of(user, current),
+        # Read only by pages that show it, so partial (HTMX) responses do not pay for it.
+        "attention": reminders.OpenReminders(
+            current, timezone.localdate(timezone=current.timezone)
+        ),
     }

@@ -193,3 +193,54 @@ class BrandAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "API key"
         verbose_name_plural = "API keys"
+
+
+class Reminder(models.Model):
+    """Something a brand has to do, kept while it needs doing.
+
+    The subject is named by type and id (a deliverable, a statement…) rather than by foreign
+    key, since brands sit below the apps whose rows need attention; `url` is the page where it
+    is resolved. One row per brand, kind and subject: a subject that needs attention again
+    reopens its row, so it is never mailed twice on one day.
+    """
+
+    brand_path = "brand"
+
+    class Kind(models.TextChoices):
+        DELIVERABLE_DUE = "deliverable_due", "Deliverables due"
+        CONTENT_APPROVAL = "content_approval", "Content awaiting approval"
+        SHIPMENT_LATE = "shipment_late", "Shipments not shipped in time"
+        INSTALLMENT_DUE = "installment_due", "Installments due"
+        STATEMENT_APPROVAL = "statement_approval", "Statements awaiting approval"
+        STATEMENT_OVERDUE = "statement_overdue", "Statements past their payment date"
+        CONTRACT_ENDING = "contract_ending", "Contracts ending"
+        USAGE_EXPIRING = "usage_expiring", "Usage rights expiring"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=18, choices=Kind.choices)
+    subject_type = models.CharField(max_length=20, help_text="e.g. deliverable, statement.")
+    subject_id = models.PositiveBigIntegerField()
+    title = models.TextField()
+    url = models.CharField("URL", max_length=300, help_text="The page that resolves it.")
+    due_on = models.DateField()
+    first_seen = models.DateField()
+    last_sent_on = models.DateField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "kind", "subject_type", "subject_id"],
+                name="one_reminder_per_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["brand", "resolved_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """What the reminder is about: its kind and its subject."""
+        return (self.kind, self.subject_type, self.subject_id)

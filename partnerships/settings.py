@@ -161,6 +161,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="partnerships@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the site is reached from outside, for links in e-mails (reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("products/new/", views.product_form, name="product_create"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
+    path("reminders/", views.reminder_list, name="reminders"),
     path("influencers/", include("influencers.urls")),
     path("", include("contracts.urls")),
     path("imports/", influencer_views.imports, name="imports"),

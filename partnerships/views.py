@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnerships import dashboard as dashboard_figures
-from partnerships import tenancy
+from partnerships import reminders, tenancy
 from partnerships.forms import ProductFilterForm, ProductForm
-from partnerships.models import Product
+from partnerships.models import Product, Reminder
 
 PAGE_SIZE = 25
 
@@ -109,3 +109,24 @@ def product_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, f"Saved {product}.")
         return redirect("product_detail", pk=product.pk)
     return render(request, "partnerships/product_form.html", {"form": form, "product": product})
+
+
+@login_required
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    brand = tenancy.current_brand(request)
+    open_reminders = reminders.open_reminders(brand)
+    kind = request.GET.get("kind", "")
+    if kind in Reminder.Kind.values:
+        open_reminders = open_reminders.filter(kind=kind)
+    page = Paginator(reminders.grouped(open_reminders), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "partnerships/_reminder_list.html" if request.htmx else "partnerships/reminders.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": reminders.counts_by_kind(brand),
+            "today": timezone.localdate(timezone=brand.timezone),
+        },
+    )

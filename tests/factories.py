@@ -324,3 +324,19 @@ class StatementFactory(factory.django.DjangoModelFactory):
     period_start = date(2026, 11, 1)
     period_end = date(2026, 12, 1)
     currency = factory.SelfAttribute("contract.currency")
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """An open reminder about a deliverable, first seen and due on 23 Nov 2026."""
+
+    class Meta:
+        model = "partnerships.Reminder"
+
+    brand = factory.SubFactory(BrandFactory)
+    kind = "deliverable_due"
+    subject_type = "deliverable"
+    subject_id = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Creator {n}: 1 × Video on YouTube, due 23 Nov 2026")
+    url = "/contracts/1/"
+    due_on = date(2026, 11, 23)
+    first_seen = date(2026, 11, 23)
