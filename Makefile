@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py send_reminders
 	@echo
 	@echo "  Partnerships: http://127.0.0.1:$(PORT)/"
 	@echo "  Sign in as demo / demo (brand manager) or agency / agency (staff, /admin/)."
