@@ -172,6 +172,10 @@ class Figures:
             return None
         return self.impressions * self.reference_cpm / 1000
 
+    @property
+    def emv_formula(self) -> str:
+        return EMV_FORMULA
+
     def __add__(self, other: "Figures") -> "Figures":
         sums = {
             name: getattr(self, name) + getattr(other, name)
@@ -398,12 +402,13 @@ def chart_series(points: Sequence[Point]) -> dict[str, list]:
         "labels": [p.label for p in points],
         "spend": [str(p.figures.cost) for p in points],
         "revenue": [str(p.figures.revenue) for p in points],
-        "roi": [None if p.roi_to_date is None else str(_percent(p.roi_to_date)) for p in points],
+        "roi": [as_percent(p.roi_to_date) for p in points],
     }
 
 
-def _percent(fraction: Decimal) -> Decimal:
-    return (fraction * 100).quantize(Decimal("0.1"))
+def as_percent(fraction: Decimal | None) -> str | None:
+    """A fraction as percentage points for a chart ("21.9"); None stays a gap in the line."""
+    return None if fraction is None else str((fraction * 100).quantize(Decimal("0.1")))
 
 
 @dataclass(frozen=True)
@@ -437,10 +442,7 @@ class CampaignReport:
             },
             "targets": {
                 "labels": [target.label for target in self.targets],
-                "percent": [
-                    None if target.percent is None else str(_percent(target.percent))
-                    for target in self.targets
-                ],
+                "percent": [as_percent(target.percent) for target in self.targets],
             },
             "spend_revenue": chart_series(self.points),
         }

@@ -1,13 +1,26 @@
-"""The figures on a brand's dashboard."""
+"""The figures on a brand's dashboard: counts of its records, and what its influencer spending
+returned over a range of days, read from the daily summaries (campaigns.roi)."""
 
+import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import reduce
+from typing import IO, Any
 
+from campaigns import roi
 from campaigns.models import Campaign
 from contracts.models import Contract
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.models import Brand, Product
+
+RANGES = {
+    "month": "This month",
+    "last_month": "Last month",
+    "quarter": "This quarter",
+    "custom": "From … to …",
+}
+RANKED = 5
 
 
 @dataclass(frozen=True)
@@ -30,3 +43,92 @@ def figures(brand: Brand, today: date) -> Figures:
         running_campaigns=count(Campaign.objects.filter(start__lte=today, end__gte=today)),
         products=count(Product.objects.all()),
     )
+
+
+def date_range(
+    choice: str, today: date, first: date | None = None, last: date | None = None
+) -> roi.DateRange:
+    """The days of a RANGES choice around `today`; "custom" takes `first` and `last`."""
+    month = today.replace(day=1)
+    if choice == "custom" and first is not None and last is not None:
+        return roi.DateRange(first, last)
+    if choice == "last_month":
+        previous = (month - timedelta(days=1)).replace(day=1)
+        return roi.DateRange(previous, month - timedelta(days=1))
+    if choice == "quarter":
+        start = month.replace(month=(today.month - 1) // 3 * 3 + 1)
+        return roi.DateRange(start, _months_later(start, 3) - timedelta(days=1))
+    return roi.DateRange(month, _months_later(month, 1) - timedelta(days=1))
+
+
+def _months_later(first_day: date, months: int) -> date:
+    index = first_day.month - 1 + months
+    return date(first_day.year + index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Spend and return of a brand over a range, as the dashboard shows them."""
+
+    dates: roi.DateRange
+    totals: roi.Figures
+    points: list[roi.Point]
+    methods: list[roi.Row]
+    top: list[roi.Row]
+    bottom: list[roi.Row]
+    refreshed_at: datetime | None
+
+    def charts(self) -> dict[str, Any]:
+        """The chart data the page embeds as JSON."""
+        return {
+            "trend": roi.chart_series(self.points),
+            "methods": {
+                "labels": [row.label for row in self.methods],
+                "roi": [roi.as_percent(row.figures.roi) for row in self.methods],
+            },
+        }
+
+
+def overview(brand: Brand, dates: roi.DateRange) -> Overview:
+    """The brand's totals, trend, ROI by cooperation method and its best and worst influencers
+    by ROI over `dates`, in a fixed number of queries."""
+    reader = roi.BrandFigures.load(brand)
+    points = roi.series(reader, dates)
+    per_method = reader.breakdown("method", dates)
+    methods = [
+        roi.Row(label, per_method.get(method, reader.empty()), method)
+        for method, label in Contract.Method.choices
+    ]
+    ranked = [row for row in influencer_rows(reader, dates) if row.figures.roi is not None]
+    top = roi.sort_rows(ranked, "-roi")[:RANKED]
+    # With fewer than ten ranked influencers, the worst list leaves out those already on top.
+    shown = {row.subject for row in top}
+    bottom = [row for row in roi.sort_rows(ranked, "roi") if row.subject not in shown][:RANKED]
+    return Overview(
+        dates=dates,
+        totals=reduce(lambda total, point: total + point.figures, points, reader.empty()),
+        points=points,
+        methods=methods,
+        top=top,
+        bottom=bottom,
+        refreshed_at=reader.refreshed_at,
+    )
+
+
+def influencer_rows(reader: roi.BrandFigures, dates: roi.DateRange) -> list[roi.Row]:
+    """The ROI table: one row per influencer with figures in `dates`, by name."""
+    per_influencer = reader.breakdown("influencer", dates)
+    influencers = Influencer.objects.filter(pk__in=list(per_influencer))
+    names = dict(tenancy.scope_to_brand(influencers, reader.brand).values_list("pk", "name"))
+    rows = [
+        roi.Row(names[pk], figures, pk) for pk, figures in per_influencer.items() if pk in names
+    ]
+    return roi.sort_rows(rows, "name")
+
+
+def write_roi_table(brand: Brand, dates: roi.DateRange, out: IO[str]) -> None:
+    """The ROI table over `dates` as CSV: influencer, the range, then roi.CSV_COLUMNS."""
+    writer = csv.writer(out)
+    writer.writerow(["influencer", "from", "to", *roi.CSV_COLUMNS])
+    for row in influencer_rows(roi.BrandFigures.load(brand), dates):
+        writer.writerow([row.label, dates.first, dates.last, *roi.csv_cells(row.figures)])

@@ -1,5 +1,9 @@
+from datetime import date
+
 from django import forms
 
+from campaigns import roi
+from partnerships import dashboard
 from partnerships.models import Brand, Product
 
 
@@ -40,3 +44,50 @@ class ProductFilterForm(forms.Form):
     def __init__(self, *args, categories: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
+
+
+class DashboardRangeForm(forms.Form):
+    """The days the dashboard's spend and return cover: GET range=month|last_month|quarter, or
+    range=custom with from= and to= (YYYY-MM-DD)."""
+
+    MAX_DAYS = 5 * 366
+
+    range = forms.ChoiceField(
+        choices=list(dashboard.RANGES.items()),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these fields are added by name.
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=label,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control form-control-sm"}
+                ),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("range") != "custom":
+            return data
+        first, last = data.get("from"), data.get("to")
+        if first is None and "from" not in self.errors:
+            self.add_error("from", "Choose the first day.")
+        if last is None and "to" not in self.errors:
+            self.add_error("to", "Choose the last day.")
+        if first and last and last < first:
+            self.add_error("to", "The last day cannot come before the first.")
+        elif first and last and (last - first).days >= self.MAX_DAYS:
+            self.add_error("to", "Choose at most five years.")
+        return data
+
+    def dates(self, today: date) -> roi.DateRange:
+        """The chosen days; this month while nothing valid is chosen."""
+        if not self.is_valid():
+            return dashboard.date_range("month", today)
+        data = self.cleaned_data
+        return dashboard.date_range(data["range"] or "month", today, data["from"], data["to"])

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from partnerships import dashboard as dashboard_figures
 from partnerships import reminders, tenancy
-from partnerships.forms import ProductFilterForm, ProductForm
+from partnerships.forms import DashboardRangeForm, ProductFilterForm, ProductForm
 from partnerships.models import Product, Reminder
 
 PAGE_SIZE = 25
@@ -24,8 +24,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "partnerships/no_brand.html")
     brand = tenancy.current_brand(request)
     today = timezone.localdate(timezone=brand.timezone)
-    figures = dashboard_figures.figures(brand, today)
-    return render(request, "partnerships/dashboard.html", {"figures": figures, "today": today})
+    form = DashboardRangeForm(request.GET or None)
+    dates = form.dates(today)
+    if request.GET.get("export") == "csv":
+        response = HttpResponse(content_type="text/csv")
+        filename = f"{brand.slug}-roi-{dates.first}-{dates.last}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        dashboard_figures.write_roi_table(brand, dates, response)
+        return response
+    context = {
+        "form": form,
+        "overview": dashboard_figures.overview(brand, dates),
+        "currency": brand.default_currency,
+        "today": today,
+    }
+    if request.htmx:
+        return render(request, "partnerships/_roi.html", context)
+    context["figures"] = dashboard_figures.figures(brand, today)
+    return render(request, "partnerships/dashboard.html", context)
 
 
 @login_required

@@ -1,0 +1,61 @@
+// Draws the spend, revenue and ROI charts of the dashboard and the campaign page. Each canvas
+// names its kind (data-chart) and the json_script element holding the data (data-source); the
+// charts are drawn again when HTMX swaps their section in.
+(() => {
+  const money = (values) => values.map((value) => (value === null ? null : Number(value)));
+  const percentAxis = { ticks: { callback: (value) => `${value}%` } };
+
+  const kinds = {
+    trend: (data) => ({
+      data: {
+        labels: data.labels,
+        datasets: [
+          { type: "bar", label: "Spend", data: money(data.spend), yAxisID: "amount" },
+          { type: "bar", label: "Revenue", data: money(data.revenue), yAxisID: "amount" },
+          { type: "line", label: "ROI to date (%)", data: money(data.roi), yAxisID: "roi", spanGaps: true },
+        ],
+      },
+      options: {
+        scales: {
+          amount: { position: "left", beginAtZero: true },
+          roi: { position: "right", grid: { drawOnChartArea: false }, ...percentAxis },
+        },
+      },
+    }),
+    methods: (data) => ({
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: "ROI (%)", data: money(data.roi) }] },
+      options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: percentAxis } },
+    }),
+    funnel: (data) => ({
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: "People and actions", data: data.values }] },
+      options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
+    }),
+    targets: (data) => ({
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: "% of target", data: money(data.percent) }] },
+      options: {
+        indexAxis: "y",
+        plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, suggestedMax: 100, ...percentAxis } },
+      },
+    }),
+  };
+  kinds.spend_revenue = kinds.trend;
+
+  function draw(root) {
+    if (!window.Chart) return;
+    for (const canvas of root.querySelectorAll("canvas[data-chart][data-source]")) {
+      const source = document.getElementById(canvas.dataset.source);
+      const make = kinds[canvas.dataset.chart];
+      if (!source || !make) continue;
+      Chart.getChart(canvas)?.destroy();
+      const data = JSON.parse(source.textContent)[canvas.dataset.chart];
+      new Chart(canvas, { type: "bar", ...make(data) });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => draw(document));
+  document.addEventListener("htmx:afterSettle", () => draw(document));
+})();
