@@ -21,12 +21,13 @@ How amounts are counted:
 - Metric counters are cumulative, so a day's value is its snapshot less the item's previous one.
 """
 
+import csv
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
@@ -483,7 +484,16 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
     )
 
 
-def influencer_contracts(influencer: Influencer) -> tuple[list[Row], BrandFigures]:
+@dataclass(frozen=True)
+class Table:
+    """Report rows, the currency of their amounts and when their figures were refreshed."""
+
+    rows: list[Row]
+    currency: str
+    refreshed_at: datetime | None
+
+
+def influencer_contracts(influencer: Influencer) -> Table:
     """Each of the influencer's contracts with its figures over all days, newest first."""
     reader = BrandFigures.load(influencer.brand)
     per_contract = reader.breakdown("contract", influencer=influencer)
@@ -497,7 +507,7 @@ def influencer_contracts(influencer: Influencer) -> tuple[list[Row], BrandFigure
         )
         for contract in contracts
     ]
-    return rows, reader
+    return Table(rows, reader.currency, reader.refreshed_at)
 
 
 CSV_COLUMNS = (
@@ -564,6 +574,19 @@ def csv_cells(figures: Figures) -> list[str]:
         fraction(figures.cpa),
         unconverted,
     ]
+
+
+def write_campaign_report(report: CampaignReport, out: IO[str]) -> None:
+    """The campaign report as CSV: a line per participant in the report's order, then the
+    whole campaign; columns campaign, influencer, contract, method and CSV_COLUMNS."""
+    writer = csv.writer(out)
+    writer.writerow(["campaign", "influencer", "contract", "method", *CSV_COLUMNS])
+    name = report.campaign.name
+    for row in report.participants:
+        contract = row.subject.contract
+        method = contract.get_method_display()
+        writer.writerow([name, row.label, contract.title, method, *csv_cells(row.figures)])
+    writer.writerow([name, "All participants", "", "", *csv_cells(report.totals)])
 
 
 # --- Refresh -------------------------------------------------------------------------------

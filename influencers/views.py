@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from campaigns import roi
 from influencers import audience, scoring, tasks
 from influencers.forms import (
     InfluencerFilterForm,
@@ -105,6 +106,7 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audience": audience.combine([(a.followers, a.audience) for a in accounts]),
             "status_form": StatusForm(instance=influencer),
             "can_edit": tenancy.can(request.user, influencer.brand_id),
+            "performance": roi.influencer_contracts(influencer),
         },
     )
 

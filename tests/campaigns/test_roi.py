@@ -1,13 +1,20 @@
+import csv
+import importlib
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from campaigns import roi, tasks
 from campaigns.models import BrandMetrics, ContentLine, DailySummary, SaleLine
 from contracts.models import Contract, StatementLine
+from partnerships.celery import app as celery_app
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -356,7 +363,10 @@ def test_the_command_and_the_task_refresh_every_brand_or_one(campaign, other_bra
 
 
 def test_the_nightly_schedule_is_installed():
-    from django_celery_beat.models import PeriodicTask
+    # Called again, since a transactional test elsewhere may have emptied the table.
+    schedule = importlib.import_module("campaigns.migrations.0003_daily_metrics_schedule")
+    schedule.install_schedule(django_apps, None)
+    schedule.install_schedule(django_apps, None)
 
     task = PeriodicTask.objects.get(task="campaigns.tasks.refresh_metrics")
     assert task.enabled
@@ -373,3 +383,56 @@ def test_shares_add_up_to_the_amount():
         Decimal("333"),
         Decimal("667"),
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_real_worker_runs_the_nightly_refresh(worker, campaign):
+    result = celery_app.send_task("campaigns.tasks.refresh_metrics", queue=worker)
+    written = result.get(timeout=120)
+
+    assert written == DailySummary.objects.filter(brand=campaign.brand).count() > 0
+    figures = roi.BrandFigures.load(campaign.brand).totals(campaign=campaign.campaign)
+    assert (figures.cost, figures.revenue) == (Decimal("681.00"), Decimal("950.00"))
+    assert roi.BrandFigures.load(campaign.brand).refreshed_at is not None
+
+
+# --- Pages and reports ----------------------------------------------------------------------
+
+
+def test_influencer_page_shows_each_contracts_figures(client, brand_manager, campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    anna = campaign.anna.contract.partnership.influencer
+    client.force_login(brand_manager)
+
+    response = client.get(reverse("influencers:detail", args=[anna.pk]))
+
+    (row,) = response.context["performance"].rows
+    assert row.figures == roi.BrandFigures.load(campaign.brand).totals(
+        contract=campaign.anna.contract
+    )
+    table = response.content.decode().split('id="contract-performance"')[1].split("</table>")[0]
+    assert "681.00" in table
+    assert "950.00" in table
+    assert "21.9%" in table  # (830 − 681) / 681
+
+
+def test_campaign_report_exports_every_participant_and_the_total(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    report = roi.campaign_report(campaign.campaign, today=date(2026, 12, 2))
+    out = io.StringIO()
+
+    roi.write_campaign_report(report, out)
+
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [row["influencer"] for row in rows] == ["Anna Lace", "Bea Gowns", "All participants"]
+    anna, bea, total = rows
+    assert (anna["cost"], anna["seeding_cost"], anna["revenue"]) == ("681.00", "105.00", "950.00")
+    assert (anna["roi"], anna["roas"], anna["cpa"]) == ("0.2188", "1.3950", "56.7500")
+    assert (anna["method"], anna["views"], anna["engagement"]) == (
+        "Paid self-media",
+        "16000",
+        "950",
+    )
+    assert (bea["roi"], bea["cpm"], bea["cost"]) == ("—", "—", "0.00")
+    assert total["cost"] == "681.00"
