@@ -6,7 +6,7 @@ late) and calls one function per term; each returns the line amount rounded exac
 says so in its name (`effective_rate`, `_unrounded_*`).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
@@ -260,6 +260,22 @@ def clawback(
     return -money.round(reversed_amount, currency)
 
 
+def converted_total(amounts: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """The exact (unrounded) sum of `amount × rate` over (amount, rate) pairs: amounts in the
+    currency they were sold in, each with the exchange rate of its order date into the
+    contract's currency (1 for the contract's own currency). A period's base is converted
+    sale by sale and summed before anything is priced on it, so conversion never rounds."""
+    total = ZERO
+    with localcontext(prec=EXACT_DIGITS):
+        for number, (amount, rate) in enumerate(amounts, start=1):
+            amount = _check_decimal(amount, f"amounts[{number}]")
+            rate = _check_decimal(rate, f"rates[{number}]")
+            if rate <= ZERO:
+                raise ValueError(f"rates[{number}]: an exchange rate is positive, not {rate}.")
+            total += amount * rate
+    return total
+
+
 def rebate(
     wholesale_purchases: Decimal, *, tiers: Sequence[Tier], mode: TierMode, currency: str
 ) -> Decimal:
@@ -289,6 +305,17 @@ def revenue_share(
     if minimum_guarantee is not None:
         share = max(share, minimum_guarantee)
     return money.round(share, currency)
+
+
+def minimum_guarantee_top_up(
+    net_sales: Decimal, *, rate: Decimal, minimum_guarantee: Decimal, currency: str
+) -> Decimal:
+    """What tops the period's revenue share up to the minimum guarantee, as its own line: the
+    guarantee less the share's rounded line, 0 when the share reaches it. The two lines add up
+    to exactly the guarantee (rounding the gap itself could make them a minor unit more)."""
+    guarantee = money.round(check_cap(minimum_guarantee, "minimum_guarantee"), currency)
+    share = revenue_share(net_sales, rate=rate, currency=currency)
+    return max(guarantee - share, money.round(ZERO, currency))
 
 
 # --- fees per thing --------------------------------------------------------------------------
@@ -348,6 +375,12 @@ def cpa(amount_per_order: Decimal, confirmed_orders: int, currency: str) -> Deci
     check_currency(currency)
     with localcontext(prec=EXACT_DIGITS):
         return money.round(amount_per_order * confirmed_orders, currency)
+
+
+def cpa_reversal(amount_per_order: Decimal, reversed_orders: int, currency: str) -> Decimal:
+    """The negative line taking back the pay for orders now fully refunded, at the amount per
+    order they were paid at."""
+    return -cpa(amount_per_order, reversed_orders, currency)
 
 
 def bonus(

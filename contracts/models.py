@@ -627,9 +627,12 @@ class StatementLine(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=17, choices=Kind.choices)
     description = models.CharField(max_length=300)
-    quantity = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
-    # Per unit, or the effective fraction for rate-based lines; kept unrounded for clawbacks.
-    rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    # Items, views, days or orders; for a line priced on sales, its base in the statement's
+    # currency, exact after exchange (amounts of 2 places × rates of 8).
+    quantity = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
+    # Per unit, or the effective fraction for rate-based lines; kept unrounded for clawbacks
+    # (an effective rate has 40 significant digits).
+    rate = models.DecimalField(max_digits=56, decimal_places=44, null=True, blank=True)
     amount = models.DecimalField(**MONEY)  # rounded once, to the currency's minor unit
     term = models.ForeignKey(
         CompensationTerm, on_delete=models.SET_NULL, null=True, blank=True, related_name="lines"

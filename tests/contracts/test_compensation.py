@@ -505,3 +505,52 @@ def test_partial_clawback_is_the_exact_reversal_rounded_half_up(net, share, tier
     exact = Fraction(refunded) * exact_tiered(net, tiers, "marginal") / Fraction(net)
     line = compensation.clawback(refunded, effective_rate=rate, currency=currency)
     assert Fraction(line) == -half_up(exact, currency)
+
+
+# --- exchange, guarantee top-up and order reversals ------------------------------------------
+
+
+def test_converted_total_is_exact_and_unrounded():
+    amounts = [(D("100.05"), D("1.08200000")), (D("10.00"), D("1"))]
+    assert compensation.converted_total(amounts) == D("118.2541")
+
+
+def test_converted_total_refuses_a_rate_that_is_not_positive():
+    with pytest.raises(ValueError, match="rates\\[1\\]"):
+        compensation.converted_total([(D("1.00"), D("0"))])
+
+
+def test_top_up_and_share_add_up_to_exactly_the_guarantee_at_half_a_cent():
+    share = compensation.revenue_share(D("5000.05"), rate=D("0.1"), currency="USD")
+    top_up = compensation.minimum_guarantee_top_up(
+        D("5000.05"), rate=D("0.1"), minimum_guarantee=D("1000.00"), currency="USD"
+    )
+    assert (share, top_up) == (D("500.01"), D("499.99"))
+
+
+def test_no_top_up_when_the_share_reaches_the_guarantee():
+    top_up = compensation.minimum_guarantee_top_up(
+        D("20000"), rate=D("0.1"), minimum_guarantee=D("1000.00"), currency="USD"
+    )
+    assert top_up == D("0.00")
+
+
+@given(
+    net=st.decimals(min_value=0, max_value=10**9, places=2),
+    guarantee=st.decimals(min_value="0.01", max_value=10**7, places=2),
+    rate=st.decimals(min_value=0, max_value=1, places=4),
+)
+def test_share_and_top_up_pay_the_guarantee_or_the_share_whichever_is_more(net, guarantee, rate):
+    share = compensation.revenue_share(net, rate=rate, currency="USD")
+    top_up = compensation.minimum_guarantee_top_up(
+        net, rate=rate, minimum_guarantee=guarantee, currency="USD"
+    )
+    floored = compensation.revenue_share(
+        net, rate=rate, minimum_guarantee=guarantee, currency="USD"
+    )
+    assert share + top_up == floored
+
+
+def test_cpa_reversal_takes_back_the_orders_pay():
+    assert compensation.cpa_reversal(D("5.00"), 3, "USD") == D("-15.00")
+    assert compensation.cpa_reversal(D("300"), 2, "JPY") == D("-600")
