@@ -145,6 +145,11 @@ def viewer(brand):
 
 
 @pytest.fixture
+def finance(brand):
+    return _member(brand, Role.FINANCE, username="finance", is_staff=True)
+
+
+@pytest.fixture
 def other_brand_manager(other_brand):
     return _member(other_brand, Role.MANAGER, username="other", is_staff=True)
 

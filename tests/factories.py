@@ -326,6 +326,21 @@ class StatementFactory(factory.django.DjangoModelFactory):
     currency = factory.SelfAttribute("contract.currency")
 
 
+class StatementLineFactory(factory.django.DjangoModelFactory):
+    """A flat-fee line; the statement's total is not updated (set it when it matters)."""
+
+    class Meta:
+        model = "contracts.StatementLine"
+
+    statement = factory.SubFactory(StatementFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "flat_fee"
+    description = "Flat fee"
+    quantity = Decimal("1")
+    rate = Decimal("500.00")
+    amount = Decimal("500.00")
+
+
 class ReminderFactory(factory.django.DjangoModelFactory):
     """An open reminder about a deliverable, first seen and due on 23 Nov 2026."""
 
