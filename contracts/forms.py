@@ -1,5 +1,7 @@
 from django import forms
+from django.db import models
 
+from contracts import payouts
 from contracts.models import (
     TERM_FIELDS,
     CompensationTerm,
@@ -8,6 +10,7 @@ from contracts.models import (
     DistributorPrice,
     JointBrand,
     Partnership,
+    Statement,
 )
 from influencers.forms import TagsField
 from influencers.models import Influencer
@@ -213,3 +216,62 @@ class PartnershipForm(forms.ModelForm):
             "influencer_goals": forms.Textarea(attrs={"rows": 2}),
             "brand_goals": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+class StatementFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Statement.Status.choices]
+    )
+    period = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text="Statements whose period ends in this month.",
+        error_messages={"invalid": "Give a month as YYYY-MM."},
+    )
+    influencer = forms.ModelChoiceField(
+        required=False, queryset=Influencer.objects.none(), empty_label="Any influencer"
+    )
+    method = forms.ChoiceField(
+        required=False, choices=[("", "Any method"), *Contract.Method.choices]
+    )
+
+    def __init__(self, *args: object, brand: Brand, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Only influencers who have statements, so the list stays short and useful.
+        self.fields["influencer"].queryset = (
+            tenancy.scope_to_brand(Influencer.objects.all(), brand)
+            .filter(partnerships__contracts__statements__isnull=False)
+            .distinct()
+            .order_by("name")
+        )
+
+    def filter(self, statements: models.QuerySet[Statement]) -> models.QuerySet[Statement]:
+        """Apply the valid filters to a queryset of statements."""
+        data = self.cleaned_data
+        if status := data.get("status"):
+            statements = statements.filter(status=status)
+        if period := data.get("period"):
+            statements = payouts.ending_in_month(statements, period)
+        if influencer := data.get("influencer"):
+            statements = statements.filter(contract__partnership__influencer=influencer)
+        if method := data.get("method"):
+            statements = statements.filter(contract__method=method)
+        return statements
+
+
+class PaymentForm(forms.Form):
+    """How an approved statement was paid."""
+
+    reference = forms.CharField(
+        label="Payout reference",
+        max_length=payouts.REFERENCE_MAX_LENGTH,
+        help_text="The bank transfer or payment batch id.",
+        error_messages={"required": payouts.REFERENCE_MISSING},
+    )
+    paid_on = forms.DateField(
+        label="Paid on", widget=DATE, error_messages={"required": payouts.PAID_ON_MISSING}
+    )

@@ -1,0 +1,201 @@
+"""The statement pages: the list with filters and totals per currency, one statement with the
+rows each line came from, approving and marking paid in place, and the CSV exports."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from contracts import payouts, statement_export
+from contracts.forms import PaymentForm, StatementFilterForm
+from contracts.models import Statement
+from partnerships import tenancy
+from partnerships.models import Brand
+
+PAGE_SIZE = 25
+# Source rows of each kind shown under a line; the CSV export has all of them.
+SOURCE_ROWS_SHOWN = 10
+Status = Statement.Status
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    """The current brand's statements, filtered, with totals per currency of the whole
+    filtered set."""
+    brand = tenancy.current_brand(request)
+    form = StatementFilterForm(request.GET, brand=brand)
+    statements = tenancy.scope_to_brand(Statement.objects.all(), brand)
+    statements = form.filter(statements) if form.is_valid() else statements.none()
+    rows = statements.select_related("contract__partnership__influencer").order_by(
+        "-period_start", "contract__partnership__influencer__name", "pk"
+    )
+    template = (
+        "contracts/_statement_results.html" if request.htmx else "contracts/statement_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "totals": _totals(statements),
+            "period": form.cleaned_data.get("period") if form.is_valid() else None,
+        },
+    )
+
+
+def _totals(statements: QuerySet[Statement]) -> QuerySet:
+    """Per currency: how many statements, their total, what awaits payment and what was paid."""
+    return (
+        statements.order_by("currency")
+        .values("currency")
+        .annotate(
+            count=Count("pk"),
+            amount=Sum("total"),
+            to_pay=Sum("total", filter=Q(status=Status.APPROVED, payable=True), default=0),
+            paid=Sum("total", filter=Q(status=Status.PAID), default=0),
+        )
+    )
+
+
+def _statement(request: HttpRequest, pk: int) -> Statement:
+    return tenancy.get_for_user(
+        Statement.objects.select_related(
+            "contract__partnership__influencer", "contract__partnership__brand", "approved_by"
+        ),
+        request.user,
+        pk,
+    )
+
+
+def _today(brand: Brand) -> date:
+    return timezone.localdate(timezone=brand.timezone)
+
+
+def _actions(
+    request: HttpRequest, statement: Statement, payment_form: PaymentForm | None = None
+) -> dict:
+    """What the approve and mark-paid panel shows for this user."""
+    brand = statement.contract.partnership.brand
+    may_approve = payouts.may_approve(request.user, brand)
+    payable_now = statement.status == Status.APPROVED and statement.payable
+    if payment_form is None and may_approve and payable_now:
+        payment_form = PaymentForm(initial={"paid_on": _today(brand)})
+    return {
+        "statement": statement,
+        "may_approve": may_approve,
+        "approval_refusal": (
+            payouts.approval_refusal(statement)
+            if may_approve and statement.status == Status.DRAFT
+            else None
+        ),
+        "payment_form": payment_form if may_approve and payable_now else None,
+    }
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    return render(
+        request,
+        "contracts/statement_detail.html",
+        {
+            **_actions(request, statement),
+            "lines": statement_export.traced_lines(statement, cap=SOURCE_ROWS_SHOWN),
+            "shown": SOURCE_ROWS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    try:
+        payouts.approve(statement, user=request.user, now=timezone.now())
+    except ValidationError as error:
+        return _answer(request, statement, error=error.messages[0])
+    return _answer(request, _statement(request, pk), done="Approved.")
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    brand = statement.contract.partnership.brand
+    # Checked before the form: someone who may not pay gets a refusal, not field errors.
+    tenancy.require(request.user, brand, payouts.APPROVE_ROLES)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payouts.mark_paid(
+                statement,
+                user=request.user,
+                reference=form.cleaned_data["reference"],
+                paid_on=form.cleaned_data["paid_on"],
+                today=_today(brand),
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else NON_FIELD_ERRORS, field_messages)
+        else:
+            return _answer(request, _statement(request, pk), done="Marked paid.")
+    if not request.htmx:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("contracts:statement", pk=statement.pk)
+    return render(request, "contracts/_statement_actions.html", _actions(request, statement, form))
+
+
+def _answer(
+    request: HttpRequest, statement: Statement, *, done: str = "", error: str = ""
+) -> HttpResponse:
+    """The refreshed panel for an HTMX click; otherwise back to the page with a message."""
+    if request.htmx:
+        context = {**_actions(request, statement), "done": done, "error": error}
+        return render(request, "contracts/_statement_actions.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("contracts:statement", pk=statement.pk)
+
+
+@login_required
+def statement_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """One statement's lines, each followed by the sales, content items and orders it came
+    from."""
+    statement = _statement(request, pk)
+    rows = statement_export.csv_rows(Statement.objects.filter(pk=statement.pk))
+    return _csv(rows, f"statement-{statement.pk}-{statement.period_start:%Y-%m-%d}.csv")
+
+
+@login_required
+def payment_batch(request: HttpRequest) -> HttpResponse:
+    """The current brand's approved, payable statements (of one month's periods, if given)."""
+    brand = tenancy.current_brand(request)
+    form = StatementFilterForm(request.GET, brand=brand)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            " ".join(m for errors in form.errors.values() for m in errors)
+        )
+    month = form.cleaned_data["period"]
+    statements = payouts.payment_batch(brand, month)
+    suffix = f"{month:%Y-%m}" if month else "all"
+    return _csv(statement_export.batch_rows(statements), f"{brand.slug}-payments-{suffix}.csv")
+
+
+def _csv(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    return StreamingHttpResponse(
+        statement_export.csv_text(rows),
+        content_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+from django import template
+
+from contracts import payouts, wording
+from contracts.models import Statement, StatementLine
+
+register = template.Library()
+
+Kind = StatementLine.Kind
+SHOWN_PERCENT = Decimal("0.0001")
+# Lines whose rate is a fraction of a base, and lines whose rate is an amount per unit; any
+# other line (a clawback reverses either kind) shows its rate as a plain number.
+FRACTION_RATE_KINDS = frozenset({Kind.COMMISSION, Kind.REVENUE_SHARE, Kind.REBATE})
+PER_UNIT_RATE_KINDS = frozenset(
+    {
+        Kind.FLAT_FEE,
+        Kind.PER_DELIVERABLE,
+        Kind.CPM,
+        Kind.CPA,
+        Kind.BONUS,
+        Kind.LATE_DELIVERY,
+        Kind.LATE_PAYMENT,
+    }
+)
+
+
+@register.filter
+def period(statement: Statement) -> str:
+    """The statement's period as people say it: "1–30 Nov 2026", "1 Oct – 31 Dec 2026"."""
+    start, last = statement.period_start, payouts.last_day(statement)
+    if start.year != last.year:
+        return f"{wording.format_date(start)} – {wording.format_date(last)}"
+    if start.month != last.month:
+        return f"{start.day} {start:%b} – {wording.format_date(last)}"
+    return f"{start.day}–{wording.format_date(last)}"
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """$1,500.00, ¥150,000, -$10.00; "—" for none."""
+    return "—" if amount is None else wording.format_money(amount, currency)
+
+
+@register.filter
+def count(value: Decimal | int | None) -> str:
+    """1,000 views, 2.5 days; "—" for none."""
+    return "—" if value is None else wording.format_count(value)
+
+
+@register.filter
+def line_quantity(line: StatementLine, currency: str) -> str:
+    """What a line counted: the sales base of a commission-like line as money, otherwise items,
+    views or days."""
+    if line.quantity is not None and line.kind in FRACTION_RATE_KINDS:
+        return wording.format_money(line.quantity, currency)
+    return count(line.quantity)
+
+
+@register.filter
+def line_rate(line: StatementLine, currency: str) -> str:
+    """A line's rate: 8% for commission-like lines, $150.00 per unit for fees. The stored rate
+    is exact (an effective rate may have dozens of digits); the page shows 4 places of a
+    percent."""
+    if line.rate is None:
+        return "—"
+    if line.kind in FRACTION_RATE_KINDS:
+        return wording.format_rate((line.rate * 100).quantize(SHOWN_PERCENT) / 100)
+    if line.kind in PER_UNIT_RATE_KINDS:
+        return wording.format_money(line.rate, currency)
+    return wording.format_count(line.rate.quantize(SHOWN_PERCENT))
