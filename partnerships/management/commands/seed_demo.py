@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from campaigns import roi
 from campaigns.models import Campaign
 from contracts.models import (
     CompensationTerm,
@@ -459,6 +460,8 @@ class Command(BaseCommand):
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
             self._user("agency", "agency", staff=True, brands=[demo, other])
+        # So that the dashboard shows the demo's figures before the first nightly refresh.
+        roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
             f"Demo data ready: sign in as demo / demo (manager of {demo}) or "
             f"agency / agency (staff, member of {demo} and {other})."
