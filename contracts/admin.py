@@ -7,21 +7,23 @@ user as its author; the history pages are scoped like the change pages.
 """
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts import workflow
-from contracts.forms import METHOD_SECTIONS
+from contracts import payouts, statement_export, workflow
+from contracts.forms import METHOD_SECTIONS, PaymentForm
 from contracts.models import (
     CompensationTerm,
     Contract,
@@ -30,6 +32,8 @@ from contracts.models import (
     DistributorPrice,
     JointBrand,
     Partnership,
+    Statement,
+    StatementLine,
 )
 from partnerships import tenancy
 from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline, BrandScopedMixin
@@ -533,3 +537,164 @@ class JointBrandAdmin(ScopedProductsMixin, BrandScopedAdmin):
     search_fields = ["name", "product_line", "contract__title"]
     autocomplete_fields = ["contract"]
     filter_horizontal = ["products"]
+
+
+# --- statements ------------------------------------------------------------------------------
+# Settlement makes statements and their lines; here they are read, approved, marked paid and
+# exported, through contracts.payouts like everywhere else. Nothing is edited by hand.
+
+
+class StatementLineInline(BrandScopedInline):
+    model = StatementLine
+    fk_name = "statement"
+    fields = ["position", "kind", "description", "quantity", "rate", "amount", "term"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("term")
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Statement)
+class StatementAdmin(BrandScopedAdmin):
+    list_display = [
+        "__str__",
+        "influencer",
+        "status",
+        "period_start",
+        "period_end",
+        "total",
+        "currency",
+        "payable",
+        "due_date",
+        "paid_on",
+        "problem_shown",
+    ]
+    list_filter = ["status", "period_start", "contract__method", ROW_BRAND_FILTER, "payable"]
+    list_select_related = ["contract__partnership__influencer"]
+    search_fields = ["contract__title", "contract__partnership__influencer__name"]
+    date_hierarchy = "period_start"
+    fields = [
+        "contract",
+        "period_start",
+        "period_end",
+        "status",
+        "currency",
+        "total",
+        "payable",
+        "due_date",
+        "problem",
+        "computed_at",
+        "approved_at",
+        "approved_by",
+        "paid_on",
+        "payout_reference",
+    ]
+    inlines = [StatementLineInline]
+    actions = ["approve", "mark_paid", "export_csv"]
+
+    @admin.display(description="influencer", ordering="contract__partnership__influencer__name")
+    def influencer(self, obj: Statement) -> str:
+        return str(obj.contract.partnership.influencer)
+
+    @admin.display(description="problem")
+    def problem_shown(self, obj: Statement) -> str:
+        return obj.problem or "—"
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        """Offer approve and mark paid to finance members and owners; each statement is still
+        checked against the user's role in its own brand."""
+        return (
+            request.user.is_staff
+            and tenancy.brands_of(request.user, payouts.APPROVE_ROLES).exists()
+        )
+
+    @admin.action(description="Approve the selected statements", permissions=["approve"])
+    def approve(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        now = timezone.now()
+        # Period order: a contract's earlier statement is approved before the one carrying on.
+        self._each(
+            request,
+            queryset.order_by("contract", "period_start"),
+            lambda statement: payouts.approve(statement, user=request.user, now=now),
+            "approved",
+        )
+
+    @admin.action(description="Mark the selected statements paid…", permissions=["approve"])
+    def mark_paid(self, request: HttpRequest, queryset: models.QuerySet) -> TemplateResponse | None:
+        """Asks for the payout reference and date first, then records them on each statement."""
+        form = PaymentForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reference, paid_on = form.cleaned_data["reference"], form.cleaned_data["paid_on"]
+
+            def pay(statement: Statement) -> Statement:
+                brand = statement.contract.partnership.brand
+                today = timezone.localdate(timezone=brand.timezone)
+                return payouts.mark_paid(
+                    statement, user=request.user, reference=reference, paid_on=paid_on, today=today
+                )
+
+            statements = queryset.select_related("contract__partnership__brand").order_by("pk")
+            self._each(request, statements, pay, "marked paid")
+            return None
+        if not form.is_bound:
+            form = PaymentForm(initial={"paid_on": timezone.localdate()})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Mark statements paid",
+            "opts": self.opts,
+            "form": form,
+            "statements": queryset.select_related("contract__partnership__influencer"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/contracts/statement/mark_paid.html", context)
+
+    @admin.action(description="Export the selected statements as CSV, with their source rows")
+    def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> StreamingHttpResponse:
+        return StreamingHttpResponse(
+            statement_export.csv_text(statement_export.csv_rows(queryset)),
+            content_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="statements.csv"'},
+        )
+
+    def _each(
+        self,
+        request: HttpRequest,
+        statements: models.QuerySet,
+        move: Callable[[Statement], Statement],
+        done: str,
+    ) -> None:
+        """Move each statement; refusals are reported one by one."""
+        moved = 0
+        for statement in statements:
+            try:
+                move(statement)
+            except PermissionDenied:
+                reason = "your role in its brand does not allow this."
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+            else:
+                moved += 1
+                continue
+            self.message_user(request, f"“{statement}” was not {done}: {reason}", messages.ERROR)
+        if moved:
+            noun = "statement" if moved == 1 else "statements"
+            self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
