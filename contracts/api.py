@@ -8,6 +8,7 @@ deliverables sent with a contract replace all of its stored ones; leaving the ke
 them alone (also on PUT, so that a client that never heard of deliverables cannot wipe them).
 """
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -16,19 +17,28 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from contracts import compensation, workflow
-from contracts.models import CompensationTerm, Contract, Deliverable, Partnership
+from contracts import compensation, payouts, workflow
+from contracts.models import (
+    CompensationTerm,
+    Contract,
+    Deliverable,
+    Partnership,
+    Statement,
+    StatementLine,
+)
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.api import BrandScopedViewSet
-from partnerships.models import Product
+from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey
+from partnerships.models import BrandAPIKey, Product
 
 # What a term field sent as null means: "not used", which the model stores as "" or [].
 TERM_NULLS = {
@@ -484,3 +494,151 @@ class ContractViewSet(BrandScopedViewSet):
             raise serializers.ValidationError(error.message_dict) from error
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(self.get_serializer(contract).data)
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+class ExactDecimalField(serializers.DecimalField):
+    """A stored quantity or rate as an exact decimal string without padding zeros: "0.08",
+    not "0.0800…0" to the column's 44 places."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=None, decimal_places=None, read_only=True, **kwargs)
+
+    def to_representation(self, value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+
+class StatementLineSerializer(serializers.ModelSerializer):
+    quantity = ExactDecimalField(help_text="Items, views, days or orders; the base for rates.")
+    rate = ExactDecimalField(help_text="Per unit, or a fraction for rate-based lines.")
+
+    class Meta:
+        model = StatementLine
+        fields = ["kind", "description", "quantity", "rate", "amount"]
+        read_only_fields = fields
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """A statement and its lines. `period_end` is the day after the period (periods are
+    half-open); `payable` is false when the balance is carried to the next statement."""
+
+    lines = StatementLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "contract",
+            "period_start",
+            "period_end",
+            "status",
+            "currency",
+            "total",
+            "payable",
+            "problem",
+            "due_date",
+            "approved_at",
+            "paid_on",
+            "payout_reference",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=payouts.REFERENCE_MAX_LENGTH,
+        help_text="The bank transfer or batch id.",
+        error_messages={
+            "required": payouts.REFERENCE_MISSING,
+            "blank": payouts.REFERENCE_MISSING,
+            "null": payouts.REFERENCE_MISSING,
+        },
+    )
+    paid_on = serializers.DateField(
+        required=False, help_text="When it was paid; today in the brand's time zone if left out."
+    )
+
+
+class StatementFilter(django_filters.FilterSet):
+    # A number, not a choice of contracts: an id of another brand finds nothing, like a
+    # made-up one.
+    contract = django_filters.NumberFilter(help_text="Contract id.")
+
+    class Meta:
+        model = Statement
+        fields = ["contract", "period_start", "status"]
+
+
+API_KEY_MAY_NOT_APPROVE = (
+    "An API key cannot approve or pay statements: it belongs to a brand, not to one of its "
+    "finance members or owners. Sign in as one of them to do this."
+)
+NOT_ALLOWED = OpenApiResponse(
+    description="An API key, or a user whose role in the brand is not finance or owner."
+)
+
+
+class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Statements with their lines, read with the brand's API key or as a signed-in member of
+    its brand. Approving and paying are for a signed-in finance member or owner of the brand."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    authentication_classes = [BrandAPIKeyAuthentication, SessionAuthentication]
+    permission_classes = [HasBrandAPIKey | permissions.IsAuthenticated]
+
+    def get_queryset(self) -> models.QuerySet[Statement]:
+        statements = Statement.objects.prefetch_related("lines").order_by("-period_start", "pk")
+        if getattr(self, "swagger_fake_view", False):  # schema generation runs without a key
+            return statements.none()
+        if isinstance(self.request.auth, BrandAPIKey):
+            return tenancy.scope_to_brand(statements, self.request.auth.brand)
+        return tenancy.scope(statements, self.request.user)
+
+    @extend_schema(
+        request=None, responses={200: StatementSerializer, 400: REFUSED, 403: NOT_ALLOWED}
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve a draft statement."""
+        statement = self._to_change()
+        try:
+            payouts.approve(statement, user=request.user, now=timezone.now())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=statement.pk)).data)
+
+    @extend_schema(
+        request=PaymentSerializer,
+        responses={200: StatementSerializer, 400: REFUSED, 403: NOT_ALLOWED},
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str | None = None) -> Response:
+        """Mark an approved statement paid: `{"reference": "...", "paid_on": "YYYY-MM-DD"}`."""
+        statement = self._to_change()
+        payment = PaymentSerializer(data=request.data)
+        payment.is_valid(raise_exception=True)
+        today = timezone.localdate(timezone=statement.contract.partnership.brand.timezone)
+        try:
+            payouts.mark_paid(
+                statement,
+                user=request.user,
+                reference=payment.validated_data["reference"],
+                paid_on=payment.validated_data.get("paid_on", today),
+                today=today,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=statement.pk)).data)
+
+    def _to_change(self) -> Statement:
+        """The statement, if the caller may approve and pay it: another brand's is a 404 first,
+        then an API key or another role is refused before the payload is looked at."""
+        statement = self.get_object()
+        if isinstance(self.request.auth, BrandAPIKey):
+            raise exceptions.PermissionDenied(API_KEY_MAY_NOT_APPROVE)
+        tenancy.require(self.request.user, tenancy.brand_id_of(statement), payouts.APPROVE_ROLES)
+        return statement

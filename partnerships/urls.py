@@ -13,6 +13,7 @@ router.register("products", api.ProductViewSet, basename="product")
 router.register("exchange-rates", api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("influencers", influencer_api.InfluencerViewSet, basename="influencer")
 router.register("contracts", contract_api.ContractViewSet, basename="contract")
+router.register("statements", contract_api.StatementViewSet, basename="statement")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
