@@ -1,3 +1,4 @@
+import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -446,6 +447,32 @@ def test_each_subject_is_mailed_once_a_day_however_often_the_run_goes(
     assert len(mailoutbox) == 6
     assert "1 × Video" in mailoutbox[-1].body
     assert "Statements awaiting approval" in mailoutbox[-1].body
+
+
+@pytest.mark.postgres
+def test_two_runs_at_once_mail_each_subject_once(transactional_db, brand, team, mailoutbox):
+    _deliverable_due(brand)
+    start = threading.Barrier(2)
+    errors = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            reminders.send_reminders(now=NOW)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+
+    assert errors == []
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["manager@example.com", "owner@example.com"]
+    assert Reminder.objects.count() == 1
 
 
 def test_mail_leaves_only_when_the_run_commits(
