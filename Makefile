@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint vendor
+.PHONY: run test lint bench vendor
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The DESIGN §8 benchmark against a fresh PostgreSQL database (BENCH_DATABASE_URL); not part of test.
+bench: $(VENV)/.installed
+	$(BIN)/python -m tests.benchmarks.bench
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
