@@ -189,8 +189,10 @@ def generate() -> Brand:
                 product_id, quantity, net_amount, currency, status, refunded_at,
                 refunded_amount, created_at, updated_at)
             SELECT codes.brand_id, 'O' || g, '1',
-                   timestamptz '2026-08-01 00:00+00' + (g::bigint * 132480 / %(sales)s) * interval '1 minute',
-                   codes.id, codes.first_product + g %% %(products)s, 1 + g %% 3, 20.99 + g %% 180, 'USD',
+                   timestamptz '2026-08-01 00:00+00'
+                       + (g::bigint * 132480 / %(sales)s) * interval '1 minute',
+                   codes.id, codes.first_product + g %% %(products)s, 1 + g %% 3,
+                   20.99 + g %% 180, 'USD',
                    CASE WHEN g %% 20 = 0 THEN 'pending' WHEN g %% 33 = 0 THEN 'refunded'
                         ELSE 'confirmed' END,
                    CASE WHEN g %% 33 = 0 THEN timestamptz '2026-08-04 00:00+00'
