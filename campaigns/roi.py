@@ -47,22 +47,13 @@ from campaigns.models import (
 )
 from contracts.models import Contract, StatementLine
 from influencers.models import Influencer
-from partnerships import money
+from partnerships import money, tenancy
 from partnerships.models import Brand, ExchangeRate
 
 ZERO = Decimal(0)
 EMV_FORMULA = "EMV = impressions × reference CPM ÷ 1,000"
-METRICS = (
-    "views",
-    "reach",
-    "impressions",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "conversions",
-)
+# The counters that come from metric snapshots; orders come from sales.
+METRICS = tuple(name for name in DailySummary.COUNTERS if name != "orders")
 GROUPS = ("content", "participant", "contract", "influencer", "campaign", "method", "day", "month")
 SUMS = {name: Sum(name) for name in DailySummary.AMOUNTS + DailySummary.COUNTERS}
 AMOUNT = models.DecimalField(max_digits=20, decimal_places=2)
@@ -206,7 +197,7 @@ class BrandFigures:
     @classmethod
     def load(cls, brand: Brand) -> "BrandFigures":
         """The brand's figures reader, with its reference CPM and last refresh time."""
-        state = BrandMetrics.objects.filter(brand=brand).first()
+        state = tenancy.scope_to_brand(BrandMetrics.objects.all(), brand).first()
         if state is None:
             return cls(brand, None, None)
         return cls(brand, state.reference_cpm, state.refreshed_at)
@@ -224,7 +215,7 @@ class BrandFigures:
     ) -> models.QuerySet[DailySummary]:
         """The brand's summaries in `dates`, narrowed by summary fields: campaign=, participant=,
         contract=, influencer=, content=, method=."""
-        queryset = DailySummary.objects.filter(brand=self.brand, **scope)
+        queryset = tenancy.scope_to_brand(DailySummary.objects.filter(**scope), self.brand)
         if dates is not None:
             queryset = queryset.filter(day__range=(dates.first, dates.last))
         return queryset
@@ -322,19 +313,23 @@ def targets(
     return progress
 
 
-def rate_on(brand: Brand, currency: str, day: date) -> Decimal | None:
-    """What one unit of `currency` is worth in the brand's currency on `day`, if known."""
+def rates_into(brand: Brand, **filters: Any) -> dict[tuple[date, str], Decimal]:
+    """What one unit of each currency is worth in the brand's currency, by day and currency,
+    from the brand's exchange rates (narrowed by `filters`, e.g. date=). A direct rate wins
+    over the inverse of the opposite pair."""
     target = brand.default_currency
-    if currency == target:
-        return Decimal(1)
-    rates = ExchangeRate.objects.filter(brand=brand, date=day).filter(
-        Q(from_currency=currency, to_currency=target)
-        | Q(from_currency=target, to_currency=currency)
+    rates: dict[tuple[date, str], Decimal] = {}
+    pairs = tenancy.scope_to_brand(ExchangeRate.objects.filter(**filters), brand).filter(
+        Q(to_currency=target) | Q(from_currency=target)
     )
-    found = {row[0]: row[1] for row in rates.values_list("from_currency", "rate")}
-    if currency in found:
-        return found[currency]
-    return Decimal(1) / found[target] if target in found else None
+    for day, source, into, rate in pairs.values_list(
+        "date", "from_currency", "to_currency", "rate"
+    ):
+        if into == target:
+            rates[(day, source)] = rate
+        else:
+            rates.setdefault((day, into), Decimal(1) / rate)
+    return rates
 
 
 # --- Reports -------------------------------------------------------------------------------
@@ -469,7 +464,8 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
     totals = reader.totals(campaign=campaign)
     sales_rate = None
     if campaign.target_sales is not None and campaign.currency != reader.currency:
-        sales_rate = rate_on(campaign.brand, campaign.currency, campaign.start)
+        rates = rates_into(campaign.brand, date=campaign.start)
+        sales_rate = rates.get((campaign.start, campaign.currency))
     sort = sort if sort in SORTS else "-roi"
     return CampaignReport(
         campaign=campaign,
@@ -497,7 +493,9 @@ def influencer_contracts(influencer: Influencer) -> Table:
     """Each of the influencer's contracts with its figures over all days, newest first."""
     reader = BrandFigures.load(influencer.brand)
     per_contract = reader.breakdown("contract", influencer=influencer)
-    contracts = Contract.objects.filter(partnership__influencer=influencer).order_by("-start", "pk")
+    contracts = tenancy.scope_to_brand(
+        Contract.objects.filter(partnership__influencer=influencer), influencer.brand
+    ).order_by("-start", "pk")
     rows = [
         Row(
             contract.title,
@@ -596,11 +594,11 @@ def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
     """Recompute the brand's daily summaries from `since` (every day when None) and return how
     many rows it wrote. The rows are replaced in one transaction under a lock on the brand's
     metrics row, so two refreshes at once, or one run twice, leave the same rows."""
-    state, _ = BrandMetrics.objects.get_or_create(brand=brand)
+    state, _ = BrandMetrics.objects.get_or_create(brand=brand)  # the row the lock is taken on
     with transaction.atomic():
         BrandMetrics.objects.select_for_update().filter(pk=state.pk).first()
         rows = _Builder(brand, since).build()
-        old = DailySummary.objects.filter(brand=brand)
+        old = tenancy.scope_to_brand(DailySummary.objects.all(), brand)
         if since is not None:
             old = old.filter(day__gte=since)
         old.delete()
@@ -641,8 +639,8 @@ class _Builder:
 
     def __post_init__(self) -> None:
         self.currency = self.brand.default_currency
-        self.rates = self._rates()
-        participants = Participant.objects.filter(campaign__brand=self.brand)
+        self.rates = rates_into(self.brand)
+        participants = tenancy.scope_to_brand(Participant.objects.all(), self.brand)
         self.participants = {
             row["pk"]: row
             for row in participants.values(
@@ -651,7 +649,7 @@ class _Builder:
         }
         self.contracts = {
             row["pk"]: (row["partnership__influencer_id"], row["method"])
-            for row in Contract.objects.filter(partnership__brand=self.brand).values(
+            for row in tenancy.scope_to_brand(Contract.objects.all(), self.brand).values(
                 "pk", "partnership__influencer_id", "method"
             )
         }
@@ -690,22 +688,6 @@ class _Builder:
 
     # Adding up
 
-    def _rates(self) -> dict[tuple[date, str], Decimal]:
-        """Rates into the brand's currency by day and currency; a direct rate wins over the
-        inverse of the opposite pair."""
-        rates: dict[tuple[date, str], Decimal] = {}
-        pairs = ExchangeRate.objects.filter(brand=self.brand).filter(
-            Q(to_currency=self.currency) | Q(from_currency=self.currency)
-        )
-        for day, source, target, rate in pairs.values_list(
-            "date", "from_currency", "to_currency", "rate"
-        ):
-            if target == self.currency:
-                rates[(day, source)] = rate
-            else:
-                rates.setdefault((day, target), Decimal(1) / rate)
-        return rates
-
     def place(self, participant: int, content: int | None = None) -> _Place:
         return _Place(self.participants[participant]["contract_id"], participant, content)
 
@@ -725,7 +707,8 @@ class _Builder:
     # The facts
 
     def _sales(self) -> None:
-        sales = Sale.objects.filter(brand=self.brand, status=Sale.Status.CONFIRMED)
+        confirmed = Sale.objects.filter(status=Sale.Status.CONFIRMED)
+        sales = tenancy.scope_to_brand(confirmed, self.brand)
         if self.since is not None:
             start = datetime.combine(self.since, time.min, tzinfo=self.brand.timezone)
             sales = sales.filter(ordered_at__gte=start)
@@ -747,9 +730,8 @@ class _Builder:
             self.add_amount("cogs", row["cogs"], row["product__currency"], row["day"], place)
 
     def _seeding(self) -> None:
-        shipments = Shipment.objects.filter(
-            participant__campaign__brand=self.brand, shipped_on__isnull=False
-        )
+        shipped = Shipment.objects.filter(shipped_on__isnull=False)
+        shipments = tenancy.scope_to_brand(shipped, self.brand)
         if self.since is not None:
             shipments = shipments.filter(shipped_on__gte=self.since)
         shipping = shipments.values("participant_id", "shipped_on", "currency").annotate(
@@ -769,7 +751,7 @@ class _Builder:
             self.add_amount("seeding_cost", row["cost"], currency, day, place)
 
     def _metrics(self) -> None:
-        snapshots = MetricSnapshot.objects.filter(content__participant__campaign__brand=self.brand)
+        snapshots = tenancy.scope_to_brand(MetricSnapshot.objects.all(), self.brand)
         if self.since is not None:
             # Whole histories of the items that changed, so each first day has its previous one.
             changed = snapshots.filter(date__gte=self.since).values("content_id")
@@ -791,7 +773,7 @@ class _Builder:
 
     def _statements(self) -> None:
         lines = (
-            StatementLine.objects.filter(statement__contract__partnership__brand=self.brand)
+            tenancy.scope_to_brand(StatementLine.objects.all(), self.brand)
             .exclude(kind=StatementLine.Kind.CARRIED_FORWARD)
             .exclude(amount=0)
         )
