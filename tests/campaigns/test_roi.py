@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -436,3 +438,24 @@ def test_campaign_report_exports_every_participant_and_the_total(campaign):
     )
     assert (bea["roi"], bea["cpm"], bea["cost"]) == ("—", "—", "0.00")
     assert total["cost"] == "681.00"
+
+
+def test_campaign_report_queries_do_not_grow_with_participants_or_days(campaign):
+    def queries() -> int:
+        roi.refresh(campaign.brand, now=NOW)
+        with CaptureQueriesContext(connection) as captured:
+            roi.campaign_report(campaign.campaign, today=date(2027, 3, 1))
+        return len(captured)
+
+    few = queries()
+    for _ in range(6):
+        participant = factories.ParticipantFactory(
+            campaign=campaign.campaign, contract__partnership__influencer__brand=campaign.brand
+        )
+        code = factories.TrackingCodeFactory(participant=participant)
+        for day in (3, 9, 27):
+            factories.SaleFactory(
+                tracking_code=code, ordered_at=datetime(2026, 11, day, 9, 0, tzinfo=UTC)
+            )
+        _line(factories.StatementFactory(contract=participant.contract), "flat_fee", "10.00")
+    assert queries() == few
