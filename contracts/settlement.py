@@ -223,7 +223,10 @@ def settle_due(
     for row in contracts.order_by("pk").iterator(chunk_size=2000):
         zone = row.partnership.brand.timezone
         today = as_of or now.astimezone(zone).date()
-        for due in {*due_periods(row, today), *drafts[row.pk]}:
+        # A draft whose period has since changed (a new end date) is settled as it is now.
+        periods = {draft.start: draft for draft in drafts[row.pk]}
+        periods.update({due.start: due for due in due_periods(row, today)})
+        for due in periods.values():
             if (row.pk, due.start) in closed or (period and not due.overlaps(period)):
                 continue
             chunks[(due, str(zone))].append(row.pk)
@@ -1257,6 +1260,7 @@ def _write(
                 contract=contract, period_start=period.start, period_end=period.end
             )
         statement.contract = contract
+        statement.period_end = period.end
         statement.currency = contract.currency
         statement.due_date = period.end + timedelta(days=contract.payment_terms_days)
         statement.problem = draft.problem
@@ -1269,7 +1273,7 @@ def _write(
             and (statement.total >= contract.minimum_payout or _last_period(contract, period))
         )
         statements.append((statement, draft))
-    fields = ["currency", "due_date", "problem", "computed_at", "total", "payable"]
+    fields = ["period_end", "currency", "due_date", "problem", "computed_at", "total", "payable"]
     recomputed = [statement for statement, _ in statements if statement.pk]
     Statement.objects.bulk_update(recomputed, fields)
     StatementLine.objects.filter(statement__in=recomputed).delete()

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from partnerships.models import Product
+from tests.contracts import settlement_pause  # noqa: F401  (pauses settlement when asked)
 
 
 @shared_task

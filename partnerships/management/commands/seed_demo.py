@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from campaigns import roi
 from campaigns.models import Campaign
+from contracts import settlement
 from contracts.models import (
     CompensationTerm,
     Contract,
@@ -460,6 +461,9 @@ class Command(BaseCommand):
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
             self._user("agency", "agency", staff=True, brands=[demo, other])
+        # The demo contracts' ended periods as statements, before the ROI summaries read them;
+        # drafts are recomputed from scratch, so seeding again gives the same statements.
+        settlement.settle_due(now=timezone.now(), brand=demo)
         # So that the dashboard shows the demo's figures before the first nightly refresh.
         roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
