@@ -1,6 +1,7 @@
 import csv
 import importlib
 import io
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -331,18 +332,45 @@ def test_amounts_are_converted_by_the_rate_of_their_day_or_reported_apart(brand)
     )
 
 
-def test_refresh_twice_gives_the_same_summaries(campaign):
-    def rows() -> list[tuple]:
-        fields = [f.name for f in DailySummary._meta.fields if f.name != "id"]
-        return sorted(DailySummary.objects.values_list(*fields))
+def _rows() -> list[tuple]:
+    fields = [f.name for f in DailySummary._meta.fields if f.name != "id"]
+    return sorted(DailySummary.objects.values_list(*fields))
 
+
+def test_refresh_twice_gives_the_same_summaries(campaign):
     written = roi.refresh(campaign.brand, now=NOW)
-    first = rows()
+    first = _rows()
     assert roi.refresh(campaign.brand, now=NOW) == written
-    assert rows() == first
+    assert _rows() == first
     roi.refresh(campaign.brand, now=NOW, since=date(2026, 11, 11))
-    assert rows() == first
+    assert _rows() == first
     assert BrandMetrics.objects.get(brand=campaign.brand).refreshed_from == date(2026, 11, 11)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_leave_the_same_summaries(campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    expected = _rows()
+    DailySummary.objects.all().delete()
+    failures = []
+
+    def run() -> None:
+        try:
+            roi.refresh(campaign.brand, now=NOW)
+        except Exception as error:  # reported below; a thread's exception is otherwise lost
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert _rows() == expected
 
 
 def test_refresh_keeps_brands_apart(campaign, other_brand):
