@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from contracts.models import Statement
@@ -40,3 +41,24 @@ def test_finance_approves_a_statement_and_marks_it_paid(page):
     statement.refresh_from_db()
     assert statement.status == Statement.Status.PAID
     assert statement.approved_by == user
+
+
+def test_finance_approves_exports_and_pays_a_demo_statement(page):
+    call_command("seed_demo", force=True)
+    sign_in(page, "finance", "finance")
+    page.get_by_role("navigation").first.get_by_role("link", name="Statements").click()
+    page.locator("#statement-table").get_by_role("link", name="Anna Sokolova").click()
+    expect(page.locator("#lines")).to_contain_text("Installment 1 of 3")
+
+    actions = page.locator("#statement-actions")
+    actions.get_by_role("button", name="Approve").click()
+    expect(actions).to_contain_text("Approved.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    assert "Installment 1 of 3" in download.value.path().read_text()
+
+    actions.get_by_label("Payout reference").fill("DEMO-PAY-1")
+    actions.get_by_role("button", name="Mark paid").click()
+    expect(actions).to_contain_text("Marked paid.")
+    statement = Statement.objects.get(contract__title="Spring wig reviews")
+    assert (statement.status, statement.payout_reference) == ("paid", "DEMO-PAY-1")

@@ -461,13 +461,15 @@ class Command(BaseCommand):
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
             self._user("agency", "agency", staff=True, brands=[demo, other])
+            self._user("finance", "finance", staff=True, brands=[demo], role=Role.FINANCE)
         # The demo contracts' ended periods as statements, before the ROI summaries read them;
         # drafts are recomputed from scratch, so seeding again gives the same statements.
         settlement.settle_due(now=timezone.now(), brand=demo)
         # So that the dashboard shows the demo's figures before the first nightly refresh.
         roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
-            f"Demo data ready: sign in as demo / demo (manager of {demo}) or "
+            f"Demo data ready: sign in as demo / demo (manager of {demo}), "
+            f"finance / finance (approves and pays {demo}'s statements) or "
             f"agency / agency (staff, member of {demo} and {other})."
         )
 
@@ -574,7 +576,15 @@ class Command(BaseCommand):
                 },
             )
 
-    def _user(self, username: str, password: str, *, staff: bool, brands: list[Brand]) -> None:
+    def _user(
+        self,
+        username: str,
+        password: str,
+        *,
+        staff: bool,
+        brands: list[Brand],
+        role: Role = Role.MANAGER,
+    ) -> None:
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"is_staff": staff, "email": f"{username}@example.com"}
         )
@@ -582,6 +592,4 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         for brand in brands:
-            Membership.objects.update_or_create(
-                user=user, brand=brand, defaults={"role": Role.MANAGER}
-            )
+            Membership.objects.update_or_create(user=user, brand=brand, defaults={"role": role})
