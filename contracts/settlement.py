@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -276,7 +276,17 @@ def _settle_chunk(contract_ids: list[int], period: Period, now: datetime) -> lis
             return []
         facts = _Facts(open_contracts, period, history)
         drafts = [_price(contract, period, facts, history) for contract in open_contracts]
-        return _write(drafts, period, now, history)
+        return _write(drafts, facts, now, history)
+
+
+@dataclass(frozen=True)
+class _SalesScope:
+    """Which of the contract's counted sales of the period a line stands for: all of them, or
+    those of some products or of a category; `per_order` links one line of each order."""
+
+    products: frozenset[int] | None = None
+    category: str = ""
+    per_order: bool = False
 
 
 @dataclass
@@ -292,12 +302,12 @@ class _Line:
     # A clawback names the term of the line it corrects, which may have been removed since.
     term_id: int | None = None
     source_statement_id: int | None = None
-    # Sales traced by INSERT … SELECT with their base; `per_order` marks a pay-per-order line.
-    sales: models.QuerySet | None = None
-    per_order: bool = False
+    # The period's counted sales the line was priced on, linked in SQL when it is saved.
+    sales: _SalesScope | None = None
+    # The period's distributor orders (a rebate), linked in SQL too.
+    distributor_orders: bool = False
     sale_links: list[tuple[int, Decimal, int]] = field(default_factory=list)
     content_links: list[tuple[int, Decimal | int]] = field(default_factory=list)
-    distributor_orders: models.QuerySet | None = None
 
 
 @dataclass
@@ -332,6 +342,7 @@ class _History:
             ),
         ).values(
             "statement__contract_id",
+            "statement__status",
             "statement__period_start",
             "kind",
             "term_id",
@@ -363,9 +374,20 @@ class _History:
         ends = [s.period_end for s in self.earlier(contract) if s.status not in CLOSED]
         return max(ends, default=None)
 
+    def _settled(self, contract: Contract) -> list[dict[str, Any]]:
+        """Lines of the contract that stay where they are: on closed statements or earlier
+        ones. A later draft is recomputed after this one (oldest first) and drops what this
+        one takes, so a term reached sooner than first thought moves to its true period."""
+        return [
+            line
+            for line in self.lines[contract.pk]
+            if line["statement__status"] in CLOSED
+            or line["statement__period_start"] < self.period.start
+        ]
+
     def paid_terms(self, contract: Contract, kind: str) -> set[int]:
-        """Terms of `kind` already on another statement of the contract (paid once only)."""
-        return {line["term_id"] for line in self.lines[contract.pk] if line["kind"] == kind}
+        """Terms of `kind` already paid on another statement (a fee or bonus is paid once)."""
+        return {line["term_id"] for line in self._settled(contract) if line["kind"] == kind}
 
     def late_delivery_charged(self, contract: Contract) -> Decimal:
         """Late-delivery penalties charged on earlier statements, as a positive amount."""
@@ -383,7 +405,7 @@ class _History:
         """Statements whose late payment already earned interest on another statement."""
         return {
             line["source_statement_id"]
-            for line in self.lines[contract.pk]
+            for line in self._settled(contract)
             if line["kind"] == LineKind.LATE_PAYMENT
         }
 
@@ -417,11 +439,12 @@ def _refunded_at(prefix: str = "") -> Coalesce:
 
 @dataclass(frozen=True)
 class _SalesGroup:
-    """Counted sales of one tracking code, product, currency and order day."""
+    """Counted sales of one tracking code and currency; of one product and order day when
+    those matter (None when they do not)."""
 
-    product_id: int
+    product_id: int | None
     currency: str
-    day: date
+    day: date | None
     base: Decimal
     sales: int
 
@@ -455,6 +478,8 @@ class _Facts:
 
     def __init__(self, contracts: list[Contract], period: Period, history: _History) -> None:
         self.contracts = contracts
+        # Contracts whose term this period is in; after its end a contract earns nothing new.
+        self.in_term = [c for c in contracts if not _after_end(c, period)]
         self.period = period
         self.zone = contracts[0].partnership.brand.timezone
         self.start, self.end = period.bounds(self.zone)
@@ -485,7 +510,7 @@ class _Facts:
         self.reversals = self._reversals(with_closed)
         self.paid_rates = self._paid_rates()
         bonus_metrics = {
-            metric: [c for c in contracts if self._unpaid_bonus(c, metric, history)]
+            metric: [c for c in self.in_term if self._unpaid_bonus(c, metric, history)]
             for metric in Metric.values
         }
         self.sales_to_date = self._sales_to_date(bonus_metrics[Metric.SALES])
@@ -493,7 +518,7 @@ class _Facts:
         self.rates = self._rates()
 
     def _needing(self, *kinds: str) -> list[Contract]:
-        return [c for c in self.contracts if any(t.kind in kinds for t in self.terms[c.pk])]
+        return [c for c in self.in_term if any(t.kind in kinds for t in self.terms[c.pk])]
 
     def _unpaid_bonus(self, contract: Contract, metric: str, history: _History) -> bool:
         paid = history.paid_terms(contract, LineKind.BONUS)
@@ -510,19 +535,45 @@ class _Facts:
         return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
 
     def _sales(self) -> dict[int, list[_SalesGroup]]:
-        """Counted sales of the period, summed per code, product, currency and order day (the
-        day picks the exchange rate)."""
-        codes = self._codes_of(self._needing(Kind.COMMISSION, Kind.REVENUE_SHARE))
+        """Counted sales of the period, summed per code, currency and, where a term needs
+        them, product and order day."""
+        contracts = self._needing(Kind.COMMISSION, Kind.REVENUE_SHARE)
+        by_product = [
+            c
+            for c in contracts
+            if any(
+                t.kind == Kind.REVENUE_SHARE
+                or (t.kind == Kind.COMMISSION and t.basis != CompensationTerm.Basis.TOTAL)
+                for t in self.terms[c.pk]
+            )
+        ]
+        return self._sales_groups(
+            self._codes_of(contracts),
+            self._codes_of(by_product),
+            self.in_period("ordered_at"),
+        )
+
+    def _sales_groups(
+        self, codes: list[int], by_product: list[int], when: Q
+    ) -> dict[int, list[_SalesGroup]]:
         groups = defaultdict(list)
         if not codes:
             return groups
         rows = (
-            Sale.objects.filter(_counted(), self.in_period("ordered_at"), tracking_code__in=codes)
+            Sale.objects.filter(_counted(), when, tracking_code__in=codes)
             .values(
                 "tracking_code_id",
-                "product_id",
                 "currency",
-                day=TruncDate("ordered_at", tzinfo=self.zone),
+                by_product=Case(When(tracking_code__in=by_product, then=F("product_id"))),
+                # The order day picks the exchange rate; the contract's own currency needs
+                # none, which keeps the groups few.
+                day=Case(
+                    When(
+                        currency=F("tracking_code__participant__contract__currency"),
+                        then=Value(None),
+                    ),
+                    default=TruncDate("ordered_at", tzinfo=self.zone),
+                ),
             )
             .annotate(base=Sum(_base()), sales=Count("pk"))
             .order_by()
@@ -530,7 +581,7 @@ class _Facts:
         for row in rows:
             groups[self.contract_of_code[row["tracking_code_id"]]].append(
                 _SalesGroup(
-                    row["product_id"], row["currency"], row["day"], row["base"], row["sales"]
+                    row["by_product"], row["currency"], row["day"], row["base"], row["sales"]
                 )
             )
         return groups
@@ -540,7 +591,7 @@ class _Facts:
             t.basis == CompensationTerm.Basis.CATEGORY for ts in self.terms.values() for t in ts
         ):
             return {}
-        products = {group.product_id for groups in self.sales.values() for group in groups}
+        products = {g.product_id for groups in self.sales.values() for g in groups if g.product_id}
         return dict(Product.objects.filter(pk__in=products).values_list("pk", "category"))
 
     def _joint_brands(self) -> dict[int, tuple[str, set[int]]]:
@@ -572,7 +623,7 @@ class _Facts:
         """Items published in the period, with the deliverable's due date (late delivery)."""
         contracts = [
             c
-            for c in self.contracts
+            for c in self.in_term
             if c.late_delivery_per_day
             or any(t.kind == Kind.PER_DELIVERABLE for t in self.terms[c.pk])
         ]
@@ -601,7 +652,7 @@ class _Facts:
         latest snapshot dated before each."""
         contracts = [
             c
-            for c in self.contracts
+            for c in self.in_term
             if any(
                 t.kind == Kind.CPM or (t.kind == Kind.BONUS and t.metric == Metric.VIEWS)
                 for t in self.terms[c.pk]
@@ -770,20 +821,7 @@ class _Facts:
 
     def _sales_to_date(self, contracts: list[Contract]) -> dict[int, list[_SalesGroup]]:
         """Counted sales from the beginning to the period's end (sales bonuses)."""
-        groups = defaultdict(list)
-        codes = self._codes_of(contracts)
-        if not codes:
-            return groups
-        for row in (
-            Sale.objects.filter(_counted(), tracking_code__in=codes, ordered_at__lt=self.end)
-            .values("tracking_code_id", "currency", day=TruncDate("ordered_at", tzinfo=self.zone))
-            .annotate(base=Sum(_base()), sales=Count("pk"))
-            .order_by()
-        ):
-            groups[self.contract_of_code[row["tracking_code_id"]]].append(
-                _SalesGroup(0, row["currency"], row["day"], row["base"], row["sales"])
-            )
-        return groups
+        return self._sales_groups(self._codes_of(contracts), [], Q(ordered_at__lt=self.end))
 
     def _rates(self) -> dict[tuple[int, str, str, date], Decimal]:
         """The exchange rates every foreign-currency sale above needs, by order day."""
@@ -885,13 +923,6 @@ class _Pricer:
             for amount, currency, day in amounts
         )
 
-    def sales_in_period(self) -> models.QuerySet:
-        return Sale.objects.filter(
-            _counted(),
-            self.facts.in_period("ordered_at"),
-            tracking_code__in=self.facts.codes[self.contract.pk],
-        ).order_by()
-
     # -- balances carried from before
 
     def carried_forward(self, previous: Statement | None) -> Iterator[_Line]:
@@ -921,8 +952,12 @@ class _Pricer:
             Kind.REBATE: self._rebate,
             Kind.BONUS: self._bonus,
         }
+        after_end = _after_end(self.contract, self.period)
         for term in terms:
-            yield from pricers[term.kind](term)
+            # After the contract's end only installments still fall due (a milestone plus its
+            # offset); sales, views and content no longer earn anything.
+            if not after_end or term.kind == Kind.FLAT_FEE:
+                yield from pricers[term.kind](term)
 
     def _flat_fee(self, term: CompensationTerm) -> Iterator[_Line]:
         due = self.due_date(term)
@@ -945,14 +980,14 @@ class _Pricer:
     def due_date(self, term: CompensationTerm) -> date | None:
         if term.due_date:
             return term.due_date
-        contract_id = self.contract.pk
-        happened = {
-            Milestone.ON_SIGNING: self.contract.signed_at
-            and self.contract.signed_at.astimezone(self.facts.zone).date(),
-            Milestone.ON_FIRST_PUBLISH: self.facts.first_published.get(contract_id),
-            Milestone.ON_CAMPAIGN_END: self.facts.campaign_ends.get(contract_id),
-        }.get(term.milestone)
-        if not happened:
+        happened = None
+        if term.milestone == Milestone.ON_SIGNING and self.contract.signed_at:
+            happened = self.contract.signed_at.astimezone(self.facts.zone).date()
+        elif term.milestone == Milestone.ON_FIRST_PUBLISH:
+            happened = self.facts.first_published.get(self.contract.pk)
+        elif term.milestone == Milestone.ON_CAMPAIGN_END:
+            happened = self.facts.campaign_ends.get(self.contract.pk)
+        if happened is None:
             return None
         return compensation.milestone_due(happened, term.offset_days or 0)
 
@@ -965,7 +1000,7 @@ class _Pricer:
         kind = ContentType(term.content_type).label.lower()
         yield _Line(
             LineKind.PER_DELIVERABLE,
-            f"{len(items)} × {kind} published, {self.money(term.amount)} each",
+            f"{_count(len(items), f'{kind} item')} published, {self.money(term.amount)} each",
             compensation.per_deliverable(term.amount, len(items), self.currency),
             quantity=len(items),
             rate=term.amount,
@@ -999,40 +1034,32 @@ class _Pricer:
 
     def _cpa(self, term: CompensationTerm) -> Iterator[_Line]:
         orders = self.facts.orders.get(self.contract.pk, 0)
-        # One line of each order carries it, so the trace counts every order once.
-        first_lines = (
-            self.sales_in_period().values("order_id").annotate(first=Min("pk")).values("first")
-        )
         yield _Line(
             LineKind.CPA,
-            f"{wording.format_count(orders)} confirmed orders, {self.money(term.amount)} each",
+            f"{_count(orders, 'confirmed order')}, {self.money(term.amount)} each",
             compensation.cpa(term.amount, orders, self.currency),
             quantity=orders,
             rate=term.amount,
             term=term,
-            sales=Sale.objects.filter(pk__in=first_lines).order_by(),
-            per_order=True,
+            sales=_SalesScope(per_order=True),
         )
 
     def _commission(self, term: CompensationTerm) -> Iterator[_Line]:
         basis = CompensationTerm.Basis
         groups = self.facts.sales[self.contract.pk]
-        sales = self.sales_in_period()
-        scope = ""
+        sales, scope = _SalesScope(), ""
         if term.basis == basis.PRODUCT:
             groups = [g for g in groups if g.product_id == term.product_id]
-            sales = sales.filter(product_id=term.product_id)
-            scope = f" of {term.product.name}"
+            sales, scope = _SalesScope(products=frozenset([term.product_id])), f" of {term.product}"
         elif term.basis == basis.CATEGORY:
             groups = [g for g in groups if self.facts.categories.get(g.product_id) == term.category]
-            sales = sales.filter(product__category=term.category)
-            scope = f" in {term.category}"
+            sales, scope = _SalesScope(category=term.category), f" in {term.category}"
         base = self.converted((g.base, g.currency, g.day) for g in groups)
         tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
         mode = term.tier_mode if tiers else "whole"
         count = sum(g.sales for g in groups)
         rate = compensation.effective_rate(base, rate=term.rate, tiers=tiers, mode=mode)
-        description = f"Commission on {self.money(base)} net sales{scope} ({count} sales)"
+        description = f"Commission on {self.money(base)} net sales{scope} ({_count(count, 'sale')})"
         if rate is not None:
             description += f" at {wording.format_rate(rate)}"
         yield _Line(
@@ -1058,7 +1085,7 @@ class _Pricer:
             quantity=base,
             rate=term.rate,
             term=term,
-            sales=self.sales_in_period().filter(product__in=products),
+            sales=_SalesScope(products=frozenset(products)),
         )
         if term.minimum_guarantee:
             yield _Line(
@@ -1078,7 +1105,8 @@ class _Pricer:
         tiers = compensation.parse_tiers(term.tiers)
         rate = compensation.effective_rate(purchases, tiers=tiers, mode=term.tier_mode)
         description = (
-            f"Volume rebate on {self.money(purchases)} wholesale purchases ({orders} orders)"
+            f"Volume rebate on {self.money(purchases)} wholesale purchases "
+            f"({_count(orders, 'order')})"
         )
         if rate is not None:
             description += f" at {wording.format_rate(rate)}"
@@ -1091,9 +1119,7 @@ class _Pricer:
             quantity=purchases,
             rate=rate,
             term=term,
-            distributor_orders=DistributorOrder.objects.filter(
-                self.facts.in_period("ordered_at"), contract=self.contract
-            ),
+            distributor_orders=True,
         )
 
     def _bonus(self, term: CompensationTerm) -> Iterator[_Line]:
@@ -1134,7 +1160,7 @@ class _Pricer:
 
     def late_delivery(self) -> Iterator[_Line]:
         per_day = self.contract.late_delivery_per_day
-        if not per_day:
+        if not per_day or _after_end(self.contract, self.period):
             return
         late = [
             (item["pk"], (item["day"] - item["deliverable__due_date"]).days)
@@ -1144,7 +1170,8 @@ class _Pricer:
         late = [(item, days) for item, days in late if days > 0]
         days = sum(days for _, days in late)
         description = (
-            f"{len(late)} items published {days} days late in all, {self.money(per_day)} a day"
+            f"{_count(len(late), 'item')} published {_count(days, 'day')} late in all, "
+            f"{self.money(per_day)} a day"
         )
         if self.contract.late_delivery_cap:
             description += f" (at most {self.money(self.contract.late_delivery_cap)} in all)"
@@ -1176,7 +1203,7 @@ class _Pricer:
                 continue
             yield _Line(
                 LineKind.LATE_PAYMENT,
-                f"The statement for {_period_of(statement)} was paid {days} days late "
+                f"The statement for {_period_of(statement)} was paid {_count(days, 'day')} late "
                 f"(due {wording.format_date(statement.due_date)}, paid "
                 f"{wording.format_date(statement.paid_on)}), {self.money(per_day)} a day",
                 compensation.late_payment_interest(days, per_day=per_day, currency=self.currency),
@@ -1205,7 +1232,7 @@ class _Pricer:
             refunded = self.converted((r.amount, r.currency, r.day) for r in refunds)
             yield _Line(
                 LineKind.CLAWBACK,
-                f"Refunds of {len(refunds)} sales paid on the statement for "
+                f"Refunds of {_count(len(refunds), 'sale')} paid on the statement for "
                 f"{_period_of(source)}: {self.money(refunded)} at "
                 f"{wording.format_rate(rate or ZERO)}",
                 compensation.clawback(refunded, effective_rate=rate, currency=self.currency),
@@ -1225,7 +1252,7 @@ class _Pricer:
             per_order = self.facts.paid_rates.get((source_id, term_id, LineKind.CPA), ZERO)
             yield _Line(
                 LineKind.CLAWBACK,
-                f"{len(orders)} orders paid on the statement for "
+                f"{_count(len(orders), 'order')} paid on the statement for "
                 f"{_period_of(self.statements[source_id])} were refunded in full, "
                 f"{self.money(per_order)} each",
                 compensation.cpa_reversal(per_order, len(orders), self.currency),
@@ -1237,6 +1264,11 @@ class _Pricer:
             )
 
 
+def _count(number: int, noun: str) -> str:
+    """1 order, 2 orders, 1,000 orders."""
+    return f"{wording.format_count(number)} {noun}{'' if number == 1 else 's'}"
+
+
 def _by_source(item: tuple[tuple[int, int | None], list]) -> tuple[int, int]:
     (source_id, term_id), _ = item
     return source_id, term_id or 0
@@ -1246,9 +1278,10 @@ def _by_source(item: tuple[tuple[int, int | None], list]) -> tuple[int, int]:
 
 
 def _write(
-    drafts: list[_Draft], period: Period, now: datetime, history: _History
+    drafts: list[_Draft], facts: _Facts, now: datetime, history: _History
 ) -> list[Statement]:
     """Create or recompute each draft statement and replace its lines and their trace."""
+    period = facts.period
     statements = []
     for draft in drafts:
         contract = draft.contract
@@ -1284,7 +1317,7 @@ def _write(
         for position, line in enumerate(draft.lines)
     ]
     StatementLine.objects.bulk_create([row for row, _ in pending])
-    _trace(pending)
+    _trace(pending, facts)
     return [statement for statement, _ in statements]
 
 
@@ -1300,29 +1333,26 @@ def _columns(line: _Line) -> dict[str, Any]:
     }
 
 
-def _trace(pending: list[tuple[StatementLine, _Line]]) -> None:
-    """Link every saved line to the sales, content items and orders it was priced on."""
+def _trace(pending: list[tuple[StatementLine, _Line]], facts: _Facts) -> None:
+    """Link every saved line to the sales, content items and orders it was priced on: the
+    chunk's sales and orders in three INSERT … SELECT statements, whatever their number."""
+    by_base, by_order, by_contract = [], [], []
     sale_links, content_links = [], []
     for row, line in pending:
-        if line.sales is not None:
-            _insert_select(
-                SaleLine,
-                ("sale", "line", "base", "orders"),
-                line.sales.annotate(
-                    _line=Value(row.pk),
-                    _base=_base(),
-                    _orders=Value(1 if line.per_order else 0),
-                ).values_list("pk", "_line", "_base", "_orders"),
-            )
-        if line.distributor_orders is not None:
-            through = StatementLine.orders.through
-            _insert_select(
-                through,
-                ("statementline", "distributororder"),
-                line.distributor_orders.annotate(_line=Value(row.pk))
-                .values_list("_line", "pk")
-                .order_by(),
-            )
+        contract_id = row.statement.contract_id
+        if (scope := line.sales) is not None:
+            codes = facts.codes[contract_id]
+            if scope.per_order:
+                by_order += [(code, row.pk) for code in codes]
+            else:
+                products = [None] if scope.products is None else sorted(scope.products)
+                by_base += [
+                    (code, row.pk, product, scope.category or None)
+                    for code in codes
+                    for product in products
+                ]
+        if line.distributor_orders:
+            by_contract.append((contract_id, row.pk))
         sale_links += [
             SaleLine(sale_id=sale, line=row, base=base, orders=orders)
             for sale, base, orders in line.sale_links
@@ -1331,18 +1361,60 @@ def _trace(pending: list[tuple[StatementLine, _Line]]) -> None:
             ContentLine(content_id=item, line=row, quantity=quantity)
             for item, quantity in line.content_links
         ]
+    start, end = (connection.ops.adapt_datetimefield_value(m) for m in (facts.start, facts.end))
+    counted = (start, end, Sale.Status.CONFIRMED)
+    _execute(SALES_BY_BASE, ("bigint", "bigint", "bigint", "varchar(80)"), by_base, counted)
+    _execute(SALES_BY_ORDER, ("bigint", "bigint"), by_order, counted)
+    _execute(ORDERS_BY_CONTRACT, ("bigint", "bigint"), by_contract, (start, end))
     SaleLine.objects.bulk_create(sale_links)
     ContentLine.objects.bulk_create(content_links)
 
 
-def _insert_select(
-    model: type[models.Model], columns: tuple[str, ...], rows: models.QuerySet
-) -> None:
-    """INSERT INTO model (columns) SELECT …: the rows never pass through Python."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    select, params = rows.query.sql_with_params()
-    # Table and column names come from the model's metadata, values travel as parameters.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}"
+# The chunk's lines are a VALUES list (`scope`) joined to the period's rows, so a chunk links
+# its sales and orders in one statement each and the rows never pass through Python. The sales
+# filter is `_counted()` and the base `_base()`, written in SQL.
+SALES_BY_BASE = """
+WITH scope (code_id, line_id, product_id, category) AS (VALUES {values})
+INSERT INTO campaigns_saleline (sale_id, line_id, base, orders)
+SELECT sale.id, scope.line_id, sale.net_amount - sale.refunded_amount, 0
+FROM campaigns_sale sale
+JOIN scope ON scope.code_id = sale.tracking_code_id
+JOIN partnerships_product product ON product.id = sale.product_id
+WHERE sale.ordered_at >= %s AND sale.ordered_at < %s
+    AND sale.status = %s AND sale.refunded_amount < sale.net_amount
+    AND (scope.product_id IS NULL OR scope.product_id = sale.product_id)
+    AND (scope.category IS NULL OR scope.category = product.category)"""
+# One line of each order carries the order, so the trace counts every order once.
+SALES_BY_ORDER = """
+WITH scope (code_id, line_id) AS (VALUES {values})
+INSERT INTO campaigns_saleline (sale_id, line_id, base, orders)
+SELECT sale.id, first.line_id, sale.net_amount - sale.refunded_amount, 1
+FROM (
+    SELECT MIN(sale.id) AS sale_id, scope.line_id AS line_id
+    FROM campaigns_sale sale
+    JOIN scope ON scope.code_id = sale.tracking_code_id
+    WHERE sale.ordered_at >= %s AND sale.ordered_at < %s
+        AND sale.status = %s AND sale.refunded_amount < sale.net_amount
+    GROUP BY scope.line_id, sale.order_id
+) first
+JOIN campaigns_sale sale ON sale.id = first.sale_id"""
+ORDERS_BY_CONTRACT = """
+WITH scope (contract_id, line_id) AS (VALUES {values})
+INSERT INTO contracts_statementline_orders (statementline_id, distributororder_id)
+SELECT scope.line_id, distributor_order.id
+FROM contracts_distributororder distributor_order
+JOIN scope ON scope.contract_id = distributor_order.contract_id
+WHERE distributor_order.ordered_at >= %s AND distributor_order.ordered_at < %s"""
+
+
+def _execute(sql: str, types: tuple[str, ...], scope: list[tuple], params: tuple) -> None:
+    """Run one of the statements above with `scope` as its VALUES list (typed, so that a
+    column of NULLs still compares with the column it is joined to)."""
+    if not scope:
+        return
+    row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
+    values = ", ".join([row] * len(scope))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            sql.format(values=values), [value for row in scope for value in row] + list(params)
+        )

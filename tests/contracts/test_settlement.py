@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import ContentLine, SaleLine
+from campaigns.models import Campaign, ContentLine, SaleLine
 from contracts import settlement
 from contracts.models import Contract, Statement, StatementLine
 from contracts.settlement import Period
@@ -351,6 +351,17 @@ def test_a_bonus_is_paid_once_when_its_metric_first_passes_the_threshold(contrac
     assert lines(settle(contract, JAN)) == []
 
 
+def test_a_bonus_reached_sooner_than_first_known_moves_to_its_own_period(contract, code):
+    term(contract, "bonus", amount=D("100.00"), metric="sales", threshold=D("1000.00"))
+    sale(code, "1000.00", at(12, 10))
+    settlement.settle_due(now=NOW, as_of=date(2027, 1, 1), contract=contract)
+    assert lines(Statement.objects.get(period_start=DEC.start)) == [("bonus", D("100.00"))]
+    sale(code, "1000.00", at(11, 10))  # imported late
+    settlement.settle_due(now=NOW, as_of=date(2027, 1, 1), contract=contract)
+    assert lines(Statement.objects.get(period_start=NOV.start)) == [("bonus", D("100.00"))]
+    assert lines(Statement.objects.get(period_start=DEC.start)) == []
+
+
 def test_a_sales_bonus_counts_sales_to_date(contract, code):
     term(contract, "bonus", amount=D("100.00"), metric="sales", threshold=D("1000.00"))
     sale(code, "600.00", at(10, 10))
@@ -424,6 +435,24 @@ def test_refund_after_approval_claws_back_on_next_statement_at_the_paid_rate(
     assert line.source_statement == november
     assert list(line.sale_links.values_list("sale_id", "base")) == [(refunded.pk, D("-300.00"))]
     assert lines(Statement.objects.get(pk=november.pk)) == [("commission", november.total)]
+
+
+def test_a_revenue_share_refund_is_clawed_back_at_the_share_rate_below_the_guarantee(brand):
+    gown = factories.ProductFactory(brand=brand)
+    joint = factories.JointBrandFactory(
+        contract__partnership__influencer__brand=brand, products=[gown]
+    )
+    code = factories.TrackingCodeFactory(participant__contract=joint.contract)
+    term(joint.contract, "revenue_share", rate=D("0.1500"), minimum_guarantee=D("1000.00"))
+    refunded = sale(code, "8000.00", product=gown)
+    approve(settle(joint.contract))  # 1,200.00, above the guarantee
+    refunded.refunded_amount, refunded.refunded_at = D("3000.00"), at(12, 2)
+    refunded.save()
+    # December's own share is topped up to the guarantee; the clawback comes on top of it.
+    assert lines(settle(joint.contract, DEC)) == [
+        ("minimum_guarantee", D("1000.00")),
+        ("clawback", D("-450.00")),
+    ]
 
 
 def test_a_refund_before_approval_simply_lowers_the_draft(contract, code):
@@ -676,6 +705,27 @@ def test_after_the_contract_ends_a_statement_comes_only_when_something_happens(c
     assert [(s.period_start, s.total) for s in settled] == [(JAN.start, D("-10.00"))]
 
 
+def test_after_the_contract_ends_sales_earn_nothing_but_installments_still_fall_due(contract, code):
+    Contract.objects.filter(pk=contract.pk).update(end=date(2026, 11, 20))
+    commission(contract, rate=D("0.10"))
+    Campaign.objects.filter(participants__contract=contract).update(end=date(2026, 11, 20))
+    term(
+        contract,
+        "flat_fee",
+        amount=D("300.00"),
+        due_date=None,
+        milestone="on_campaign_end",
+        offset_days=30,
+    )
+    sale(code, "100.00", at(12, 5))
+    settled = settlement.settle_due(now=NOW, as_of=date(2027, 1, 1), contract=contract)
+    assert [(s.period_start, lines(s)) for s in settled] == [
+        (OCT.start, []),
+        (NOV.start, []),
+        (DEC.start, [("flat_fee", D("300.00"))]),  # due 20 December
+    ]
+
+
 def test_the_last_statement_pays_a_balance_below_the_minimum(contract, code):
     Contract.objects.filter(pk=contract.pk).update(
         end=date(2026, 11, 20), minimum_payout=D("50.00")
@@ -735,3 +785,21 @@ def test_the_number_of_queries_does_not_grow_with_the_sales(brand):
         return len(queries)
 
     assert queries_for(3) == queries_for(60)
+
+
+def test_lines_say_in_plain_words_what_they_pay_for(contract, code):
+    Contract.objects.filter(pk=contract.pk).update(late_delivery_per_day=D("20.00"))
+    commission(contract, rate=D("0.05"))
+    term(contract, "cpa", amount=D("5.00"))
+    term(contract, "flat_fee", description="Launch fee", due_date=date(2026, 11, 2))
+    sale(code, "1234.50", order_id="A")
+    sale(code, "100.00", order_id="B")
+    deliverable = factories.DeliverableFactory(contract=contract, due_date=date(2026, 11, 10))
+    published(contract, at(11, 11), deliverable=deliverable)
+    statement = settle(contract)
+    assert [line.description for line in statement.lines.all()] == [
+        "Launch fee, due 2 Nov 2026",
+        "2 confirmed orders, $5.00 each",
+        "Commission on $1,334.50 net sales (2 sales) at 5%",
+        "1 item published 1 day late in all, $20.00 a day",
+    ]
