@@ -213,7 +213,14 @@ def settle_due(
     if contract is not None:
         contracts = contracts.filter(pk=contract.pk)
     statements = Statement.objects.filter(contract__in=contracts.values("pk"))
-    closed = set(statements.filter(status__in=CLOSED).values_list("contract_id", "period_start"))
+    # Statements are approved in period order, so everything up to a contract's latest closed
+    # statement is settled for good.
+    closed_until = dict(
+        statements.filter(status__in=CLOSED)
+        .values_list("contract_id")
+        .annotate(Max("period_start"))
+        .order_by()
+    )
     drafts = defaultdict(list)
     for contract_id, start, end in statements.filter(status=Statement.Status.DRAFT).values_list(
         "contract_id", "period_start", "period_end"
@@ -227,7 +234,9 @@ def settle_due(
         periods = {draft.start: draft for draft in drafts[row.pk]}
         periods.update({due.start: due for due in due_periods(row, today)})
         for due in periods.values():
-            if (row.pk, due.start) in closed or (period and not due.overlaps(period)):
+            if due.start <= closed_until.get(row.pk, date.min):
+                continue
+            if period is not None and not due.overlaps(period):
                 continue
             chunks[(due, str(zone))].append(row.pk)
     settled = []
@@ -806,17 +815,18 @@ class _Facts:
             )
         return reversals
 
-    def _paid_rates(self) -> dict[tuple[int, int | None, str], Decimal]:
-        """The rate each closed line being clawed back or reversed was paid at."""
+    def _paid_rates(self) -> dict[tuple[int, int | None], Decimal]:
+        """The rate each closed line being clawed back or reversed was paid at, by statement
+        and term (a term has one line of these kinds per statement)."""
         sources = {r.source_id for rows in self.refunds.values() for r in rows}
         sources |= {r.source_id for rows in self.reversals.values() for r in rows}
         if not sources:
             return {}
         return {
-            (statement_id, term_id, kind): rate
-            for statement_id, term_id, kind, rate in StatementLine.objects.filter(
+            (statement_id, term_id): rate
+            for statement_id, term_id, rate in StatementLine.objects.filter(
                 statement_id__in=sources, kind__in=(*SALES_LINES, LineKind.CPA)
-            ).values_list("statement_id", "term_id", "kind", "rate")
+            ).values_list("statement_id", "term_id", "rate")
         }
 
     def _sales_to_date(self, contracts: list[Contract]) -> dict[int, list[_SalesGroup]]:
@@ -1060,7 +1070,9 @@ class _Pricer:
         count = sum(g.sales for g in groups)
         rate = compensation.effective_rate(base, rate=term.rate, tiers=tiers, mode=mode)
         description = f"Commission on {self.money(base)} net sales{scope} ({_count(count, 'sale')})"
-        if rate is not None:
+        if tiers:
+            description += f": {wording.describe(term, contract=self.contract)}"
+        elif rate is not None:
             description += f" at {wording.format_rate(rate)}"
         yield _Line(
             LineKind.COMMISSION,
@@ -1106,10 +1118,8 @@ class _Pricer:
         rate = compensation.effective_rate(purchases, tiers=tiers, mode=term.tier_mode)
         description = (
             f"Volume rebate on {self.money(purchases)} wholesale purchases "
-            f"({_count(orders, 'order')})"
+            f"({_count(orders, 'order')}): {wording.describe(term, contract=self.contract)}"
         )
-        if rate is not None:
-            description += f" at {wording.format_rate(rate)}"
         yield _Line(
             LineKind.REBATE,
             description,
@@ -1226,15 +1236,13 @@ class _Pricer:
                 groups[(refund.source_id, refund.term_id)].append(refund)
         for (source_id, term_id), refunds in sorted(groups.items(), key=_by_source):
             source = self.statements[source_id]
-            rate = self.facts.paid_rates.get(
-                (source_id, term_id, LineKind.COMMISSION)
-            ) or self.facts.paid_rates.get((source_id, term_id, LineKind.REVENUE_SHARE))
+            rate = self.facts.paid_rates.get((source_id, term_id))
             refunded = self.converted((r.amount, r.currency, r.day) for r in refunds)
             yield _Line(
                 LineKind.CLAWBACK,
                 f"Refunds of {_count(len(refunds), 'sale')} paid on the statement for "
                 f"{_period_of(source)}: {self.money(refunded)} at "
-                f"{wording.format_rate(rate or ZERO)}",
+                f"{_percent(rate or ZERO)}, the rate it was paid at",
                 compensation.clawback(refunded, effective_rate=rate, currency=self.currency),
                 quantity=refunded,
                 rate=rate,
@@ -1249,7 +1257,7 @@ class _Pricer:
             if self.landed(reversal.at):
                 groups[(reversal.source_id, reversal.term_id)].append(reversal)
         for (source_id, term_id), orders in sorted(groups.items(), key=_by_source):
-            per_order = self.facts.paid_rates.get((source_id, term_id, LineKind.CPA), ZERO)
+            per_order = self.facts.paid_rates.get((source_id, term_id), ZERO)
             yield _Line(
                 LineKind.CLAWBACK,
                 f"{_count(len(orders), 'order')} paid on the statement for "
@@ -1262,6 +1270,11 @@ class _Pricer:
                 source_statement_id=source_id,
                 sale_links=[(r.sale_id, ZERO, -1) for r in orders],
             )
+
+
+def _percent(rate: Decimal) -> str:
+    """A rate for reading, to a hundredth of a percent: 0.055 is 5.5%, 1/30 is 3.33%."""
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def _count(number: int, noun: str) -> str:
