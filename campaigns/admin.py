@@ -1,12 +1,828 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
-from campaigns.models import Campaign
-from partnerships.admin import BRAND_FILTER, BrandScopedAdmin
+from campaigns import approval, disclosure, ingest, participants, shipping, tasks
+from campaigns.forms import CountryCodesField
+from campaigns.models import (
+    Campaign,
+    ContentComment,
+    ContentItem,
+    ImportJob,
+    MetricSnapshot,
+    Participant,
+    Sale,
+    Shipment,
+    ShipmentItem,
+    TrackingCode,
+)
+from influencers.models import Platform
+from partnerships import tenancy
+from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline
+from partnerships.models import Brand
+
+# --- Campaigns, participants, content and shipments ------------------------------------------
+# Content moves only through campaigns.approval and shipments through campaigns.shipping (the
+# actions below), so the disclosure rule and the dates always hold; tracking codes are checked
+# for their brand here because the form cannot see the brand the code is copied into.
+
+PARTICIPANT_BRAND_FILTER = ("campaign__brand", admin.RelatedOnlyFieldListFilter)
+ROW_BRAND_FILTER = ("participant__campaign__brand", admin.RelatedOnlyFieldListFilter)
+CAMPAIGN_FILTER = ("participant__campaign", admin.RelatedOnlyFieldListFilter)
+HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CampaignAdminForm(forms.ModelForm):
+    platforms = forms.MultipleChoiceField(
+        choices=Platform.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    markets = CountryCodesField(required=False, help_text="Country codes, e.g. US, GB, DE.")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "brand",
+            "name",
+            "objective",
+            "description",
+            "start",
+            "end",
+            "budget",
+            "currency",
+            "platforms",
+            "markets",
+            "target_reach",
+            "target_views",
+            "target_engagements",
+            "target_clicks",
+            "target_conversions",
+            "target_sales",
+        ]
+
+
+def _influencer(participant: Participant) -> str:
+    return str(participant.contract.partnership.influencer)
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    """A participant's contract belongs to its campaign's brand. On a campaign's add page the
+    campaign is not saved yet, so the model's own check cannot see it: this one can."""
+
+    class Meta:
+        model = Participant
+        fields = ["campaign", "contract", "notes"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        campaign, contract = cleaned.get("campaign"), cleaned.get("contract")
+        if (
+            campaign
+            and contract
+            and campaign.brand_id
+            and contract.partnership.brand_id != campaign.brand_id
+        ):
+            self.add_error("contract", "This contract belongs to another brand.")
+        return cleaned
+
+
+class ParticipantInline(BrandScopedInline):
+    model = Participant
+    form = ParticipantAdminForm
+    fields = ["contract", "notes", "tracking_codes"]
+    readonly_fields = ["tracking_codes"]
+    autocomplete_fields = ["contract"]
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Participant]:
+        return super().get_queryset(request).prefetch_related("codes")
+
+    @admin.display(description="tracking codes")
+    def tracking_codes(self, obj: Participant) -> str:
+        return ", ".join(code.code for code in obj.codes.all()) or "—"
 
 
 @admin.register(Campaign)
 class CampaignAdmin(BrandScopedAdmin):
-    list_display = ["name", "objective", "start", "end", "brand"]
-    list_filter = [BRAND_FILTER, "objective"]
-    search_fields = ["name"]
+    form = CampaignAdminForm
+    list_display = ["name", "objective", "start", "end", "budget", "currency", "brand"]
+    list_filter = [BRAND_FILTER, "objective", "currency"]
+    search_fields = ["name", "description"]
     date_hierarchy = "start"
+    inlines = [ParticipantInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "brand",
+                    "name",
+                    "objective",
+                    "description",
+                    ("start", "end"),
+                    ("budget", "currency"),
+                    "platforms",
+                    "markets",
+                ]
+            },
+        ),
+        (
+            "Targets",
+            {
+                "fields": [
+                    ("target_reach", "target_views", "target_engagements"),
+                    ("target_clicks", "target_conversions", "target_sales"),
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> list:
+        # Its participants' contracts and codes belong to this brand.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "brand"] if obj else fields
+
+
+class TrackingCodeAdminForm(forms.ModelForm):
+    """A code in upper case, unique in its participant's brand."""
+
+    url = forms.URLField(
+        required=False, assume_scheme="https", label="URL", help_text="For link codes."
+    )
+
+    class Meta:
+        model = TrackingCode
+        fields = ["participant", "code", "kind", "url"]
+
+    def clean_code(self) -> str:
+        code = participants.normalise(self.cleaned_data["code"])
+        if not participants.CODE.match(code):
+            raise forms.ValidationError("Use up to 64 letters, digits, - and _.")
+        return code
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        participant = cleaned.get("participant")
+        code = cleaned.get("code")
+        campaign = getattr(participant, "campaign", None)
+        if code and campaign is not None and campaign.brand_id:
+            taken = TrackingCode.objects.filter(brand_id=campaign.brand_id, code=code)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error("code", f"{code} is already used in this brand.")
+        return cleaned
+
+
+class TrackingCodeFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            code = (form.cleaned_data or {}).get("code")
+            if not code or form.cleaned_data.get("DELETE"):
+                continue
+            if code in seen:
+                form.add_error("code", f"{code} is listed twice.")
+            seen.add(code)
+
+
+class TrackingCodeInline(BrandScopedInline):
+    formfield_overrides = HTTPS
+    model = TrackingCode
+    form = TrackingCodeAdminForm
+    formset = TrackingCodeFormSet
+    fields = ["code", "kind", "url"]
+
+
+class ContentItemInline(BrandScopedInline):
+    """Content of a participant; it is reviewed on its own page or the campaign page."""
+
+    formfield_overrides = HTTPS
+
+    model = ContentItem
+    fields = [
+        "deliverable",
+        "content_type",
+        "platform",
+        "url",
+        "submitted_at",
+        "status",
+        "disclosure_ok",
+    ]
+    readonly_fields = ["status", "disclosure_ok"]
+    show_change_link = True
+
+
+class ShipmentInline(BrandScopedInline):
+    model = Shipment
+    fields = [
+        "requested_on",
+        "preparation_days",
+        "status",
+        "carrier",
+        "tracking_number",
+        "shipped_on",
+        "delivered_on",
+        "currency",
+        "declared_value",
+        "shipping_cost",
+    ]
+    readonly_fields = ["status"]
+    show_change_link = True
+
+
+@admin.register(Participant)
+class ParticipantAdmin(BrandScopedAdmin):
+    form = ParticipantAdminForm
+    list_display = ["influencer", "campaign", "contract", "tracking_codes", "created_at"]
+    list_filter = [PARTICIPANT_BRAND_FILTER, ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["campaign", "contract__partnership__influencer"]
+    search_fields = [
+        "contract__partnership__influencer__name",
+        "contract__title",
+        "campaign__name",
+        "codes__code",
+    ]
+    autocomplete_fields = ["campaign", "contract"]
+    inlines = [TrackingCodeInline, ContentItemInline, ShipmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Participant]:
+        return super().get_queryset(request).prefetch_related("codes")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Participant | None = None) -> list:
+        # Codes, content and sales hang off the pair.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "campaign", "contract"] if obj else fields
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is ContentItem:
+            for item in formset.save(commit=False):
+                item.participant = form.instance
+                disclosure.recheck(item)
+                item.save()
+            for item in formset.deleted_objects:
+                item.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description="influencer", ordering="contract__partnership__influencer__name")
+    def influencer(self, obj: Participant) -> str:
+        return _influencer(obj)
+
+    @admin.display(description="tracking codes")
+    def tracking_codes(self, obj: Participant) -> str:
+        return ", ".join(code.code for code in obj.codes.all()) or "—"
+
+
+@admin.register(TrackingCode)
+class TrackingCodeAdmin(BrandScopedAdmin):
+    formfield_overrides = HTTPS
+    form = TrackingCodeAdminForm
+    list_display = ["code", "kind", "influencer", "campaign", "brand"]
+    list_filter = [BRAND_FILTER, "kind"]
+    list_select_related = [
+        "brand",
+        "participant__campaign",
+        "participant__contract__partnership__influencer",
+    ]
+    search_fields = ["code", "participant__contract__partnership__influencer__name"]
+    autocomplete_fields = ["participant"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TrackingCode | None = None) -> list:
+        # Sales arrive with nothing but the code: a code with sales keeps its text and owner.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.sales.exists():
+            return [*fields, "participant", "code"]
+        return fields
+
+    @admin.display(description="influencer")
+    def influencer(self, obj: TrackingCode) -> str:
+        return _influencer(obj.participant)
+
+    @admin.display(description="campaign", ordering="participant__campaign__name")
+    def campaign(self, obj: TrackingCode) -> str:
+        return str(obj.participant.campaign)
+
+
+class ContentCommentInline(BrandScopedInline):
+    model = ContentComment
+    fields = ["created_at", "author", "status", "body"]
+    readonly_fields = ["created_at", "author", "status"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False  # the thread is a record; new comments may be added
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(BrandScopedAdmin):
+    formfield_overrides = HTTPS
+    list_display = [
+        "__str__",
+        "influencer",
+        "campaign",
+        "status",
+        "disclosure_ok",
+        "submitted_at",
+        "approved_at",
+        "published_at",
+    ]
+    list_filter = [
+        "status",
+        "disclosure_ok",
+        "platform",
+        "content_type",
+        CAMPAIGN_FILTER,
+        ("participant__campaign__brand", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = [
+        "participant__campaign",
+        "participant__contract__partnership__influencer",
+    ]
+    search_fields = [
+        "caption",
+        "url",
+        "participant__contract__partnership__influencer__name",
+        "participant__campaign__name",
+    ]
+    date_hierarchy = "submitted_at"
+    autocomplete_fields = ["participant"]
+    inlines = [ContentCommentInline]
+    actions = ["approve"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "participant",
+                    "deliverable",
+                    ("content_type", "platform"),
+                    "url",
+                    "caption",
+                    "draft_file",
+                ]
+            },
+        ),
+        (
+            "Review",
+            {
+                "fields": [
+                    "status",
+                    "submitted_at",
+                    ("approved_at", "approved_by"),
+                    "published_at",
+                ]
+            },
+        ),
+        (
+            "Disclosure",
+            {
+                "fields": [
+                    "disclosure_ok",
+                    "disclosure_problems",
+                    "disclosure_override_reason",
+                    "disclosure_override_by",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "status",
+        "approved_at",
+        "approved_by",
+        "published_at",
+        "disclosure_ok",
+        "disclosure_problems",
+        "disclosure_override_by",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ContentItem | None = None) -> list:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "participant"] if obj else fields
+
+    def save_model(self, request: HttpRequest, obj: ContentItem, form, change: bool) -> None:
+        reason = obj.disclosure_override_reason.strip()
+        overridden = "disclosure_override_reason" in form.changed_data
+        obj.disclosure_override_reason = reason
+        if overridden:
+            obj.disclosure_override_by = request.user if reason else None
+        disclosure.recheck(obj)
+        super().save_model(request, obj, form, change)
+        if overridden and reason:
+            ContentComment.objects.create(
+                content=obj, author=request.user, body=f"Disclosure check overridden: {reason}"
+            )
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for comment in formset.save(commit=False):
+            comment.author = comment.author or request.user
+            comment.save()
+
+    @admin.display(description="influencer")
+    def influencer(self, obj: ContentItem) -> str:
+        return _influencer(obj.participant)
+
+    @admin.display(description="campaign", ordering="participant__campaign__name")
+    def campaign(self, obj: ContentItem) -> str:
+        return str(obj.participant.campaign)
+
+    @admin.action(description="Approve the selected content", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: models.QuerySet[ContentItem]) -> None:
+        """Approve each item through the workflow; an item whose caption fails the disclosure
+        check (and has no override reason) stays as it is, and the message says which."""
+        now = timezone.now()
+        approved = 0
+        items = queryset.select_related("participant__contract__partnership__influencer")
+        for item in items.order_by("pk"):
+            try:
+                approval.move(item, ContentItem.Status.APPROVED, by=request.user, now=now)
+            except ValidationError as error:
+                who = _influencer(item.participant)
+                self.message_user(
+                    request,
+                    f"“{item}” by {who} (#{item.pk}) was not approved: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+            else:
+                approved += 1
+        if approved:
+            noun = "item" if approved == 1 else "items"
+            self.message_user(request, f"{approved} content {noun} approved.", messages.SUCCESS)
+
+
+class ShipmentItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = ShipmentItem
+        fields = ["product", "quantity"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        product = cleaned.get("product")
+        try:
+            campaign = self.instance.shipment.participant.campaign
+        except ObjectDoesNotExist:  # the shipment's own form has the problem
+            campaign = None
+        if product and campaign is not None and product.brand_id != campaign.brand_id:
+            self.add_error("product", "This product belongs to another brand.")
+        return cleaned
+
+
+class ShipmentItemInline(BrandScopedInline):
+    model = ShipmentItem
+    form = ShipmentItemAdminForm
+    fields = ["product", "quantity"]
+    autocomplete_fields = ["product"]
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = "late"
+    parameter_name = "late"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", "Late"), ("no", "On time")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        late = Shipment.late(timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(late)
+        if self.value() == "no":
+            return queryset.exclude(late)
+        return queryset
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(BrandScopedAdmin):
+    list_display = [
+        "__str__",
+        "campaign",
+        "status",
+        "requested_on",
+        "ship_by",
+        "late",
+        "shipped_on",
+        "delivered_on",
+        "carrier",
+        "tracking_number",
+    ]
+    list_filter = ["status", LateFilter, "carrier", CAMPAIGN_FILTER, ROW_BRAND_FILTER]
+    list_select_related = [
+        "participant__campaign__brand",
+        "participant__contract__partnership__influencer",
+    ]
+    search_fields = [
+        "tracking_number",
+        "participant__contract__partnership__influencer__name",
+        "participant__campaign__name",
+    ]
+    date_hierarchy = "requested_on"
+    autocomplete_fields = ["participant"]
+    readonly_fields = ["ship_by"]
+    inlines = [ShipmentItemInline]
+    actions = ["mark_shipped", "mark_delivered"]
+
+    @admin.display(description="campaign", ordering="participant__campaign__name")
+    def campaign(self, obj: Shipment) -> str:
+        return str(obj.participant.campaign)
+
+    @admin.display(description="late", boolean=True)
+    def late(self, obj: Shipment) -> bool:
+        return obj.is_late(timezone.localdate(timezone=obj.participant.campaign.brand.timezone))
+
+    @admin.action(description="Mark the selected shipments shipped today", permissions=["change"])
+    def mark_shipped(self, request: HttpRequest, queryset: models.QuerySet[Shipment]) -> None:
+        self._move(request, queryset, Shipment.Status.SHIPPED)
+
+    @admin.action(description="Mark the selected shipments delivered today", permissions=["change"])
+    def mark_delivered(self, request: HttpRequest, queryset: models.QuerySet[Shipment]) -> None:
+        self._move(request, queryset, Shipment.Status.DELIVERED)
+
+    def _move(self, request: HttpRequest, queryset: models.QuerySet[Shipment], to: str) -> None:
+        moved = 0
+        shipments = queryset.select_related(
+            "participant__campaign__brand", "participant__contract__partnership__influencer"
+        )
+        for shipment in shipments.order_by("pk"):
+            today = timezone.localdate(timezone=shipment.participant.campaign.brand.timezone)
+            try:
+                shipping.move(shipment, to, on=today, today=today)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"{shipment} (#{shipment.pk}) was not changed: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+            else:
+                moved += 1
+        if moved:
+            noun = "shipment" if moved == 1 else "shipments"
+            label = Shipment.Status(to).label.lower()
+            self.message_user(request, f"{moved} {noun} marked {label}.", messages.SUCCESS)
+
+
+# --- Sales, metric snapshots and their imports ---------------------------------------------
+# Sales and snapshots arrive through campaigns.ingest (files, the API, the buttons below), which
+# checks every row; here they are read, and a sale's status is the only thing changed by hand.
+
+
+class IngestUploadForm(ingest.UploadForm):
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(), help_text="The brand to import into: one you own or manage."
+    )
+    field_order = ["brand", "file"]
+
+    def __init__(self, *args: object, user: models.Model, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        brands = tenancy.brands_of(user, tenancy.EDIT_ROLES)
+        self.fields["brand"].queryset = brands
+        if len(brands) == 1:
+            self.initial["brand"] = brands[0].pk
+
+
+class IngestAdminMixin:
+    """A change list with an "Import … CSV" button. The upload becomes an ImportJob of one of
+    the brands the user edits: imported at once when small, by a worker otherwise."""
+
+    ingest_kind: str
+    ingest_columns: tuple[ingest.Column, ...]
+    ingest_example: str
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return self._may_change(request, None)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.import_csv)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import-csv/", view, name=name), *super().get_urls()]
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.may_import(request):
+            raise PermissionDenied
+        form = IngestUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        job = None
+        if form.is_bound and form.is_valid():
+            job = ingest.create_job(
+                brand=form.cleaned_data["brand"],
+                kind=self.ingest_kind,
+                file=form.cleaned_data["file"],
+                user=request.user,
+            )
+            job = tasks.start_import(job)
+            if job.status == ImportJob.Status.DONE:
+                message = f"{job.brand}: {job.filename} imported: {job.created} added, "
+                message += f"{job.updated} updated, {job.unchanged} unchanged."
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            if job.status != ImportJob.Status.FAILED:
+                self.message_user(
+                    request,
+                    f"{job.filename} is imported in the background; this page shows how far "
+                    "it got.",
+                    messages.INFO,
+                )
+                return redirect("admin:campaigns_importjob_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import {self.opts.verbose_name_plural} CSV",
+            "form": form,
+            "job": job,
+            "columns": self.ingest_columns,
+            "example": self.ingest_example,
+        }
+        return TemplateResponse(request, "admin/campaigns/import_csv.html", context)
+
+
+class SaleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Sale
+        fields = ["status"]
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        sale = self.instance
+        full = sale.refunded_amount and sale.refunded_amount == sale.net_amount
+        if status == Sale.Status.REFUNDED and not full:
+            raise forms.ValidationError(
+                "Only a line refunded in full is refunded; import the refund (refunded_at and "
+                "refunded_amount) to record it."
+            )
+        if full and status != Sale.Status.REFUNDED:
+            raise forms.ValidationError("The whole line was refunded, so its status is refunded.")
+        return status
+
+
+@admin.register(Sale)
+class SaleAdmin(IngestAdminMixin, BrandScopedAdmin):
+    form = SaleAdminForm
+    list_display = [
+        "order_id",
+        "line_id",
+        "ordered_at",
+        "tracking_code",
+        "sku",
+        "quantity",
+        "net_amount",
+        "currency",
+        "status",
+        "refunded_amount",
+        "brand",
+    ]
+    list_filter = ["status", "currency", BRAND_FILTER]
+    search_fields = ["order_id", "tracking_code__code"]
+    date_hierarchy = "ordered_at"
+    list_select_related = ["tracking_code", "product", "brand"]
+    fields = [
+        "brand",
+        "order_id",
+        "line_id",
+        "ordered_at",
+        "tracking_code",
+        "product",
+        "quantity",
+        "net_amount",
+        "currency",
+        "status",
+        "refunded_at",
+        "refunded_amount",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [name for name in fields if name != "status"]
+    ingest_kind = ImportJob.Kind.SALES
+    ingest_columns = ingest.SALES_COLUMNS
+    ingest_example = ingest.SALES_EXAMPLE
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False  # sales come in through imports, which check them
+
+    def has_delete_permission(self, request: HttpRequest, obj: Sale | None = None) -> bool:
+        return False  # settled statements point at their sales
+
+    @admin.display(description="SKU", ordering="product__sku")
+    def sku(self, obj: Sale) -> str:
+        return obj.product.sku
+
+
+@admin.register(MetricSnapshot)
+class MetricSnapshotAdmin(IngestAdminMixin, BrandScopedAdmin):
+    list_display = ["content_id", "content", "campaign", "date", *MetricSnapshot.COUNTERS]
+    list_display_links = ["content_id", "content"]
+    list_filter = [
+        ("content__participant__campaign__brand", admin.RelatedOnlyFieldListFilter),
+        ("content__participant__campaign", admin.RelatedOnlyFieldListFilter),
+        "date",
+    ]
+    search_fields = ["content__url", "content__participant__campaign__name"]
+    date_hierarchy = "date"
+    list_select_related = ["content__participant__campaign"]
+    raw_id_fields = ["content"]
+    ingest_kind = ImportJob.Kind.METRICS
+    ingest_columns = ingest.METRICS_COLUMNS
+    ingest_example = ingest.METRICS_EXAMPLE
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: MetricSnapshot | None = None
+    ) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "content", "date"] if obj else fields
+
+    @admin.display(description="content id", ordering="content_id")
+    def content_id(self, obj: MetricSnapshot) -> int:
+        return obj.content_id
+
+    @admin.display(description="campaign", ordering="content__participant__campaign__name")
+    def campaign(self, obj: MetricSnapshot) -> str:
+        return str(obj.content.participant.campaign)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(BrandScopedAdmin):
+    list_display = [
+        "filename",
+        "kind",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "problems",
+        "created_by",
+        "created_at",
+        "brand",
+    ]
+    list_filter = ["kind", "status", BRAND_FILTER]
+    search_fields = ["filename"]
+    date_hierarchy = "created_at"
+    list_select_related = ["brand", "created_by"]
+    fields = [
+        "brand",
+        "kind",
+        "filename",
+        "file",
+        "status",
+        "progress",
+        "total_rows",
+        "processed_rows",
+        "created",
+        "updated",
+        "unchanged",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "error_list",
+    ]
+    readonly_fields = fields
+    shown_errors = 500
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
+        return False  # a record of what happened
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
+        return False
+
+    @admin.display(description="problems")
+    def problems(self, obj: ImportJob) -> int:
+        return len(obj.errors)
+
+    @admin.display(description="progress")
+    def progress(self, obj: ImportJob) -> str:
+        return f"{obj.progress}%"
+
+    @admin.display(description="errors")
+    def error_list(self, obj: ImportJob) -> str:
+        if not obj.errors:
+            return "—"
+        rows = (
+            (
+                "—" if error.get("line") is None else error["line"],
+                error.get("field") or "—",
+                error.get("message", ""),
+            )
+            for error in obj.errors[: self.shown_errors]
+        )
+        more = len(obj.errors) - self.shown_errors
+        return format_html(
+            '<p><a href="{}">Download all {} as CSV</a>{}</p>'
+            "<table><thead><tr><th>Line</th><th>Column</th><th>Reason</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            reverse("import_errors", args=[obj.pk]),
+            len(obj.errors),
+            f"; the first {self.shown_errors} are below." if more > 0 else "",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )

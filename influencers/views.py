@@ -17,7 +17,6 @@ from influencers.forms import (
     StatusForm,
     TargetAudienceForm,
 )
-from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
 from influencers.models import Influencer
 from partnerships import tenancy
 
@@ -172,36 +171,3 @@ def target_audience(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Target audience saved; fit scores are being recalculated.")
         return redirect("influencers:list")
     return render(request, "influencers/target_audience.html", {"form": form, "can_edit": can_edit})
-
-
-# --- Imports page (/imports/) -------------------------------------------------
-
-
-@login_required
-def imports(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV file into the current brand: imported whole, or shown back with every
-    problem and nothing written."""
-    brand = tenancy.current_brand(request)
-    form, errors = ImportFileForm(), []
-    if request.method == "POST":
-        tenancy.require(request.user, brand)
-        form = ImportFileForm(request.POST, request.FILES)
-        if form.is_valid():
-            result = import_influencers(form.cleaned_data["file"], brand=brand)
-            if result.ok:
-                messages.success(request, f"{brand}: {result.summary()}")
-                for notice in result.notices:
-                    messages.warning(request, notice)
-                return redirect("imports")
-            errors = result.errors
-    return render(
-        request,
-        "influencers/imports.html",
-        {
-            "form": form,
-            "errors": errors,
-            "columns": COLUMNS,
-            "example": EXAMPLE_CSV,
-            "can_edit": tenancy.can(request.user, brand),
-        },
-    )

@@ -200,7 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "partnerships.money.CURRENCY_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "partnerships.money.CURRENCY_CHOICES",
+        "PlatformEnum": "influencers.models.Platform",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }

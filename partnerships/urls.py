@@ -3,9 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from campaigns import api as campaign_api
+from campaigns import import_views
 from contracts import api as contract_api
 from influencers import api as influencer_api
-from influencers import views as influencer_views
 from partnerships import api, views
 
 router = DefaultRouter()
@@ -13,6 +14,10 @@ router.register("products", api.ProductViewSet, basename="product")
 router.register("exchange-rates", api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("influencers", influencer_api.InfluencerViewSet, basename="influencer")
 router.register("contracts", contract_api.ContractViewSet, basename="contract")
+router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
+router.register("content", campaign_api.ContentViewSet, basename="content")
+router.register("sales", campaign_api.SaleViewSet, basename="sale")
+router.register("metrics", campaign_api.MetricSnapshotViewSet, basename="metric")
 router.register("statements", contract_api.StatementViewSet, basename="statement")
 
 urlpatterns = [
@@ -24,8 +29,11 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("influencers/", include("influencers.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("contracts.urls")),
-    path("imports/", influencer_views.imports, name="imports"),
+    path("imports/", import_views.imports, name="imports"),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

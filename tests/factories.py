@@ -355,3 +355,21 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     url = "/contracts/1/"
     due_on = date(2026, 11, 23)
     first_seen = date(2026, 11, 23)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A sales file that was rejected with one problem."""
+
+    class Meta:
+        model = "campaigns.ImportJob"
+
+    brand = factory.SubFactory(BrandFactory)
+    kind = "sales"
+    file = factory.django.FileField(filename="sales.csv", data=b"order_id,line_id\n")
+    filename = "sales.csv"
+    status = "failed"
+    total_rows = 1
+    processed_rows = 1
+    errors = factory.LazyFunction(
+        lambda: [{"line": 2, "field": "code", "message": "Unknown tracking code 'NOPE'."}]
+    )

@@ -2,7 +2,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from campaigns.models import Campaign
+from campaigns.models import (
+    Campaign,
+    ContentComment,
+    ContentItem,
+    MetricSnapshot,
+    Participant,
+    Sale,
+    Shipment,
+    ShipmentItem,
+    TrackingCode,
+)
 from contracts.models import Contract, Partnership
 from influencers.models import Influencer
 from partnerships import tenancy
@@ -17,6 +27,8 @@ SEEDED = [
         Contract._meta.get_field(name).related_model
         for name in ("terms", "deliverables", "prices", "joint_brand")
     ),
+    *[Participant, TrackingCode, ContentItem, ContentComment, Shipment, ShipmentItem],
+    *[MetricSnapshot, Sale],
 ]
 
 

@@ -1,5 +1,6 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from random import Random
 from typing import TypeVar
 
 from django.conf import settings
@@ -9,8 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaigns import roi
-from campaigns.models import Campaign
+from campaigns import disclosure, roi
+from campaigns.models import (
+    DEFAULT_PREPARATION_DAYS,
+    Campaign,
+    ContentComment,
+    ContentItem,
+    MetricSnapshot,
+    Participant,
+    Sale,
+    Shipment,
+    ShipmentItem,
+    TrackingCode,
+)
 from contracts import settlement
 from contracts.models import (
     CompensationTerm,
@@ -22,6 +34,7 @@ from contracts.models import (
 )
 from influencers import scoring
 from influencers.models import Influencer, RiskAssessment, SocialAccount
+from partnerships import money
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
 
 DEMO_BRAND = {
@@ -462,6 +475,7 @@ class Command(BaseCommand):
             self._user("demo", "demo", staff=False, brands=[demo])
             self._user("agency", "agency", staff=True, brands=[demo, other])
             self._user("finance", "finance", staff=True, brands=[demo], role=Role.FINANCE)
+            _seed_campaigns(demo, today, get_user_model().objects.get(username="demo"))
         # The demo contracts' ended periods as statements, before the ROI summaries read them;
         # drafts are recomputed from scratch, so seeding again gives the same statements.
         settlement.settle_due(now=timezone.now(), brand=demo)
@@ -593,3 +607,341 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         for brand in brands:
             Membership.objects.update_or_create(user=user, brand=brand, defaults={"role": role})
+
+
+# --- Campaigns: participants, codes, content, shipments, metrics and sales ---------------------
+# Offsets are days from today. Everything is keyed so that seeding again finds the same rows:
+# content by its URL, shipments by their tracking number, sales by order and line id (their
+# number does not depend on the date), snapshots by item and day. A seeded random makes the
+# sales and metrics the same on every run.
+
+DEMO_CAMPAIGNS = {
+    "Prom season 2026": {
+        "description": "Prom looks: gowns and wigs for the big night, on video and live.",
+        "budget": Decimal("15000.00"),
+        "platforms": ["youtube", "tiktok", "instagram", "aliexpress_live"],
+        "markets": ["US", "GB", "CA"],
+        "target_reach": 1_500_000,
+        "target_views": 2_000_000,
+        "target_engagements": 120_000,
+        "target_clicks": 40_000,
+        "target_conversions": 1_200,
+        "target_sales": Decimal("60000.00"),
+    },
+    "Glueless wig launch": {
+        "description": "Launch of the kinky curly glueless wig.",
+        "budget": Decimal("8000.00"),
+        "platforms": ["youtube", "tiktok"],
+        "markets": ["US"],
+        "target_reach": 800_000,
+        "target_views": 1_000_000,
+        "target_engagements": 60_000,
+        "target_clicks": 15_000,
+        "target_conversions": 500,
+        "target_sales": Decimal("25000.00"),
+    },
+}
+# campaign, contract title, codes, notes
+DEMO_PARTICIPANTS = [
+    ("Prom season 2026", "Spring wig reviews", ["ANNA10", "ANNA-PROM"], "Films on Sundays."),
+    ("Prom season 2026", "Lucía × Lumière gown line", ["LUCIA15"], ""),
+    ("Prom season 2026", "Community live streams", ["GLAMCLUB"], "Starts once signed."),
+    ("Glueless wig launch", "US wig distribution", ["MIA-GLUELESS", "MIA10"], ""),
+]
+# contract, url slug, content type, platform, status, days ago submitted, approved, published,
+# caption, review thread [(days ago, status, comment)]
+DEMO_CONTENT = [
+    ("Spring wig reviews", "yt-prom-install", "video", "youtube", "published", 16, 14, 12,
+     "Prom night install: body wave lace front in 20 minutes #ad #LumiereHair code ANNA10", []),
+    ("Spring wig reviews", "tt-glueless-60s", "short", "tiktok", "published", 11, 10, 8,
+     "Glueless in 60 seconds ✨ #ad #LumiereHair", []),
+    ("Spring wig reviews", "tt-613-updo", "short", "tiktok", "approved", 4, 2, None,
+     "Prom updo with the 613 blonde #ad #LumiereHair", []),
+    ("Spring wig reviews", "tt-bob-3-looks", "short", "tiktok", "submitted", 1, None, None,
+     "Bob wig, three prom looks #ad #LumiereHair #prom", []),
+    ("Spring wig reviews", "yt-prom-haul", "video", "youtube", "submitted", 1, None, None,
+     "Unboxing my prom wig haul! Code ANNA10 for 10% off", []),
+    ("Spring wig reviews", "tt-which-wig", "short", "tiktok", "changes_requested", 5, None, None,
+     "Which wig for prom? #LumiereHair",
+     [(4, "changes_requested", "Add #ad at the start and show the lace melt.")]),
+    ("Lucía × Lumière gown line", "ig-ruby-sequins", "post", "instagram", "published", 12, 11,
+     10, "Prom in ruby sequins 💃 Paid partnership with Lumière #LuciaxLumiere", []),
+    ("Lucía × Lumière gown line", "ig-emerald-satin", "post", "instagram", "submitted", 2, None,
+     None, "Emerald satin for a winter prom #ad", []),
+    ("US wig distribution", "yt-glueless-review", "video", "youtube", "published", 122, 121,
+     118, "Glueless wig launch: my honest review #sponsored code MIA10", []),
+    ("US wig distribution", "tt-glueless-install", "short", "tiktok", "published", 112, 111,
+     110, "Glueless install, no glue, no stress #ad", []),
+]  # fmt: skip
+CONTENT_URLS = {
+    "youtube": "https://www.youtube.com/watch?v=",
+    "tiktok": "https://www.tiktok.com/@creator/video/",
+    "instagram": "https://www.instagram.com/p/",
+}
+# contract, tracking number, carrier, status, requested, shipped, delivered (days ago),
+# [(sku, quantity)], shipping cost, feedback
+DEMO_SHIPMENTS = [
+    ("Spring wig reviews", "DHL4821773015", "dhl", "delivered", 25, 22, 18,
+     [("WIG-BW-22", 1), ("WIG-BOB-10", 1), ("WIG-613-24", 1)], "38.50",
+     "Loved the 613; the bob runs small."),
+    ("Lucía × Lumière gown line", "FX772019384", "fedex", "shipped", 9, 6, None,
+     [("GWN-MER-RD", 1), ("GWN-OFS-EM", 1)], "52.00", ""),
+    # Not shipped in its ten days: the late one.
+    ("Community live streams", "", "", "preparing", 14, None, None,
+     [("WIG-KC-16", 3), ("WIG-CAP-01", 3)], "0.00", ""),
+    ("US wig distribution", "1Z999AA10123456784", "ups", "delivered", 125, 122, 117,
+     [("WIG-KC-16", 2)], "24.00", "Fits well; asked for a 20in version."),
+]  # fmt: skip
+METRIC_DAYS = 90  # three months of daily snapshots from publication
+# views each published item gathers, and its engagement rate
+METRIC_SCALE = {
+    "yt-prom-install": (240_000, "0.062"),
+    "tt-glueless-60s": (410_000, "0.081"),
+    "ig-ruby-sequins": (95_000, "0.054"),
+    "yt-glueless-review": (380_000, "0.047"),
+    "tt-glueless-install": (620_000, "0.073"),
+}
+# code -> (first day, last day, sales on the first day, on the last day, skus, discount);
+# up to yesterday, so that no order lies in the future whenever the demo is seeded.
+DEMO_SALES = {
+    "ANNA10": (-20, -1, 30, 45, ["WIG-BW-22", "WIG-ST-18", "WIG-BOB-10", "WIG-613-24"], "0.10"),
+    "ANNA-PROM": (-20, -1, 10, 18, ["WIG-HL-20", "WIG-BW-22", "WIG-CAP-01"], "0.10"),
+    "LUCIA15": (-18, -1, 14, 24, ["GWN-MER-RD", "GWN-OFS-EM", "GWN-BEA-CH"], "0.15"),
+    "MIA-GLUELESS": (-118, -1, 16, 2, ["WIG-KC-16", "WIG-GLU-02"], "0.00"),
+    "MIA10": (-118, -1, 10, 2, ["WIG-KC-16", "WIG-BOB-10", "WIG-CAP-01"], "0.10"),
+}
+# Sales currencies and how many of each: USD per unit of it.
+SALE_CURRENCIES = [
+    ("USD", 80, Decimal(1)),
+    ("EUR", 12, Decimal("1.0820")),
+    ("CNY", 8, Decimal("0.1390")),
+]
+PENDING_DAYS = 3  # the shop confirms an order after its returns check
+
+
+def _seed_campaigns(brand: Brand, today: date, reviewer) -> None:
+    """Two campaigns with participants on the demo contracts, codes, content in every status,
+    shipments (one late), daily metrics of the published items and a few thousand sales."""
+
+    def at(days_ago: float, hour: int = 10) -> datetime:
+        day = today - timedelta(days=int(days_ago))
+        return timezone.make_aware(datetime.combine(day, time(hour)), brand.timezone)
+
+    recorded = at(200)
+    campaigns = {
+        name: _seed_row(Campaign, {"brand": brand, "name": name}, values, recorded=recorded)
+        for name, values in DEMO_CAMPAIGNS.items()
+    }
+    contracts = {c.title: c for c in Contract.objects.filter(partnership__brand=brand)}
+    participants, codes = {}, {}
+    for campaign, title, code_list, notes in DEMO_PARTICIPANTS:
+        participant = _seed_row(
+            Participant,
+            {"campaign": campaigns[campaign], "contract": contracts[title]},
+            {"notes": notes},
+            recorded=recorded,
+        )
+        participants[title] = participant
+        for code in code_list:
+            codes[code] = _seed_row(
+                TrackingCode,
+                {"brand": brand, "code": code},
+                {"participant": participant, "kind": TrackingCode.Kind.PROMO},
+                recorded=recorded,
+            )
+    published = _seed_content(participants, reviewer, at)
+    _seed_shipments(brand, participants, today)
+    _seed_metrics(published, today, brand.timezone)
+    _seed_sales(brand, codes, today, at)
+
+
+def _seed_content(participants: dict, reviewer, at) -> dict[str, ContentItem]:
+    published = {}
+    for row in DEMO_CONTENT:
+        title, slug, kind, platform, status, submitted, approved, published_on, caption = row[:9]
+        participant = participants[title]
+        deliverable = participant.contract.deliverables.filter(
+            content_type=kind, platform=platform
+        ).first()
+        values = {
+            "deliverable": deliverable,
+            "content_type": kind,
+            "platform": platform,
+            "caption": caption,
+            "status": status,
+            "submitted_at": at(submitted, 9),
+            "approved_at": at(approved, 16) if approved is not None else None,
+            "approved_by": reviewer if approved is not None else None,
+            "published_at": at(published_on, 19) if published_on is not None else None,
+        }
+        verdict = disclosure.check(ContentItem(participant=participant, **values))
+        values["disclosure_ok"] = verdict.ok
+        values["disclosure_problems"] = "\n".join(verdict.problems)
+        url = CONTENT_URLS[platform] + slug
+        item = _seed_row(
+            ContentItem, {"participant": participant, "url": url}, values, recorded=at(0)
+        )
+        thread = list(row[9])
+        if approved is not None:
+            thread.append((approved, ContentItem.Status.APPROVED, "Approved."))
+        if published_on is not None:
+            thread.append((published_on, ContentItem.Status.PUBLISHED, "Published."))
+        for days_ago, moved_to, body in thread:
+            comment, _ = ContentComment.objects.get_or_create(
+                content=item, body=body, defaults={"author": reviewer, "status": moved_to}
+            )
+            # created_at is set on insert; the thread is dated when each step happened.
+            ContentComment.objects.filter(pk=comment.pk).exclude(
+                created_at=at(days_ago, 17)
+            ).update(created_at=at(days_ago, 17))
+        if status == ContentItem.Status.PUBLISHED:
+            published[slug] = item
+    return published
+
+
+def _seed_shipments(brand: Brand, participants: dict, today: date) -> None:
+    products = {product.sku: product for product in brand.products.all()}
+    for row in DEMO_SHIPMENTS:
+        title, number, carrier, status, requested, shipped, delivered, items, cost, feedback = row
+        requested_on = today - timedelta(days=requested)
+        shipment = _seed_row(
+            Shipment,
+            {"participant": participants[title], "tracking_number": number},
+            {
+                "carrier": carrier,
+                "status": status,
+                "currency": brand.default_currency,
+                "requested_on": requested_on,
+                "ship_by": requested_on + timedelta(days=DEFAULT_PREPARATION_DAYS),
+                "shipped_on": today - timedelta(days=shipped) if shipped is not None else None,
+                "delivered_on": today - timedelta(days=delivered) if delivered else None,
+                "declared_value": sum(
+                    (products[sku].retail_price * quantity for sku, quantity in items),
+                    Decimal(0),
+                ),
+                "shipping_cost": Decimal(cost),
+                "feedback_required": bool(feedback),
+                "feedback": feedback,
+            },
+            recorded=timezone.now(),
+        )
+        for sku, quantity in items:
+            _seed_row(
+                ShipmentItem,
+                {"shipment": shipment, "product": products[sku]},
+                {"quantity": quantity},
+                recorded=timezone.now(),
+            )
+
+
+def _seed_metrics(published: dict[str, ContentItem], today: date, tz: tzinfo) -> None:
+    random = Random("metrics")  # noqa: S311 - demo numbers, not secrets
+    rows = []
+    for slug, item in published.items():
+        views_total, rate = METRIC_SCALE[slug]
+        first = timezone.localtime(item.published_at, tz).date()
+        days = min(METRIC_DAYS, (today - first).days) + 1
+        counters = dict.fromkeys(MetricSnapshot.COUNTERS, 0)
+        for n in range(days):
+            # Most views come in the first days; a little noise keeps the curve honest.
+            share = Decimal(str(0.18 * 0.9**n * (0.8 + 0.4 * random.random())))
+            views = int(views_total * share) + random.randint(50, 400)
+            gained = {
+                "views": views,
+                "reach": views * 7 // 10,
+                "impressions": views * 14 // 10,
+                "likes": int(views * Decimal(rate) * Decimal("0.8")),
+                "comments": int(views * Decimal(rate) / 14),
+                "shares": int(views * Decimal(rate) / 20),
+                "saves": int(views * Decimal(rate) / 16),
+                "clicks": views // 45,
+                "conversions": views // 1100,
+                "signups": views // 3300,
+            }
+            counters = {name: counters[name] + gained[name] for name in counters}
+            rows.append(MetricSnapshot(content=item, date=first + timedelta(days=n), **counters))
+    MetricSnapshot.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["content", "date"],
+        update_fields=list(MetricSnapshot.COUNTERS),
+    )
+    for item in published.values():
+        dates = [row.date for row in rows if row.content_id == item.pk]
+        MetricSnapshot.objects.filter(content=item).exclude(date__in=dates).delete()
+
+
+def _seed_sales(brand: Brand, codes: dict[str, TrackingCode], today: date, at) -> None:
+    random = Random("sales")  # noqa: S311 - demo numbers, not secrets
+    products = {product.sku: product for product in brand.products.all()}
+    now = timezone.now()
+    sales, order = [], 0
+    for code, (first, last, start_rate, end_rate, skus, discount) in DEMO_SALES.items():
+        span = last - first
+        for offset in range(first, last + 1):
+            progress = (offset - first) / span if span else 1
+            for _ in range(round(start_rate + (end_rate - start_rate) * progress)):
+                order += 1
+                ordered_at = at(-offset, 0) + timedelta(seconds=random.randint(0, 86_399))
+                currency, usd = _pick_currency(random)
+                for line in range(1 + (random.random() < 0.15)):
+                    product = products[random.choice(skus)]
+                    quantity = 1 + (random.random() < 0.1)
+                    usd_amount = product.retail_price * quantity * (1 - Decimal(discount))
+                    net = money.round(usd_amount / usd, currency)
+                    sale = Sale(
+                        brand=brand,
+                        order_id=f"LUM-{order:06d}",
+                        line_id=str(line + 1),
+                        ordered_at=ordered_at,
+                        tracking_code=codes[code],
+                        product=product,
+                        quantity=quantity,
+                        net_amount=net,
+                        currency=currency,
+                        status=Sale.Status.CONFIRMED,
+                    )
+                    _refund_some(sale, random, today=today, now=now)
+                    sales.append(sale)
+    Sale.objects.bulk_create(
+        sales,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["brand", "order_id", "line_id"],
+        update_fields=[
+            "ordered_at",
+            "tracking_code",
+            "product",
+            "quantity",
+            "net_amount",
+            "currency",
+            "status",
+            "refunded_at",
+            "refunded_amount",
+        ],
+    )
+
+
+def _pick_currency(random: Random) -> tuple[str, Decimal]:
+    roll = random.randint(1, sum(weight for _, weight, _ in SALE_CURRENCIES))
+    for currency, weight, usd in SALE_CURRENCIES:
+        if roll <= weight:
+            return currency, usd
+        roll -= weight
+    raise AssertionError("weights add up")
+
+
+def _refund_some(sale: Sale, random: Random, *, today: date, now: datetime) -> None:
+    """About 4% of lines refunded whole and 2% in part, a few days after the order; the last
+    days' orders wait for confirmation."""
+    roll = random.random()
+    refunded_at = sale.ordered_at + timedelta(days=random.randint(3, 14), hours=5)
+    if roll < 0.06 and refunded_at < now:
+        sale.refunded_at = refunded_at
+        if roll < 0.04:
+            sale.status, sale.refunded_amount = Sale.Status.REFUNDED, sale.net_amount
+        else:
+            part = Decimal(random.choice(["0.30", "0.40", "0.50"]))
+            sale.refunded_amount = money.round(sale.net_amount * part, sale.currency)
+    elif sale.ordered_at.date() > today - timedelta(days=PENDING_DAYS):
+        sale.status = Sale.Status.PENDING

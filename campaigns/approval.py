@@ -1,0 +1,191 @@
+"""Content review: submitted → changes_requested → approved → published.
+
+Every move is guarded (`refusal` says why not, in plain words), made under a row lock and
+written to the item's comment thread with the status it moved to. Approving re-runs the
+disclosure check on the caption as it is now; a failing caption is approved only with an
+override reason, which is kept on the item and in the thread. Owners and managers review;
+finance and viewers read. A contract that does not require approval lets content go straight
+to published.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from campaigns import disclosure
+from campaigns.models import ContentComment, ContentItem
+from partnerships import tenancy
+
+Status = ContentItem.Status
+REVIEWER_ROLES = tenancy.EDIT_ROLES
+# Where an item may go from each status; a published item stays published.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.CHANGES_REQUESTED, Status.APPROVED, Status.PUBLISHED}),
+    Status.CHANGES_REQUESTED: frozenset({Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED}),
+    Status.APPROVED: frozenset({Status.CHANGES_REQUESTED, Status.PUBLISHED}),
+    Status.PUBLISHED: frozenset(),
+}
+# What the thread says when a move comes without a comment.
+DEFAULT_COMMENTS = {
+    Status.SUBMITTED: "Resubmitted.",
+    Status.APPROVED: "Approved.",
+}
+
+
+def may_review(user, item: ContentItem) -> bool:
+    """Whether the user may move the item (an owner or manager of its brand)."""
+    return tenancy.can(user, tenancy.brand_id_of(item), REVIEWER_ROLES)
+
+
+def allowed(item: ContentItem) -> list[str]:
+    """The statuses the item may move to from where it is, under its contract's rules."""
+    return [
+        status
+        for status in Status.values
+        if status in TRANSITIONS[item.status] and _contract_permits(item, status)
+    ]
+
+
+def _contract_permits(item: ContentItem, to: str) -> bool:
+    return not (
+        to == Status.PUBLISHED
+        and item.status != Status.APPROVED
+        and item.participant.contract.approval_required
+    )
+
+
+def refusal(
+    item: ContentItem,
+    to: str,
+    *,
+    now: datetime,
+    comment: str = "",
+    published_at: datetime | None = None,
+    override_reason: str = "",
+) -> str | None:
+    """Why the item may not move to `to` with what was given, or None when it may. The
+    reviewer's role is checked by `move`."""
+    if to not in Status.values:
+        return f"“{to}” is not a content status."
+    label = Status(to).label.lower()
+    current = item.get_status_display().lower()
+    if to == item.status:
+        return f"The item is already {current}."
+    if to not in TRANSITIONS[item.status]:
+        if item.status == Status.PUBLISHED:
+            return "A published item cannot change status."
+        return f"{_article(current).capitalize()} {current} item cannot become {label}."
+    if not _contract_permits(item, to):
+        return "The contract requires approval before publishing: approve the item first."
+    if to == Status.CHANGES_REQUESTED and not comment.strip():
+        return "Say what should change."
+    if to == Status.PUBLISHED:
+        if published_at is None:
+            return "A published item needs its publishing date."
+        if published_at > now:
+            return "The publishing date is in the future."
+    if to == Status.APPROVED:
+        result = disclosure.check(item)
+        if not result.ok and not override_reason.strip() and not item.disclosure_override_reason:
+            return (
+                f"The caption fails the disclosure check: {result} Request changes, or approve "
+                "with a reason for overriding the check."
+            )
+    return None
+
+
+def move(
+    item: ContentItem,
+    to: str,
+    *,
+    by,
+    now: datetime,
+    comment: str = "",
+    published_at: datetime | None = None,
+    override_reason: str = "",
+    caption: str | None = None,
+    url: str | None = None,
+) -> ContentItem:
+    """Move the item to `to`, or raise ValidationError({"status": reason}).
+
+    `comment` goes to the thread (required when asking for changes); `published_at` is
+    required for published; `override_reason` lets a caption that fails the disclosure check
+    be approved; `caption` and `url` replace the item's on resubmission or publishing.
+    """
+    with transaction.atomic():
+        # of=("self",): PostgreSQL does not lock the nullable side of an outer join.
+        item = (
+            ContentItem.objects.select_for_update(of=("self",))
+            .select_related("participant__contract", "participant__campaign__brand", "deliverable")
+            .get(pk=item.pk)
+        )
+        if not may_review(by, item):
+            raise ValidationError(
+                {"status": "Only an owner or manager of the brand may review content."}
+            )
+        if to in (Status.SUBMITTED, Status.PUBLISHED):
+            if caption is not None:
+                item.caption = caption
+            if url is not None:
+                item.url = url
+        reason = refusal(
+            item,
+            to,
+            now=now,
+            comment=comment,
+            published_at=published_at,
+            override_reason=override_reason,
+        )
+        if reason:
+            raise ValidationError({"status": reason})
+        result = disclosure.recheck(item)
+        if to == Status.APPROVED and not result.ok and override_reason.strip():
+            _keep_override(item, by=by, reason=override_reason.strip())
+        _apply(item, to, by=by, now=now, published_at=published_at)
+        item.full_clean()
+        item.save()
+        body = comment.strip() or DEFAULT_COMMENTS.get(to) or _published_comment(item)
+        ContentComment.objects.create(content=item, author=by, body=body, status=to)
+    return item
+
+
+def _apply(item: ContentItem, to: str, *, by, now: datetime, published_at: datetime | None) -> None:
+    if to == Status.APPROVED:
+        item.approved_at, item.approved_by = now, by
+    elif to == Status.CHANGES_REQUESTED:
+        item.approved_at = item.approved_by = None
+    elif to == Status.SUBMITTED:
+        # A new version: the previous override was about a caption that may be gone.
+        item.submitted_at = now
+        item.disclosure_override_reason, item.disclosure_override_by = "", None
+    elif to == Status.PUBLISHED:
+        item.published_at = published_at
+    item.status = to
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _published_comment(item: ContentItem) -> str:
+    day = timezone.localtime(item.published_at, item.participant.campaign.brand.timezone)
+    return f"Published on {date_format(day, 'j M Y')}."
+
+
+def _keep_override(item: ContentItem, *, by, reason: str) -> None:
+    item.disclosure_override_reason, item.disclosure_override_by = reason, by
+    ContentComment.objects.create(
+        content=item, author=by, body=f"Disclosure check overridden: {reason}"
+    )
+
+
+def comment(item: ContentItem, *, by, body: str) -> ContentComment:
+    """Add a message to the item's thread without moving it."""
+    if not body.strip():
+        raise ValidationError({"body": "Write a comment."})
+    if not may_review(by, item):
+        raise ValidationError({"body": "Only an owner or manager of the brand may comment."})
+    return ContentComment.objects.create(content=item, author=by, body=body.strip())

@@ -1,0 +1,331 @@
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaigns import participants, shipping
+from campaigns.models import Campaign, ContentItem, Participant, Shipment, ShipmentItem
+from contracts.models import Contract, Deliverable
+from influencers.models import Platform
+from partnerships import tenancy
+from partnerships.audience import unknown_countries
+from partnerships.forms import BrandOwnedForm
+from partnerships.models import Brand, Product
+
+DATE = forms.DateInput(attrs={"type": "date"})
+ALL = [("", "All")]
+
+
+class CampaignFilterForm(forms.Form):
+    """Search and filters of the campaign list; `when` is judged on the brand's today."""
+
+    WHEN = [("running", "Running"), ("upcoming", "Upcoming"), ("ended", "Ended")]
+
+    q = forms.CharField(required=False, label="Search")
+    objective = forms.ChoiceField(required=False, choices=ALL + Campaign.Objective.choices)
+    when = forms.ChoiceField(required=False, choices=ALL + WHEN, label="Status")
+
+    def filter(self, campaigns: QuerySet[Campaign], today) -> QuerySet[Campaign]:
+        data = self.cleaned_data
+        if q := data.get("q", "").strip():
+            campaigns = campaigns.filter(Q(name__icontains=q) | Q(description__icontains=q))
+        if objective := data.get("objective"):
+            campaigns = campaigns.filter(objective=objective)
+        when = data.get("when")
+        if when == "running":
+            campaigns = campaigns.filter(start__lte=today, end__gte=today)
+        elif when == "upcoming":
+            campaigns = campaigns.filter(start__gt=today)
+        elif when == "ended":
+            campaigns = campaigns.filter(end__lt=today)
+        return campaigns
+
+
+class CountryCodesField(forms.CharField):
+    """Country codes typed as "US, GB, DE"."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        codes = participants.CODE_SEPARATORS.split(super().to_python(value) or "")
+        codes = list(dict.fromkeys(code.strip().upper() for code in codes if code.strip()))
+        if bad := unknown_countries(codes):
+            raise ValidationError(f"Unknown country codes: {', '.join(bad)}.")
+        return codes
+
+
+class CampaignForm(BrandOwnedForm):
+    platforms = forms.MultipleChoiceField(
+        choices=Platform.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Where the content goes out.",
+    )
+    markets = CountryCodesField(
+        required=False, help_text="Country codes, e.g. US, GB, DE; used by the disclosure check."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "brand",
+            "name",
+            "objective",
+            "description",
+            "start",
+            "end",
+            "budget",
+            "currency",
+            "platforms",
+            "markets",
+            "target_reach",
+            "target_views",
+            "target_engagements",
+            "target_clicks",
+            "target_conversions",
+            "target_sales",
+        ]
+        widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "target_reach": "Reach",
+            "target_views": "Views",
+            "target_engagements": "Engagements",
+            "target_clicks": "Clicks",
+            "target_conversions": "Conversions",
+            "target_sales": "Net sales",
+        }
+
+
+class ContractChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contract: Contract) -> str:
+        influencer = contract.partnership.influencer
+        return f"{influencer} — {contract.title} ({contract.get_status_display().lower()})"
+
+
+class ParticipantForm(forms.ModelForm):
+    """A contract of the brand joining the campaign, with its promo codes."""
+
+    contract = ContractChoiceField(queryset=Contract.objects.none())
+    codes = forms.CharField(
+        required=False,
+        label="Promo codes",
+        help_text="Separated by commas, e.g. ANNA10, ANNA-YT; unique in the brand.",
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["contract", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.instance.campaign = campaign
+        contracts = tenancy.scope_to_brand(Contract.objects.all(), campaign.brand).select_related(
+            "partnership__influencer"
+        )
+        if self.instance.pk:
+            self.fields["contract"].disabled = True
+            self.initial["codes"] = ", ".join(c.code for c in self.instance.codes.all())
+        else:
+            contracts = contracts.exclude(
+                status__in=[Contract.Status.TERMINATED, Contract.Status.COMPLETED]
+            ).exclude(participants__campaign=campaign)
+        self.fields["contract"].queryset = contracts.order_by(
+            "partnership__influencer__name", "title"
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        codes = participants.split_codes(cleaned.get("codes", ""))
+        for problem in participants.code_problems(
+            codes, brand_id=self.campaign.brand_id, participant=self.instance
+        ):
+            self.add_error("codes", problem)
+        cleaned["codes"] = codes
+        return cleaned
+
+    def save(self, commit: bool = True) -> Participant:
+        data = self.cleaned_data
+        if self.instance.pk is None:
+            return participants.add(
+                self.campaign, data["contract"], codes=data["codes"], notes=data["notes"]
+            )
+        participant = super().save()
+        return participants.set_codes(participant, data["codes"])
+
+
+class DeliverableChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, deliverable: Deliverable) -> str:
+        influencer = deliverable.contract.partnership.influencer
+        return f"{influencer}: {deliverable}, due {deliverable.due_date:%d %b %Y}"
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, participant: Participant) -> str:
+        return f"{participant.contract.partnership.influencer} — {participant.contract.title}"
+
+
+def campaign_participants(campaign: Campaign) -> QuerySet[Participant]:
+    return campaign.participants.select_related("contract__partnership__influencer")
+
+
+class ContentItemForm(forms.ModelForm):
+    """A piece of content submitted for review; type and platform default to the
+    deliverable's."""
+
+    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label="Influencer")
+    deliverable = DeliverableChoiceField(queryset=Deliverable.objects.none(), required=False)
+    url = forms.URLField(required=False, assume_scheme="https", label="URL")
+
+    class Meta:
+        model = ContentItem
+        fields = [
+            "participant",
+            "deliverable",
+            "content_type",
+            "platform",
+            "url",
+            "caption",
+            "draft_file",
+        ]
+        widgets = {"caption": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"caption": "Checked for the contract's ad disclosure."}
+
+    def __init__(self, *args, campaign: Campaign, now: datetime, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = campaign_participants(campaign)
+        self.fields["deliverable"].queryset = Deliverable.objects.filter(
+            contract__participants__campaign=campaign
+        ).select_related("contract__partnership__influencer")
+        for name in ("content_type", "platform"):
+            self.fields[name].required = False
+            self.fields[name].help_text = "Taken from the deliverable when left empty."
+        self.instance.submitted_at = now
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        deliverable = cleaned.get("deliverable")
+        for name in ("content_type", "platform"):
+            if not cleaned.get(name):
+                if deliverable is not None:
+                    cleaned[name] = getattr(deliverable, name)
+                elif name not in self.errors:
+                    self.add_error(name, "Choose one, or the deliverable the item fulfils.")
+        return cleaned
+
+
+class ShipmentForm(forms.ModelForm):
+    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label="Influencer")
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "participant",
+            "requested_on",
+            "preparation_days",
+            "status",
+            "carrier",
+            "tracking_number",
+            "shipped_on",
+            "delivered_on",
+            "currency",
+            "declared_value",
+            "shipping_cost",
+            "feedback_required",
+            "notes",
+        ]
+        widgets = {
+            "requested_on": DATE,
+            "shipped_on": DATE,
+            "delivered_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = campaign_participants(campaign)
+
+
+class ShipmentItemForm(forms.ModelForm):
+    class Meta:
+        model = ShipmentItem
+        fields = ["product", "quantity"]
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
+
+    def has_changed(self) -> bool:
+        # A spare row left at its default quantity is empty, whether or not the quantity came.
+        quantity = self["quantity"].data
+        return bool(self["product"].data) or quantity not in (None, "", "1")
+
+
+class BaseShipmentItemFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        filled = [form for form in self.forms if form.cleaned_data]
+        if not filled:
+            raise ValidationError("List at least one item in the shipment.")
+
+
+ShipmentItemFormSet = forms.inlineformset_factory(
+    Shipment,
+    ShipmentItem,
+    form=ShipmentItemForm,
+    formset=BaseShipmentItemFormSet,
+    extra=3,
+    can_delete=False,
+)
+
+
+class BrandDateTimeField(forms.DateTimeField):
+    """A date and time typed in the brand's time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args, tz=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None or self.tz is None:
+            return value
+        # Django read the wall time in the site's zone; it was meant in the brand's.
+        return timezone.make_aware(timezone.make_naive(value), self.tz)
+
+
+class ReviewForm(forms.Form):
+    """One move of a content item, as posted by the buttons of the approval queue."""
+
+    to = forms.ChoiceField(choices=ContentItem.Status.choices)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        required=False,
+        label="Why approve anyway",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the item: why it may go out although the disclosure check failed.",
+    )
+    published_at = BrandDateTimeField(required=False, label="Published at")
+    caption = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    url = forms.URLField(required=False, assume_scheme="https", label="URL")
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["published_at"].tz = brand.timezone
+
+
+class ShipmentStatusForm(forms.Form):
+    to = forms.ChoiceField(choices=Shipment.Status.choices, label="Status")
+    on = forms.DateField(required=False, widget=DATE, label="On")
+
+    def __init__(self, *args, shipment: Shipment, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (status, Shipment.Status(status).label) for status in shipping.allowed(shipment)
+        ]

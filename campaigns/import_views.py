@@ -1,0 +1,124 @@
+"""The /imports/ page: CSV files of influencers, sales and metrics brought into the current brand.
+
+Influencer files are imported during the upload (influencers.imports). A sales or metrics file
+becomes an ImportJob: a small one is imported during the upload too, a larger one by a Celery
+worker (campaigns.tasks.start_import). The page lists the brand's recent jobs; unfinished ones
+poll their row over HTMX until they end, and every job's problems download as a CSV report.
+"""
+
+import csv
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from campaigns import ingest, tasks
+from campaigns.models import ImportJob
+from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
+from partnerships import tenancy
+
+RECENT_JOBS = 20
+SHOWN_ERRORS = 20  # per job on the page; the CSV report has them all
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    """The upload forms and the brand's recent sales and metrics imports."""
+    brand = tenancy.current_brand(request)
+    form, errors = ImportFileForm(), []
+    uploads = {kind: ingest.UploadForm(prefix=kind) for kind in ImportJob.Kind.values}
+    if request.method == "POST":
+        tenancy.require(request.user, brand)
+        kind = request.POST.get("kind", "influencers")
+        if kind in uploads:
+            upload = uploads[kind] = ingest.UploadForm(request.POST, request.FILES, prefix=kind)
+            if upload.is_valid():
+                job = ingest.create_job(
+                    brand=brand, kind=kind, file=upload.cleaned_data["file"], user=request.user
+                )
+                _announce(request, tasks.start_import(job))
+                return redirect(f"{reverse('imports')}?job={job.pk}#job-{job.pk}")
+        else:
+            form = ImportFileForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = import_influencers(form.cleaned_data["file"], brand=brand)
+                if result.ok:
+                    messages.success(request, f"{brand}: {result.summary()}")
+                    for notice in result.notices:
+                        messages.warning(request, notice)
+                    return redirect("imports")
+                errors = result.errors
+    jobs = tenancy.scope_to_brand(ImportJob.objects.all(), brand).select_related("created_by")
+    return render(
+        request,
+        "campaigns/imports.html",
+        {
+            "form": form,
+            "errors": errors,
+            "columns": COLUMNS,
+            "example": EXAMPLE_CSV,
+            "sales_form": uploads[ImportJob.Kind.SALES],
+            "metrics_form": uploads[ImportJob.Kind.METRICS],
+            "sales_columns": ingest.SALES_COLUMNS,
+            "sales_example": ingest.SALES_EXAMPLE,
+            "metrics_columns": ingest.METRICS_COLUMNS,
+            "metrics_example": ingest.METRICS_EXAMPLE,
+            "immediate_rows": tasks.IMMEDIATE_ROWS,
+            "jobs": jobs[:RECENT_JOBS],
+            "opened": request.GET.get("job", ""),
+            "shown_errors": SHOWN_ERRORS,
+            "can_edit": tenancy.can(request.user, brand),
+        },
+    )
+
+
+def _announce(request: HttpRequest, job: ImportJob) -> None:
+    if job.status == ImportJob.Status.DONE:
+        messages.success(
+            request,
+            f"{job.filename} imported: {job.created} added, {job.updated} updated, "
+            f"{job.unchanged} unchanged.",
+        )
+    elif job.status == ImportJob.Status.FAILED:
+        count = len(job.errors)
+        messages.error(
+            request,
+            f"Nothing was imported from {job.filename}: {count} problem{'s' * (count != 1)} "
+            "in the file, listed below. Fix them and upload the whole file again.",
+        )
+    else:
+        messages.info(
+            request,
+            f"{job.filename} has about {job.total_rows:,} rows, so it is imported in the "
+            "background; its progress shows below.",
+        )
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One job's row of the list, polled while the job runs."""
+    job = tenancy.get_for_user(ImportJob.objects.select_related("created_by"), request.user, pk)
+    return render(
+        request,
+        "campaigns/_import_job.html",
+        {"job": job, "opened": str(job.pk), "shown_errors": SHOWN_ERRORS},
+    )
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem of a job's file as CSV: line, field, message."""
+    job = tenancy.get_for_user(ImportJob, request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{PurePath(job.filename).stem or 'import'}-errors.csv"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    writer = csv.writer(response)
+    writer.writerow(["line", "field", "message"])
+    for error in job.errors:
+        line = error.get("line")
+        writer.writerow(["" if line is None else line, error.get("field"), error.get("message")])
+    return response

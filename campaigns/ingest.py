@@ -1,0 +1,1063 @@
+"""Sales and metric snapshots brought in from CSV files and the API (DESIGN §6).
+
+A sales file is UTF-8 text, comma-separated, with a header on line 1 naming the columns in any
+order (`SALES_COLUMNS` documents each one):
+
+    order_id,line_id,ordered_at,code,sku,quantity,net_amount,currency,status,refunded_at,refunded_amount
+
+A metrics file has `content` (a content item's id), `date` and any of the cumulative counters
+(`METRICS_COLUMNS`). The API takes the same rows as a list of JSON objects keyed by column.
+
+Rules:
+- A batch is all or nothing. Every row is checked first, on its own and against the brand's
+  codes, products, content and stored rows; one bad row rejects the batch, and every problem is
+  reported with its row (the line in a file, header = 1; the index in an API list), its field
+  and the reason. Nothing is written then.
+- A sale is identified by (order_id, line_id) in the brand, a snapshot by (content, date); a
+  pair may appear once per batch. A row for a stored one updates it; sending the same batch
+  again changes nothing, and the counts say so (created, updated, unchanged).
+- For a stored sale or snapshot an empty cell keeps the stored value: a refund may be sent as
+  order_id, line_id, refunded_at and refunded_amount alone, and re-sending an order export
+  from before the refund does not undo it. A new sale needs every column up to `currency`; a
+  new snapshot's missing counters are 0.
+- Refunds: `refunded_amount` with `refunded_at` records what was refunded of the line so far
+  (partial or whole); status `refunded` without an amount refunds the whole line;
+  `refunded_amount` 0 clears a refund. A line refunded in full has status `refunded`, a partly
+  refunded one stays `pending` or `confirmed`. A refund is never larger than the line's net
+  amount nor earlier than the order.
+- Naive times are the brand's local time. Amounts have at most the currency's decimal places.
+- Tracking codes (any case) and SKUs are looked up in the brand only: another brand's code is
+  unknown. A content item of another brand is unknown too. Lookups are set-based: one query for
+  all codes, one for all SKUs, and for the stored rows one query on PostgreSQL (the keys sent
+  as arrays) or chunked ones elsewhere.
+- On PostgreSQL a large sales batch is written by COPY into a temporary table and one
+  INSERT … ON CONFLICT … DO UPDATE … WHERE changed; otherwise by bulk_create and bulk_update.
+  Both write the same rows and report the same counts.
+- Imports into one brand take turns: the brand row is locked while a batch is checked against
+  the stored data and written.
+
+`run_job` imports the file of an ImportJob (uploads on /imports/ and in the admin), recording
+progress, counts and errors on the job.
+"""
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import IO, Any, Literal, NamedTuple
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
+from partnerships import money, tenancy
+from partnerships.models import Brand, Product
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (rows checked, rows in the batch)
+Method = Literal["auto", "copy", "bulk"]
+
+CHECK_CHUNK = 5_000  # rows checked between two progress reports
+WRITE_BATCH = 1_000  # rows per bulk_create / bulk_update statement
+COPY_MIN_ROWS = 1_000  # smaller sales batches take the bulk path on PostgreSQL too
+LARGEST_AMOUNT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
+LARGEST_QUANTITY = 2**31 - 1  # PositiveIntegerField
+LARGEST_COUNT = 2**63 - 1  # PositiveBigIntegerField
+CENT = Decimal("0.01")
+WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+
+
+# --- Columns ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool  # must be in a file's header
+    description: str
+
+
+SALES_COLUMNS = (
+    Column("order_id", True, "The shop's order id, e.g. 200045781."),
+    Column(
+        "line_id",
+        True,
+        "The line within the order, e.g. 1. Order and line identify the sale: sending it "
+        "again updates it.",
+    ),
+    Column(
+        "ordered_at",
+        True,
+        "ISO 8601 date and time, e.g. 2026-11-05T14:30:00+08:00; without an offset it is the "
+        "brand's local time.",
+    ),
+    Column(
+        "code", True, "The promo or link code of this brand that brought the sale, e.g. ANNA10."
+    ),
+    Column("sku", True, "The product's SKU in this brand."),
+    Column("quantity", True, "Whole number, 1 or more."),
+    Column(
+        "net_amount",
+        True,
+        "After discounts, without tax and shipping, with a dot for decimals, e.g. 129.90.",
+    ),
+    Column("currency", True, f"3-letter code: {', '.join(money.CURRENCIES)}."),
+    Column(
+        "status",
+        False,
+        "pending, confirmed or refunded; empty means confirmed (refunded when the whole line "
+        "was refunded). Only confirmed sales earn commission.",
+    ),
+    Column("refunded_at", False, "When the refund was made, ISO 8601 like ordered_at."),
+    Column(
+        "refunded_amount",
+        False,
+        "How much of the line was refunded so far, at most its net amount; 0 clears a refund. "
+        "Status refunded without an amount refunds the whole line.",
+    ),
+)
+SALES_HEADER = tuple(column.name for column in SALES_COLUMNS)
+SALES_EXAMPLE = (
+    ",".join(SALES_HEADER) + "\n"
+    "200045781,1,2026-11-05T14:30:00+08:00,ANNA10,WIG-BW-22,1,189.00,USD,confirmed,,\n"
+    "200045781,2,2026-11-05T14:30:00+08:00,ANNA10,WIG-CL-18,2,250.00,USD,confirmed,"
+    "2026-11-20T09:00:00+08:00,125.00\n"
+    "200046002,1,2026-11-06 10:02,MIA-LIVE,WIG-BW-22,1,1299.00,CNY,refunded,2026-11-09 16:45,\n"
+)
+
+COUNTERS = MetricSnapshot.COUNTERS
+METRICS_COLUMNS = (
+    Column("content", True, "The content item's id, as shown on the campaign page and the API."),
+    Column("date", True, "The day the counters were read, YYYY-MM-DD."),
+    *(
+        Column(
+            name,
+            False,
+            "Cumulative total so far, a whole number 0 or more; empty keeps the stored value "
+            "(0 for a new day).",
+        )
+        for name in COUNTERS
+    ),
+)
+METRICS_HEADER = tuple(column.name for column in METRICS_COLUMNS)
+METRICS_EXAMPLE = (
+    ",".join(METRICS_HEADER) + "\n"
+    "41,2026-11-10,182000,121000,240000,15200,830,410,990,3100,96,12\n"
+    "41,2026-11-11,201500,133000,262000,16800,902,455,1040,3420,104,14\n"
+)
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in a batch: `row` is the line in a file (header = 1) or the index in an API
+    list, None for the whole batch; `field` is the column ("" for the whole row)."""
+
+    row: int | None
+    field: str
+    message: str
+
+
+@dataclass
+class IngestResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def summary(self) -> str:
+        """The counts in one sentence, for a message."""
+        return f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged."
+
+
+@dataclass
+class Batch:
+    """Rows read from a file or an API payload and checked on their own, before the brand's
+    stored data is consulted: the readable rows and the errors found so far."""
+
+    rows: list  # rows without a problem so far
+    errors: list[RowError]
+    total: int  # rows read, bad ones included
+    # Rows with a problem of their own whose codes, SKUs or content are still looked up, so
+    # that every problem of a row is reported at once.
+    flawed: list = field(default_factory=list)
+
+
+class _Bad(ValueError):
+    """A cell that cannot be read; the message says what to write instead."""
+
+
+# --- Reading files and payloads ---------------------------------------------------------
+
+Record = tuple[int, dict[str, str]]  # (row, {column: cell})
+
+
+def _read_csv(
+    file: IO[str] | IO[bytes] | bytes | str, columns: Sequence[Column]
+) -> tuple[list[Record], list[RowError]]:
+    """The file's rows as cells by column, skipping blank lines; or the errors that make the
+    file unreadable (encoding, header, a line that is not CSV)."""
+    data = file if isinstance(file, bytes | str) else file.read()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            message = "This line is not UTF-8 text. In Excel: Save As → CSV UTF-8."
+            return [], [RowError(line, "", message)]
+    text = data.removeprefix("\ufeff")
+    names = [column.name for column in columns]
+    if not text.strip():
+        message = f"The file is empty; its first line names the columns: {','.join(names)}."
+        return [], [RowError(None, "", message)]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except csv.Error as error:
+        return [], [RowError(1, "", f"Cannot read the header as CSV: {error}.")]
+    errors = _check_header(header, columns)
+    if errors:
+        return [], errors  # every row would repeat the same problem
+    records: list[Record] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append(RowError(line, "", f"Cannot read this line as CSV: {error}."))
+            break
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != len(header):
+            message = (
+                f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
+                "(a stray quote mark or comma shifts the cells)."
+            )
+            errors.append(RowError(line, "", message))
+            continue
+        records.append((line, dict(zip(header, cells, strict=True))))
+    if not records and not errors:
+        errors.append(RowError(None, "", "The file has a header but no rows."))
+    return records, errors
+
+
+def _check_header(header: list[str], columns: Sequence[Column]) -> list[RowError]:
+    names = [column.name for column in columns]
+    if len(header) == 1 and ";" in header[0]:
+        message = "The columns are separated by ';'. Save the file with commas: CSV UTF-8."
+        return [RowError(1, "", message)]
+    errors = []
+    for position, name in enumerate(header, start=1):
+        if not name:
+            errors.append(RowError(1, "", f"Column {position} of the header has no name."))
+        elif name not in names:
+            message = f"Unknown column '{name}'; the columns are {', '.join(names)}."
+            errors.append(RowError(1, name, message))
+        elif name in header[: position - 1]:
+            errors.append(RowError(1, name, "This column appears twice in the header."))
+    errors += [
+        RowError(1, column.name, "Required column missing from the header.")
+        for column in columns
+        if column.required and column.name not in header
+    ]
+    return errors
+
+
+def _read_items(items: Any, columns: Sequence[Column]) -> tuple[list[Record], list[RowError]]:
+    """An API payload (a list of objects keyed by column) as the same records as a file's,
+    with each item's index as its row."""
+    noun = "sales" if columns is SALES_COLUMNS else "metric snapshots"
+    if not isinstance(items, list):
+        return [], [RowError(None, "", f"Send a JSON list of {noun}, one object each.")]
+    names = [column.name for column in columns]
+    records: list[Record] = []
+    errors: list[RowError] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append(RowError(index, "", "Each item is an object keyed by column name."))
+            continue
+        for key in (key for key in item if key not in names):
+            # A misspelt key (refund_amount) silently ignored would lose a refund.
+            message = f"Unknown field; the fields are {', '.join(names)}."
+            errors.append(RowError(index, str(key), message))
+        records.append((index, {name: _as_cell(item[name]) for name in names if name in item}))
+    return records, errors
+
+
+def _as_cell(value: Any) -> Any:
+    """A JSON value as the text a file's cell would hold; null is an empty cell. Objects and
+    lists stay as they are, for `_read_cells` to refuse."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()  # not a number nor a date: refused by the cell's reader
+    if isinstance(value, str | int | float | Decimal):
+        return str(value).strip()
+    return value
+
+
+# --- Reading cells ------------------------------------------------------------------------
+
+
+def _text(cell: str, *, max_length: int) -> str:
+    if len(cell) > max_length:
+        raise _Bad(f"At most {max_length} characters.")
+    return cell
+
+
+def _whole(cell: str, *, minimum: int, maximum: int, what: str) -> int:
+    if not WHOLE_NUMBER.fullmatch(cell):
+        raise _Bad(f"'{cell}' is not a whole number; write digits only, e.g. 12000.")
+    value = int(cell)
+    if value < 0:
+        raise _Bad(f"{what} cannot be negative.")
+    if value < minimum:
+        raise _Bad(f"{what} must be at least {minimum}.")
+    if value > maximum:
+        raise _Bad(f"{what} is too large.")
+    return value
+
+
+def _amount(cell: str) -> Decimal:
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        raise _Bad(
+            f"'{cell}' is not an amount; write it with a dot for decimals and no thousands "
+            "separators or currency sign, e.g. 1299.90."
+        ) from None
+    if not value.is_finite():
+        raise _Bad(f"'{cell}' is not an amount.")
+    if value < 0:
+        raise _Bad("An amount cannot be negative.")
+    if value >= LARGEST_AMOUNT:
+        raise _Bad("This amount is too large.")
+    if value != value.quantize(CENT):
+        raise _Bad("At most 2 decimal places.")
+    return value.quantize(CENT)
+
+
+def _moment(cell: str, tz: tzinfo) -> datetime:
+    try:
+        value = datetime.fromisoformat(cell)
+    except ValueError:
+        raise _Bad(
+            f"'{cell}' is not an ISO 8601 date and time; write e.g. 2026-11-05T14:30:00+08:00."
+        ) from None
+    if not 1900 < value.year < 9999:  # beyond that a time zone shift leaves the calendar
+        raise _Bad(f"'{cell}' is not a plausible date.")
+    return value.replace(tzinfo=tz) if timezone.is_naive(value) else value
+
+
+def _day(cell: str) -> date:
+    try:
+        return date.fromisoformat(cell)
+    except ValueError:
+        raise _Bad(f"'{cell}' is not a date; write YYYY-MM-DD, e.g. 2026-11-10.") from None
+
+
+def _choice(cell: str, values: Sequence[str]) -> str:
+    value = cell.lower()
+    if value not in values:
+        raise _Bad(f"'{cell}' is not one of {', '.join(values)}.")
+    return value
+
+
+def _currency(cell: str) -> str:
+    value = cell.upper()
+    if value not in money.CURRENCIES:
+        raise _Bad(f"Unknown currency '{cell}'; write a 3-letter code such as USD, EUR or CNY.")
+    return value
+
+
+Reader = Callable[[str], Any]
+
+
+def _read_cells(
+    row: int, cells: Mapping[str, Any], readers: Mapping[str, Reader]
+) -> tuple[dict[str, Any], list[RowError]]:
+    """The row's non-empty cells read by column, and the cells that could not be read. The
+    cells' names are known columns (the header and the API keys were checked)."""
+    given: dict[str, Any] = {}
+    problems: list[RowError] = []
+    for name, cell in cells.items():
+        if cell.__class__ is not str:
+            problems.append(RowError(row, name, "Send a single value: a string or a number."))
+        elif cell and (cell := cell.strip()):
+            try:
+                given[name] = readers[name](cell)
+            except _Bad as error:
+                problems.append(RowError(row, name, str(error)))
+    return given, problems
+
+
+def _require(
+    row: int, given: Mapping[str, Any], problems: list[RowError], names: Iterable[str]
+) -> None:
+    """Report each of `names` that is empty (and not already reported as unreadable)."""
+    reported = {problem.field for problem in problems}
+    for name in names:
+        if name not in given and name not in reported:
+            problems.append(RowError(row, name, f"Every row needs its {name}."))
+
+
+def _checked(
+    records: list[Record],
+    errors: list[RowError],
+    check: Callable[[Record], tuple[Any, list[RowError]]],
+    progress: Progress | None,
+) -> Batch:
+    """Check every record on its own, reporting progress every CHECK_CHUNK rows."""
+    batch = Batch(rows=[], errors=list(errors), total=len(records))
+    for done, record in enumerate(records, start=1):
+        row, problems = check(record)
+        batch.errors += problems
+        if row is not None:
+            (batch.flawed if problems else batch.rows).append(row)
+        if progress and (done % CHECK_CHUNK == 0 or done == batch.total):
+            progress(done, batch.total)
+    return batch
+
+
+def _by_row(errors: Iterable[RowError], columns: Sequence[Column]) -> list[RowError]:
+    """Errors in the order of the rows, and of the columns within a row."""
+    position = {column.name: index for index, column in enumerate(columns)}
+    return sorted(
+        errors,
+        key=lambda error: (-1 if error.row is None else error.row, position.get(error.field, -1)),
+    )
+
+
+def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _query_chunk() -> int:
+    """How many values one `__in` lookup may carry (SQLite counts its parameters)."""
+    return min(connection.features.max_query_params or 10_000, 10_000) - 10
+
+
+# --- Sales ----------------------------------------------------------------------------------
+
+
+class SaleValues(NamedTuple):
+    """A sale as written: the columns of Sale that an import sets, in this order."""
+
+    order_id: str
+    line_id: str
+    ordered_at: datetime
+    tracking_code_id: int
+    product_id: int
+    quantity: int
+    net_amount: Decimal
+    currency: str
+    status: str
+    refunded_at: datetime | None
+    refunded_amount: Decimal
+
+
+SALE_UPDATED_FIELDS = SaleValues._fields[2:]  # the order and line never change
+NEEDED_FOR_NEW_SALE = ("ordered_at", "code", "sku", "quantity", "net_amount", "currency")
+STATUS = Sale.Status
+
+
+@dataclass(slots=True)
+class _SaleRow:
+    row: int
+    order_id: str
+    line_id: str
+    given: dict[str, Any]  # the non-empty cells, read: code and sku as text, the rest as values
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.order_id, self.line_id
+
+
+def read_sales_csv(
+    file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, progress: Progress | None = None
+) -> Batch:
+    """Read a sales file and check each row on its own (no database queries)."""
+    records, errors = _read_csv(file, SALES_COLUMNS)
+    return _check_sales(records, errors, brand.timezone, progress, noun="line")
+
+
+def read_sales(items: Any, *, brand: Brand) -> Batch:
+    """Read an API payload of sales and check each item on its own (no database queries)."""
+    records, errors = _read_items(items, SALES_COLUMNS)
+    return _check_sales(records, errors, brand.timezone, None, noun="index")
+
+
+def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
+    longest = Sale._meta.get_field("order_id").max_length
+
+    def text(cell: str) -> str:
+        return _text(cell, max_length=longest)
+
+    def moment(cell: str) -> datetime:
+        return _moment(cell, tz)
+
+    def quantity(cell: str) -> int:
+        return _whole(cell, minimum=1, maximum=LARGEST_QUANTITY, what="The quantity")
+
+    return {
+        "order_id": text,
+        "line_id": text,
+        "ordered_at": moment,
+        "code": lambda cell: text(cell).upper(),
+        "sku": text,
+        "quantity": quantity,
+        "net_amount": _amount,
+        "currency": _currency,
+        "status": lambda cell: _choice(cell, STATUS.values),
+        "refunded_at": moment,
+        "refunded_amount": _amount,
+    }
+
+
+def _check_sales(
+    records: list[Record],
+    errors: list[RowError],
+    tz: tzinfo,
+    progress: Progress | None,
+    *,
+    noun: str,
+) -> Batch:
+    readers = _sale_readers(tz)
+    seen: dict[tuple[str, str], int] = {}
+
+    def check(record: Record) -> tuple[_SaleRow | None, list[RowError]]:
+        row, cells = record
+        given, problems = _read_cells(row, cells, readers)
+        _require(row, given, problems, ("order_id", "line_id"))
+        if "order_id" not in given or "line_id" not in given:
+            return None, problems
+        sale = _SaleRow(row, given.pop("order_id"), given.pop("line_id"), given)
+        if (first := seen.setdefault(sale.key, row)) != row:
+            message = (
+                f"Order {sale.order_id} line {sale.line_id} is already at {noun} {first}; "
+                "send one row per order line."
+            )
+            problems.append(RowError(row, "line_id", message))
+        return sale, problems
+
+    return _checked(records, errors, check, progress)
+
+
+def save_sales(batch: Batch, *, brand: Brand, method: Method = "auto") -> IngestResult:
+    """Check a read batch against the brand's codes, products and stored sales, then write it
+    whole, or nothing if any row is bad. `method` picks the writer: "copy" (PostgreSQL only),
+    "bulk", or "auto" (COPY for large batches on PostgreSQL)."""
+    use_copy = _use_copy(method, len(batch.rows))
+    read = batch.rows + batch.flawed
+    with transaction.atomic():
+        # Imports into one brand take turns, so two batches never both create the same sale.
+        Brand.objects.select_for_update().get(pk=brand.pk)
+        wanted_codes = {row.given["code"] for row in read if "code" in row.given}
+        codes = dict(
+            TrackingCode.objects.filter(brand=brand, code__in=wanted_codes).values_list(
+                "code", "pk"
+            )
+        )
+        skus = {row.given["sku"] for row in read if "sku" in row.given}
+        products = dict(Product.objects.filter(brand=brand, sku__in=skus).values_list("sku", "pk"))
+        stored = _stored_sales(brand, [row.key for row in batch.rows])
+        errors = list(batch.errors)
+        for row in batch.flawed:
+            errors += _unknown_references(row, codes, products)
+        sales: list[SaleValues] = []
+        for row in batch.rows:
+            values, problems = _resolve_sale(row, stored.get(row.key), codes, products)
+            errors += problems
+            if values is not None:
+                sales.append(values)
+        if errors:
+            return IngestResult(errors=_by_row(errors, SALES_COLUMNS))
+        if use_copy:
+            created, updated = _copy_sales(brand, sales, now=timezone.now())
+        else:
+            created, updated = _bulk_sales(brand, sales, stored, now=timezone.now())
+    return IngestResult(created=created, updated=updated, unchanged=len(sales) - created - updated)
+
+
+def import_sales_csv(
+    file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, method: Method = "auto"
+) -> IngestResult:
+    """Import a sales file into `brand`: every row or none (the rules are in the module's
+    docstring)."""
+    return save_sales(read_sales_csv(file, brand=brand), brand=brand, method=method)
+
+
+def import_sales(items: Any, *, brand: Brand, method: Method = "auto") -> IngestResult:
+    """Import an API payload of sales into `brand`: every item or none."""
+    return save_sales(read_sales(items, brand=brand), brand=brand, method=method)
+
+
+def _use_copy(method: Method, rows: int) -> bool:
+    on_postgres = connection.vendor == "postgresql"
+    if method == "copy" and not on_postgres:
+        raise ValueError("The COPY path needs PostgreSQL.")
+    return method == "copy" or (method == "auto" and on_postgres and rows >= COPY_MIN_ROWS)
+
+
+def _stored_sales(
+    brand: Brand, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, SaleValues]]:
+    """The brand's stored sales among `keys`: (pk, values) by (order_id, line_id)."""
+    if not keys:
+        return {}
+    if connection.vendor == "postgresql":
+        return _stored_sales_by_arrays(brand, keys)
+    wanted = set(keys)
+    stored = {}
+    order_ids = sorted({order_id for order_id, _ in wanted})
+    for chunk in _chunks(order_ids, _query_chunk()):
+        rows = Sale.objects.filter(brand=brand, order_id__in=chunk).values_list(
+            "pk", *SaleValues._fields
+        )
+        for pk, *values in rows:
+            sale = SaleValues(*values)
+            if (sale.order_id, sale.line_id) in wanted:
+                stored[sale.order_id, sale.line_id] = (pk, sale)
+    return stored
+
+
+def _stored_sales_by_arrays(
+    brand: Brand, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, SaleValues]]:
+    """The same in one query on PostgreSQL: the keys travel as two arrays, and the rows come
+    back as psycopg reads them, without the ORM's per-row work (a large file re-sent is mostly
+    stored rows)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Sale._meta.get_field(name).column) for name in ("id", *SaleValues._fields)
+    )
+    order_ids, line_ids = zip(*keys, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {columns} FROM {quote(Sale._meta.db_table)}
+            WHERE {quote("brand_id")} = %s
+              AND ({quote("order_id")}, {quote("line_id")}) IN (
+                  SELECT * FROM unnest(%s::text[], %s::text[])
+              )
+            """,  # noqa: S608 - names come from the model, values are parameters
+            [brand.pk, list(order_ids), list(line_ids)],
+        )
+        return {(row[1], row[2]): (row[0], SaleValues(*row[1:])) for row in cursor.fetchall()}
+
+
+def _unknown_references(
+    row: _SaleRow, codes: Mapping[str, int], products: Mapping[str, int]
+) -> list[RowError]:
+    errors = []
+    if "code" in row.given and row.given["code"] not in codes:
+        message = f"Unknown tracking code '{row.given['code']}': no code of this brand."
+        errors.append(RowError(row.row, "code", message))
+    if "sku" in row.given and row.given["sku"] not in products:
+        message = f"Unknown SKU '{row.given['sku']}': no product of this brand."
+        errors.append(RowError(row.row, "sku", message))
+    return errors
+
+
+def _resolve_sale(
+    row: _SaleRow,
+    stored: tuple[int, SaleValues] | None,
+    codes: Mapping[str, int],
+    products: Mapping[str, int],
+) -> tuple[SaleValues | None, list[RowError]]:
+    """The sale as it will be written (the row's cells over the stored values), or why not."""
+    given = row.given
+    errors: list[RowError] = []
+
+    def problem(name: str, message: str) -> None:
+        errors.append(RowError(row.row, name, message))
+
+    old = stored[1] if stored else None
+    values: dict[str, Any] = (
+        old._asdict() if old else {"refunded_at": None, "refunded_amount": Decimal(0)}
+    )
+    values.update({name: value for name, value in given.items() if name not in ("code", "sku")})
+    values["order_id"], values["line_id"] = row.order_id, row.line_id
+    errors += _unknown_references(row, codes, products)
+    if "code" in given and not errors:
+        values["tracking_code_id"] = codes[given["code"]]
+    if "sku" in given and not errors:
+        values["product_id"] = products[given["sku"]]
+    if old is None:
+        for name in NEEDED_FOR_NEW_SALE:
+            if name not in given:
+                problem(name, f"Needed for a new sale (order {row.order_id} line {row.line_id}).")
+    if errors:
+        return None, errors
+
+    net, currency, status = values["net_amount"], values["currency"], given.get("status")
+    if "refunded_amount" in given:
+        refund = given["refunded_amount"]
+    elif status == STATUS.REFUNDED:
+        refund = net
+    elif "refunded_at" in given and not values["refunded_amount"]:
+        problem(
+            "refunded_amount",
+            "Say how much was refunded, or set status to refunded when the whole line was.",
+        )
+        return None, errors
+    else:
+        refund = values["refunded_amount"]
+    values["refunded_amount"] = refund
+    if not refund:
+        if "refunded_at" in given:
+            problem("refunded_at", "Nothing was refunded (refunded_amount is 0): leave it empty.")
+        values["refunded_at"] = None
+    elif values["refunded_at"] is None:
+        problem("refunded_at", "Say when the refund was made.")
+    elif values["refunded_at"] < values["ordered_at"]:
+        problem("refunded_at", "The refund cannot come before the order (ordered_at).")
+
+    if refund > net:
+        # Blame the cell that made it so: a new refund, or a net amount cut below the refund.
+        blamed = "net_amount" if "net_amount" in given and "refunded_amount" not in given else ""
+        problem(
+            blamed or "refunded_amount",
+            f"The refund ({refund} {currency}) is larger than the sale's net amount "
+            f"({net} {currency}).",
+        )
+    elif refund and refund == net:
+        if status in (STATUS.PENDING, STATUS.CONFIRMED):
+            problem("status", "The whole line was refunded, so its status is refunded.")
+        values["status"] = STATUS.REFUNDED
+    elif status == STATUS.REFUNDED and net:
+        problem(
+            "status",
+            f"Status refunded means the whole line was refunded, but {refund} of {net} "
+            f"{currency} was; a partly refunded line stays confirmed (or pending).",
+        )
+    elif status:
+        values["status"] = status
+    elif old is None or old.status == STATUS.REFUNDED:
+        values["status"] = STATUS.CONFIRMED
+
+    for name in ("net_amount", "refunded_amount"):
+        if money.round(values[name], currency) != values[name]:
+            places = money.minor_unit(currency)
+            problem(name, f"{currency} amounts have {places} decimal places.")
+    if errors:
+        return None, errors
+    return SaleValues(**values), []
+
+
+def _bulk_sales(
+    brand: Brand,
+    sales: list[SaleValues],
+    stored: Mapping[tuple[str, str], tuple[int, SaleValues]],
+    *,
+    now: datetime,
+) -> tuple[int, int]:
+    """Write with bulk_create and bulk_update; (created, updated)."""
+    new = [
+        Sale(brand=brand, **sale._asdict())
+        for sale in sales
+        if (sale.order_id, sale.line_id) not in stored
+    ]
+    changed = []
+    for sale in sales:
+        pk, old = stored.get((sale.order_id, sale.line_id), (None, None))
+        if pk is not None and old != sale:
+            changed.append(Sale(pk=pk, brand=brand, updated_at=now, **sale._asdict()))
+    Sale.objects.bulk_create(new, batch_size=WRITE_BATCH)
+    # bulk_update leaves auto_now fields alone, so updated_at is set above.
+    Sale.objects.bulk_update(changed, [*SALE_UPDATED_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
+    return len(new), len(changed)
+
+
+def _copy_sales(brand: Brand, sales: list[SaleValues], *, now: datetime) -> tuple[int, int]:
+    """Write with COPY into a temporary table and one INSERT … ON CONFLICT that updates only
+    the rows that changed; (created, updated)."""
+    quote = connection.ops.quote_name
+    table = quote(Sale._meta.db_table)
+    columns = [quote(Sale._meta.get_field(name).column) for name in SaleValues._fields]
+    updated = [quote(Sale._meta.get_field(name).column) for name in SALE_UPDATED_FIELDS]
+    brand_column, created_at, updated_at = (
+        quote(Sale._meta.get_field(name).column) for name in ("brand", "created_at", "updated_at")
+    )
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.incoming_sale")
+        # The data columns of the sale table, with their types and no constraints.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE incoming_sale AS SELECT {listed} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        with cursor.copy(f"COPY incoming_sale ({listed}) FROM STDIN") as copy:
+            for sale in sales:
+                copy.write_row(sale)
+        cursor.execute(
+            f"""
+            WITH written AS (
+                INSERT INTO {table} AS sale ({brand_column}, {listed}, {created_at}, {updated_at})
+                SELECT %s, {listed}, %s, %s FROM incoming_sale
+                ON CONFLICT ({brand_column}, {quote("order_id")}, {quote("line_id")}) DO UPDATE SET
+                    {", ".join(f"{column} = EXCLUDED.{column}" for column in updated)},
+                    {updated_at} = EXCLUDED.{updated_at}
+                WHERE ({", ".join(f"sale.{column}" for column in updated)})
+                    IS DISTINCT FROM ({", ".join(f"EXCLUDED.{column}" for column in updated)})
+                RETURNING xmax = 0 AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+            FROM written
+            """,  # noqa: S608 - names come from the model, values are parameters
+            [brand.pk, now, now],
+        )
+        created, changed = cursor.fetchone()
+        cursor.execute("DROP TABLE incoming_sale")
+    return created, changed
+
+
+# --- Metric snapshots -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _SnapshotRow:
+    row: int
+    content_id: int
+    date: date | None  # None only in a flawed row
+    given: dict[str, int]  # the counters the row gives
+
+    @property
+    def key(self) -> tuple[int, date | None]:
+        return self.content_id, self.date
+
+
+def read_metrics_csv(
+    file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, progress: Progress | None = None
+) -> Batch:
+    """Read a metrics file and check each row on its own (no database queries)."""
+    records, errors = _read_csv(file, METRICS_COLUMNS)
+    return _check_metrics(records, errors, progress, noun="line")
+
+
+def read_metrics(items: Any, *, brand: Brand) -> Batch:
+    """Read an API payload of metric snapshots and check each item on its own."""
+    records, errors = _read_items(items, METRICS_COLUMNS)
+    return _check_metrics(records, errors, None, noun="index")
+
+
+def _metric_readers() -> dict[str, Reader]:
+    def counter(name: str) -> Reader:
+        return lambda cell: _whole(cell, minimum=0, maximum=LARGEST_COUNT, what=f"The {name}")
+
+    return {
+        "content": lambda cell: _whole(
+            cell, minimum=1, maximum=LARGEST_COUNT, what="A content item's id"
+        ),
+        "date": _day,
+        **{name: counter(name) for name in COUNTERS},
+    }
+
+
+def _check_metrics(
+    records: list[Record], errors: list[RowError], progress: Progress | None, *, noun: str
+) -> Batch:
+    readers = _metric_readers()
+    seen: dict[tuple[int, date], int] = {}
+
+    def check(record: Record) -> tuple[_SnapshotRow | None, list[RowError]]:
+        row, cells = record
+        given, problems = _read_cells(row, cells, readers)
+        _require(row, given, problems, ("content", "date"))
+        if "content" not in given:
+            return None, problems
+        # Without its date the row is flawed, but its content item is still looked up.
+        snapshot = _SnapshotRow(row, given.pop("content"), given.pop("date", None), given)
+        if snapshot.date and (first := seen.setdefault(snapshot.key, row)) != row:
+            message = (
+                f"Content item {snapshot.content_id} on {snapshot.date} is already at {noun} "
+                f"{first}; send one row per content item and day."
+            )
+            problems.append(RowError(row, "date", message))
+        return snapshot, problems
+
+    return _checked(records, errors, check, progress)
+
+
+def save_metrics(batch: Batch, *, brand: Brand) -> IngestResult:
+    """Check a read batch against the brand's content items and stored snapshots, then write it
+    whole with bulk_create and bulk_update, or nothing if any row is bad."""
+    with transaction.atomic():
+        Brand.objects.select_for_update().get(pk=brand.pk)
+        content_ids = sorted({row.content_id for row in batch.rows + batch.flawed})
+        days = [row.date for row in batch.rows]
+        known: set[int] = set()
+        stored: dict[tuple[int, date], MetricSnapshot] = {}
+        for chunk in _chunks(content_ids, _query_chunk()):
+            items = tenancy.scope_to_brand(ContentItem.objects.filter(pk__in=chunk), brand)
+            known.update(items.values_list("pk", flat=True))
+            if days:
+                snapshots = MetricSnapshot.objects.filter(
+                    content_id__in=chunk, date__gte=min(days), date__lte=max(days)
+                )
+                stored.update({(s.content_id, s.date): s for s in snapshots})
+        errors = list(batch.errors)
+        errors += [
+            RowError(row.row, "content", _unknown_content(row.content_id))
+            for row in batch.flawed
+            if row.content_id not in known
+        ]
+        new: list[MetricSnapshot] = []
+        changed: list[MetricSnapshot] = []
+        unchanged = 0
+        for row in batch.rows:
+            if row.content_id not in known:
+                errors.append(RowError(row.row, "content", _unknown_content(row.content_id)))
+                continue
+            snapshot = stored.get(row.key)
+            if snapshot is None:
+                new.append(MetricSnapshot(content_id=row.content_id, date=row.date, **row.given))
+            elif any(getattr(snapshot, name) != value for name, value in row.given.items()):
+                for name, value in row.given.items():
+                    setattr(snapshot, name, value)
+                changed.append(snapshot)
+            else:
+                unchanged += 1
+        if errors:
+            return IngestResult(errors=_by_row(errors, METRICS_COLUMNS))
+        MetricSnapshot.objects.bulk_create(new, batch_size=WRITE_BATCH)
+        MetricSnapshot.objects.bulk_update(changed, list(COUNTERS), batch_size=WRITE_BATCH)
+    return IngestResult(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def _unknown_content(content_id: int) -> str:
+    return f"Unknown content item {content_id}: no content of this brand has this id."
+
+
+def import_metrics_csv(file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand) -> IngestResult:
+    """Import a metrics file into `brand`: every row or none."""
+    return save_metrics(read_metrics_csv(file, brand=brand), brand=brand)
+
+
+def import_metrics(items: Any, *, brand: Brand) -> IngestResult:
+    """Import an API payload of metric snapshots into `brand`: every item or none."""
+    return save_metrics(read_metrics(items, brand=brand), brand=brand)
+
+
+# --- Import jobs ----------------------------------------------------------------------------
+
+MAX_FILE_MEGABYTES = 50
+
+
+class UploadForm(forms.Form):
+    """A sales or metrics file: CSV of at most MAX_FILE_MEGABYTES."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8, comma-separated, at most {MAX_FILE_MEGABYTES} MB. "
+        "In Excel: Save As → CSV UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_MEGABYTES * 1024 * 1024:
+            raise ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
+                f"{MAX_FILE_MEGABYTES} MB. Split it into several files: importing them one "
+                "after another gives the same result."
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError("Upload a .csv file. In Excel: Save As → CSV UTF-8.")
+        return upload
+
+
+READERS = {ImportJob.Kind.SALES: read_sales_csv, ImportJob.Kind.METRICS: read_metrics_csv}
+SAVERS = {ImportJob.Kind.SALES: save_sales, ImportJob.Kind.METRICS: save_metrics}
+FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
+STOPPED = (
+    "The import stopped on an unexpected error and nothing was written. Upload the file again; "
+    "if it stops again, tell the people who run Partnerships."
+)
+
+
+def create_job(*, brand: Brand, kind: str, file: UploadedFile, user: Any) -> ImportJob:
+    """Store an uploaded file as a queued import job; its rows are counted roughly (by lines)
+    until the import reads them."""
+    lines = ends_open = 0
+    for chunk in file.chunks():
+        lines += chunk.count(b"\n")
+        ends_open = not chunk.endswith(b"\n")
+    file.seek(0)
+    return ImportJob.objects.create(
+        brand=brand,
+        kind=kind,
+        file=file,
+        filename=PurePath(file.name).name[:255],
+        total_rows=max(lines + ends_open - 1, 0),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Import an ImportJob's file: queued → running (processed_rows counts the rows checked)
+    → done with its counts, or failed with every error and nothing written.
+
+    Running a job twice is harmless: a finished job is left as it is, and the job is marked
+    finished in the transaction that writes its rows.
+    """
+    job = ImportJob.objects.select_related("brand").get(pk=job_id)
+    if job.status in FINISHED:
+        return job
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(status=ImportJob.Status.RUNNING, processed_rows=0)
+
+    def progress(done: int, total: int) -> None:
+        jobs.update(processed_rows=done, total_rows=total)
+
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+        batch = READERS[job.kind](data, brand=job.brand, progress=progress)
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().select_related("brand").get(pk=job.pk)
+            if job.status != ImportJob.Status.RUNNING:
+                return job  # another run of the same job finished it meanwhile
+            result = SAVERS[job.kind](batch, brand=job.brand)
+            job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
+            job.total_rows = job.processed_rows = batch.total
+            job.created, job.updated, job.unchanged = (
+                result.created,
+                result.updated,
+                result.unchanged,
+            )
+            job.errors = [
+                {"line": error.row, "field": error.field, "message": error.message}
+                for error in result.errors
+            ]
+            job.finished_at = timezone.now()
+            job.save()
+        return job
+    except Exception:
+        logger.exception("Import job %s stopped", job_id)
+        jobs.exclude(status__in=FINISHED).update(
+            status=ImportJob.Status.FAILED,
+            errors=[{"line": None, "field": "", "message": STOPPED}],
+            finished_at=timezone.now(),
+        )
+        raise

@@ -1,0 +1,70 @@
+"""A product-seeding shipment's status: requested → preparing → shipped → delivered, or
+returned and lost on the way. Shipping and delivery dates are set by the move that reaches
+them, so a shipment is never marked shipped without saying when."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+
+from campaigns.models import Shipment
+
+Status = Shipment.Status
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.REQUESTED: frozenset({Status.PREPARING, Status.SHIPPED, Status.LOST}),
+    Status.PREPARING: frozenset({Status.REQUESTED, Status.SHIPPED, Status.LOST}),
+    Status.SHIPPED: frozenset({Status.DELIVERED, Status.RETURNED, Status.LOST}),
+    Status.DELIVERED: frozenset({Status.RETURNED}),
+    Status.RETURNED: frozenset(),
+    Status.LOST: frozenset(),
+}
+# Moves that record a date, and the field it goes in.
+DATED = {Status.SHIPPED: "shipped_on", Status.DELIVERED: "delivered_on"}
+
+
+def allowed(shipment: Shipment) -> list[str]:
+    """The statuses the shipment may move to from where it is."""
+    return [status for status in Status.values if status in TRANSITIONS[shipment.status]]
+
+
+def refusal(shipment: Shipment, to: str, *, on: date | None, today: date) -> str | None:
+    """Why the shipment may not move to `to` (on day `on`), or None when it may."""
+    if to not in Status.values:
+        return f"“{to}” is not a shipment status."
+    current = shipment.get_status_display().lower()
+    if to == shipment.status:
+        return f"The shipment is already {current}."
+    if to not in TRANSITIONS[shipment.status]:
+        if not TRANSITIONS[shipment.status]:
+            return f"A {current} shipment cannot change status."
+        return f"A {current} shipment cannot become {Status(to).label.lower()}."
+    if to in DATED:
+        if on is None:
+            return f"Say when it was {Status(to).label.lower()}."
+        if on > today:
+            return "That day is still to come."
+        earliest, what = (
+            (shipment.requested_on, "requested")
+            if to == Status.SHIPPED
+            else (shipment.shipped_on, "shipped")
+        )
+        if earliest and on < earliest:
+            return f"It was {what} on {date_format(earliest, 'j M Y')}; pick that day or later."
+    return None
+
+
+def move(shipment: Shipment, to: str, *, on: date | None, today: date) -> Shipment:
+    """Move the shipment to `to`, recording `on` as its shipping or delivery day; raise
+    ValidationError({"status": reason}) when it may not."""
+    with transaction.atomic():
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if reason := refusal(shipment, to, on=on, today=today):
+            raise ValidationError({"status": reason})
+        if to in DATED:
+            setattr(shipment, DATED[to], on)
+        elif to in (Status.REQUESTED, Status.PREPARING):
+            shipment.shipped_on = shipment.delivered_on = None
+        shipment.status = to
+        shipment.save(update_fields=["status", "shipped_on", "delivered_on"])
+    return shipment
