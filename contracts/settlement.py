@@ -85,6 +85,8 @@ CHUNK_SIZE = 200
 # Lines that pay for sales, traced sale by sale; their refunds are clawed back.
 SALES_LINES = (LineKind.COMMISSION, LineKind.REVENUE_SHARE)
 SUM_FIELD = DecimalField(max_digits=24, decimal_places=2)
+# Rows of a VALUES list per statement: 4 parameters each stays far below SQLite's 32,766.
+SCOPE_BATCH = 2000
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -1422,12 +1424,13 @@ WHERE distributor_order.ordered_at >= %s AND distributor_order.ordered_at < %s""
 
 def _execute(sql: str, types: tuple[str, ...], scope: list[tuple], params: tuple) -> None:
     """Run one of the statements above with `scope` as its VALUES list (typed, so that a
-    column of NULLs still compares with the column it is joined to)."""
-    if not scope:
-        return
-    row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
-    values = ", ".join([row] * len(scope))
+    column of NULLs still compares with the column it is joined to), in batches that stay
+    within every database's limit on parameters."""
+    placeholders = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.format(values=values), [value for row in scope for value in row] + list(params)
-        )
+        for start in range(0, len(scope), SCOPE_BATCH):
+            batch = scope[start : start + SCOPE_BATCH]
+            cursor.execute(
+                sql.format(values=", ".join([placeholders] * len(batch))),
+                [value for row in batch for value in row] + list(params),
+            )
