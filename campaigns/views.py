@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from campaigns import approval, disclosure, shipping
+from campaigns import approval, disclosure, roi, shipping
 from campaigns.forms import (
     CampaignFilterForm,
     CampaignForm,
@@ -223,6 +223,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign) -> dict:
         "shipments": shipments,
         "late_count": sum(row.late for row in shipments),
         **_sales(campaign, request.GET.get("sales_page")),
+        "performance": roi.campaign_report(campaign, today=today, sort=request.GET.get("sort", "")),
     }
 
 
@@ -256,6 +257,30 @@ def campaign_sales(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns/_sales.html",
         {"campaign": campaign, **_sales(campaign, request.GET.get("page"))},
     )
+
+
+@login_required
+def campaign_performance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The performance section alone, for sorting its participants in place."""
+    campaign = _campaign(request, pk)
+    sort = request.GET.get("sort", "")
+    if not request.htmx:
+        url = reverse("campaigns:detail", args=[campaign.pk])
+        return redirect(f"{url}?{urlencode({'sort': sort})}#performance")
+    report = roi.campaign_report(campaign, today=_today(campaign.brand), sort=sort)
+    return render(request, "campaigns/_performance.html", {"performance": report})
+
+
+@login_required
+def campaign_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign report: each participant's figures and the campaign's, as CSV."""
+    campaign = _campaign(request, pk)
+    sort = request.GET.get("sort", "")
+    report = roi.campaign_report(campaign, today=_today(campaign.brand), sort=sort)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.csv"'
+    roi.write_campaign_report(report, response)
+    return response
 
 
 # --- content review in place -------------------------------------------------------------------

@@ -487,3 +487,82 @@ def test_campaign_report_queries_do_not_grow_with_participants_or_days(campaign)
             )
         _line(factories.StatementFactory(contract=participant.contract), "flat_fee", "10.00")
     assert queries() == few
+
+
+def test_campaign_page_shows_the_summaries(client, brand_manager, campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(brand_manager)
+
+    response = client.get(reverse("campaigns:detail", args=[campaign.campaign.pk]))
+
+    report = response.context["performance"]
+    assert report.totals == roi.BrandFigures.load(campaign.brand).totals(campaign=campaign.campaign)
+    section = response.content.decode().split('id="performance"')[1].split("</section>")[0]
+    for shown in ("681.00", "950.00", "830.00", "21.9%", "1.40×", "56.75", "95.0%"):
+        assert shown in section, shown
+    table = section.split('id="participant-performance"')[1]
+    assert table.index("Anna Lace") < table.index("Bea Gowns")
+    assert "performance-charts" in section
+
+
+def test_participants_sort_in_place(client, brand_manager, campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(brand_manager)
+    url = reverse("campaigns:performance", args=[campaign.campaign.pk])
+
+    section = client.get(url, {"sort": "name"}, HTTP_HX_REQUEST="true")
+
+    assert section.context["performance"].sort == "name"
+    assert section.content.decode().lstrip().startswith('<section id="performance"')
+    page = client.get(url, {"sort": "roi"})
+    assert page.status_code == 302
+    assert (
+        page.url
+        == reverse("campaigns:detail", args=[campaign.campaign.pk]) + "?sort=roi#performance"
+    )
+
+
+def test_campaign_report_downloads_as_csv(client, brand_manager, campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(brand_manager)
+
+    response = client.get(reverse("campaigns:report_csv", args=[campaign.campaign.pk]))
+
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(row["influencer"], row["cost"]) for row in rows] == [
+        ("Anna Lace", "681.00"),
+        ("Bea Gowns", "0.00"),
+        ("All participants", "681.00"),
+    ]
+
+
+@pytest.mark.parametrize("url_name", ["campaigns:performance", "campaigns:report_csv"])
+def test_another_brands_campaign_figures_are_not_found(
+    client, other_brand_manager, campaign, url_name
+):
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(other_brand_manager)
+    url = reverse(url_name, args=[campaign.campaign.pk])
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_performance_section_queries_do_not_grow_with_rows(client, brand_manager, campaign):
+    client.force_login(brand_manager)
+    url = reverse("campaigns:performance", args=[campaign.campaign.pk])
+
+    def queries() -> int:
+        roi.refresh(campaign.brand, now=NOW)
+        client.get(url, HTTP_HX_REQUEST="true")  # the first visit stores the current brand
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(5):
+        participant = factories.ParticipantFactory(
+            campaign=campaign.campaign, contract__partnership__influencer__brand=campaign.brand
+        )
+        factories.SaleFactory(tracking_code__participant=participant)
+        _line(factories.StatementFactory(contract=participant.contract), "flat_fee", "10.00")
+    assert queries() == few
