@@ -9,12 +9,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from campaigns import approval, disclosure, ingest, participants, shipping, tasks
+from campaigns import approval, disclosure, ingest, participants, roi, shipping, tasks
 from campaigns.forms import CountryCodesField
 from campaigns.models import (
+    BrandMetrics,
     Campaign,
     ContentComment,
     ContentItem,
+    DailySummary,
     ImportJob,
     MetricSnapshot,
     Participant,
@@ -826,3 +828,49 @@ class ImportJobAdmin(BrandScopedAdmin):
             f"; the first {self.shown_errors} are below." if more > 0 else "",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+
+
+@admin.register(BrandMetrics)
+class BrandMetricsAdmin(BrandScopedAdmin):
+    list_display = ["brand", "reference_cpm", "refreshed_at", "refreshed_from"]
+    readonly_fields = ["refreshed_at", "refreshed_from"]
+    actions = ["refresh_now"]
+
+    @admin.action(description="Refresh the figures of the selected brands now")
+    def refresh_now(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        brands = [state.brand for state in queryset.select_related("brand")]
+        rows = roi.refresh_all(now=timezone.now(), brands=brands)
+        self.message_user(request, f"{rows} daily summary row(s) written.", messages.SUCCESS)
+
+
+@admin.register(DailySummary)
+class DailySummaryAdmin(BrandScopedAdmin):
+    """What the pages add up, to trace a figure to its day; written only by the refresh."""
+
+    list_display = [
+        "day",
+        "influencer",
+        "campaign",
+        "method",
+        "currency",
+        "statement_cost",
+        "seeding_cost",
+        "revenue",
+        "cogs",
+        "orders",
+        "views",
+        "brand",
+    ]
+    list_filter = [BRAND_FILTER, "method", "currency"]
+    list_select_related = ["brand", "influencer", "campaign"]
+    search_fields = ["influencer__name", "contract__title", "campaign__name"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DailySummary | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: DailySummary | None = None) -> bool:
+        return False

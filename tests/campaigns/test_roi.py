@@ -566,3 +566,30 @@ def test_performance_section_queries_do_not_grow_with_rows(client, brand_manager
         factories.SaleFactory(tracking_code__participant=participant)
         _line(factories.StatementFactory(contract=participant.contract), "flat_fee", "10.00")
     assert queries() == few
+
+
+def test_admin_lists_only_the_users_brands_summaries(
+    client, brand_owner, other_brand_manager, campaign
+):
+    written = roi.refresh(campaign.brand, now=NOW)
+    url = reverse("admin:campaigns_dailysummary_changelist")
+    client.force_login(brand_owner)
+    assert client.get(url).context["cl"].result_count == written
+    client.force_login(other_brand_manager)
+    assert client.get(url).context["cl"].result_count == 0
+
+
+def test_admin_sets_the_reference_cpm_and_refreshes_now(client, brand_owner, campaign):
+    client.force_login(brand_owner)
+    add = reverse("admin:campaigns_brandmetrics_add")
+    response = client.post(add, {"brand": campaign.brand.pk, "reference_cpm": "12.50"})
+    assert response.status_code == 302
+    state = BrandMetrics.objects.get(brand=campaign.brand)
+    assert state.reference_cpm == Decimal("12.50")
+
+    client.post(
+        reverse("admin:campaigns_brandmetrics_changelist"),
+        {"action": "refresh_now", "_selected_action": [state.pk]},
+    )
+    figures = roi.BrandFigures.load(campaign.brand).totals(campaign=campaign.campaign)
+    assert figures.emv == Decimal("250.00")
