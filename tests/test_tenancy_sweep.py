@@ -1,0 +1,390 @@
+"""No user reaches another brand's rows through any URL, admin page or API call (DESIGN §8).
+
+Brand A gets a row of every model that a page, the admin or the API shows. A manager of brand
+B only then walks every page of the project that takes an id, the admin pages of every
+brand-scoped model and every detail route of the API with brand A's ids: each answers 404 and
+nothing of brand A changes. A page added later with an id in its address fails here until it
+is mapped to its model below, so it is walked too.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from rest_framework.test import APIClient
+
+from campaigns.models import (
+    Campaign,
+    ContentComment,
+    ContentItem,
+    ContentLine,
+    ImportJob,
+    Participant,
+    SaleLine,
+    Shipment,
+)
+from contracts.models import Contract, DistributorOrder, Partnership, Statement
+from influencers.models import Influencer
+from partnerships.admin import BrandScopedMixin
+from partnerships.models import BrandAPIKey, Product
+from partnerships.urls import router
+from tests import factories
+from tests.conftest import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+# Every page whose address carries an id: the model each id names. Pages that only take a POST
+# answer a GET with 405 before looking anything up, which tells nobody whether the row exists.
+PAGES: dict[str, dict[str, type[models.Model]]] = {
+    "product_detail": {"pk": Product},
+    "product_edit": {"pk": Product},
+    "influencers:detail": {"pk": Influencer},
+    "influencers:edit": {"pk": Influencer},
+    "influencers:status": {"pk": Influencer},
+    "campaigns:detail": {"pk": Campaign},
+    "campaigns:edit": {"pk": Campaign},
+    "campaigns:sales": {"pk": Campaign},
+    "campaigns:performance": {"pk": Campaign},
+    "campaigns:report_csv": {"pk": Campaign},
+    "campaigns:participant_create": {"pk": Campaign},
+    "campaigns:participant_edit": {"pk": Campaign, "participant_pk": Participant},
+    "campaigns:content_create": {"pk": Campaign},
+    "campaigns:shipment_create": {"pk": Campaign},
+    "campaigns:content_review": {"pk": ContentItem},
+    "campaigns:shipment_status": {"pk": Shipment},
+    "contracts:partnership": {"pk": Partnership},
+    "contracts:detail": {"pk": Contract},
+    "contracts:edit": {"pk": Contract},
+    "contracts:status": {"pk": Contract},
+    "contracts:preview": {"pk": Contract},
+    "contracts:document": {"pk": Contract},
+    "contracts:statement": {"pk": Statement},
+    "contracts:statement_csv": {"pk": Statement},
+    "contracts:statement_approve": {"pk": Statement},
+    "contracts:statement_pay": {"pk": Statement},
+    "import_job": {"pk": ImportJob},
+    "import_errors": {"pk": ImportJob},
+}
+POST_ONLY = {
+    "influencers:status",
+    "campaigns:content_review",
+    "campaigns:shipment_status",
+    "contracts:status",
+    "contracts:preview",
+    "contracts:statement_approve",
+    "contracts:statement_pay",
+}
+# Answered with a redirect to the full page unless asked for by HTMX.
+HTMX_ONLY = {"campaigns:sales", "campaigns:performance"}
+OUTSIDE_THE_SWEEP = ("admin/", "api/")
+
+
+def _id_patterns(
+    resolver: URLResolver | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    converters: dict | None = None,
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(route, URL name, names of its int parameters) of every page with an int in its address."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        found = {**(converters or {}), **pattern.pattern.converters}
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _id_patterns(pattern, route, inner, found)
+        elif isinstance(pattern, URLPattern):
+            ints = sorted(name for name, c in found.items() if isinstance(c, IntConverter))
+            if ints and not route.startswith(OUTSIDE_THE_SWEEP):
+                name = ":".join(filter(None, [namespace, pattern.name]))
+                yield route, name, ints
+
+
+def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
+    """One row of every brand-owned model, all of `brand`."""
+    influencer = factories.InfluencerFactory(brand=brand)
+    account = factories.SocialAccountFactory(influencer=influencer)
+    risk = factories.RiskAssessmentFactory(influencer=influencer)
+    partnership = factories.PartnershipFactory(influencer=influencer)
+    contract = factories.ContractFactory(partnership=partnership)
+    contract.signed_document = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed")
+    contract.save()
+    term = factories.CompensationTermFactory(contract=contract)
+    deliverable = factories.DeliverableFactory(contract=contract)
+    price = factories.DistributorPriceFactory(contract__partnership=partnership)
+    order = DistributorOrder.objects.create(
+        contract=price.contract,
+        reference="PO-1",
+        ordered_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
+        product=price.product,
+        quantity=5,
+        unit_price=Decimal("121.00"),
+    )
+    product = factories.ProductFactory(brand=brand)
+    joint_brand = factories.JointBrandFactory(contract__partnership=partnership, products=[product])
+    campaign = factories.CampaignFactory(brand=brand)
+    participant = factories.ParticipantFactory(contract=contract, campaign=campaign)
+    code = factories.TrackingCodeFactory(participant=participant)
+    content = factories.ContentItemFactory(participant=participant, deliverable=deliverable)
+    comment = ContentComment.objects.create(content=content, author=manager, body="Lovely.")
+    shipment = factories.ShipmentFactory(participant=participant)
+    shipment_item = factories.ShipmentItemFactory(shipment=shipment)
+    snapshot = factories.MetricSnapshotFactory(content=content, views=1_000)
+    sale = factories.SaleFactory(tracking_code=code, product=product)
+    statement = factories.StatementFactory(contract=contract)
+    line = factories.StatementLineFactory(statement=statement)
+    api_key, _ = BrandAPIKey.objects.create_key(brand=brand, name="shop")
+    rows = [
+        brand,
+        manager.memberships.get(brand=brand),
+        product,
+        factories.ExchangeRateFactory(brand=brand),
+        api_key,
+        factories.ReminderFactory(brand=brand),
+        influencer,
+        account,
+        risk,
+        partnership,
+        contract,
+        term,
+        deliverable,
+        price,
+        order,
+        joint_brand,
+        statement,
+        line,
+        campaign,
+        participant,
+        code,
+        content,
+        comment,
+        shipment,
+        shipment_item,
+        snapshot,
+        sale,
+        SaleLine.objects.create(sale=sale, line=line, base=Decimal("100.00")),
+        ContentLine.objects.create(content=content, line=line, quantity=Decimal("1")),
+        factories.ImportJobFactory(brand=brand),
+    ]
+    return {type(row): row for row in rows}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path  # signed contract documents and imported files
+
+
+@pytest.fixture
+def rows_of_a(brand, brand_manager):
+    return brand_data(brand, brand_manager)
+
+
+@pytest.fixture
+def rows_of_b(other_brand, other_brand_manager):
+    return brand_data(other_brand, other_brand_manager)
+
+
+def _snapshot(rows: dict[type[models.Model], models.Model]) -> dict:
+    """Every field of every row, as stored now."""
+    return {
+        model: model_to_dict(model._default_manager.get(pk=row.pk)) for model, row in rows.items()
+    }
+
+
+def _page_url(name: str, rows: dict[type[models.Model], models.Model]) -> str:
+    return reverse(name, kwargs={kwarg: rows[model].pk for kwarg, model in PAGES[name].items()})
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def test_every_page_with_an_id_is_in_the_sweep():
+    found = {name: ints for _, name, ints in _id_patterns()}
+    unmapped = {name for name in found if name not in PAGES}
+    assert not unmapped, f"map these pages to the models their ids name: {sorted(unmapped)}"
+    assert set(PAGES) <= set(found), f"gone from the URLs: {sorted(set(PAGES) - set(found))}"
+    for name, ints in found.items():
+        assert sorted(PAGES[name]) == ints, name
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_manager_of_other_brand_gets_404_on_every_page_with_an_id(
+    client, other_brand_manager, rows_of_a, rows_of_b, name
+):
+    before = _snapshot(rows_of_a)
+    client.force_login(other_brand_manager)
+    url = _page_url(name, rows_of_a)
+    assert client.get(url).status_code == (405 if name in POST_ONLY else 404), url
+    assert client.post(url, {}).status_code == 404, url
+    assert client.post(url, {}, HTTP_HX_REQUEST="true").status_code == 404, url
+    assert _snapshot(rows_of_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(name for name, ids in PAGES.items() if len(ids) > 1))
+def test_own_parent_does_not_open_another_brands_child(
+    client, other_brand_manager, rows_of_a, rows_of_b, name
+):
+    """An own campaign in the address does not make another brand's participant reachable."""
+    client.force_login(other_brand_manager)
+    own_parent = {**rows_of_a, Campaign: rows_of_b[Campaign]}
+    url = _page_url(name, own_parent)
+    assert client.get(url).status_code == 404, url
+    assert client.post(url, {}).status_code == 404, url
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_own_manager_reaches_every_page_with_an_id(client, brand_manager, rows_of_a, name):
+    """The mapping above names the right models: the brand's own manager gets the page."""
+    client.force_login(brand_manager)
+    url = _page_url(name, rows_of_a)
+    if name in POST_ONLY:
+        assert client.post(url, {}).status_code not in (404, 405), url
+        return
+    headers = {"HTTP_HX_REQUEST": "true"} if name in HTMX_ONLY else {}
+    assert client.get(url, **headers).status_code == 200, url
+
+
+# --- admin -------------------------------------------------------------------------------------
+
+PROJECT_APPS = {"partnerships", "influencers", "contracts", "campaigns"}
+
+
+def _scoped_admins() -> list[type[models.Model]]:
+    registry = admin.site._registry
+    scoped = [model for model in registry if isinstance(registry[model], BrandScopedMixin)]
+    return sorted(scoped, key=lambda model: model._meta.label)
+
+
+def _admin_url(row: models.Model, page: str = "change") -> str:
+    opts = row._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[quote(row.pk)])
+
+
+def _changelist_pks(client: Client, model: type[models.Model]) -> set:
+    opts = model._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert response.status_code == 200
+    return set(response.context["cl"].queryset.values_list("pk", flat=True))
+
+
+def test_every_admin_of_a_project_model_is_brand_scoped():
+    unscoped = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in PROJECT_APPS and not isinstance(model_admin, BrandScopedMixin)
+    ]
+    assert not unscoped
+
+
+@pytest.mark.parametrize("model", _scoped_admins(), ids=lambda model: model._meta.label)
+def test_staff_of_other_brand_gets_404_on_every_admin_change_page(
+    client, other_brand_manager, rows_of_a, rows_of_b, model
+):
+    assert model in rows_of_a, f"add a row of {model._meta.label} to brand_data()"
+    client.force_login(other_brand_manager)
+    for page in ("change", "history", "delete"):
+        assert client.get(_admin_url(rows_of_a[model], page)).status_code == 404, page
+    assert client.post(_admin_url(rows_of_a[model]), {}).status_code == 404
+    assert client.get(_admin_url(rows_of_b[model])).status_code == 200
+    listed = _changelist_pks(client, model)
+    assert rows_of_a[model].pk not in listed
+    assert rows_of_b[model].pk in listed
+
+
+AUTOCOMPLETES = [
+    (model, field)
+    for model in _scoped_admins()
+    for field in admin.site._registry[model].autocomplete_fields
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), AUTOCOMPLETES, ids=[f"{m._meta.label}.{f}" for m, f in AUTOCOMPLETES]
+)
+def test_admin_autocomplete_offers_only_own_brands_rows(
+    client, other_brand_manager, rows_of_a, rows_of_b, model, field
+):
+    client.force_login(other_brand_manager)
+    opts = model._meta
+    query = {"app_label": opts.app_label, "model_name": opts.model_name, "field_name": field}
+    response = client.get(reverse("admin:autocomplete"), query)
+    offered = {row["id"] for row in response.json()["results"]}
+    assert str(getattr(rows_of_a[model], f"{field}_id")) not in offered
+    assert str(getattr(rows_of_b[model], f"{field}_id")) in offered
+
+
+def test_staff_of_other_brand_gets_404_on_a_contracts_past_version(
+    client, other_brand_manager, rows_of_a
+):
+    contract = rows_of_a[Contract]
+    version = contract.history.latest("history_date")
+    client.force_login(other_brand_manager)
+    url = reverse("admin:contracts_contract_simple_history", args=[contract.pk, version.pk])
+    assert client.get(url).status_code == 404
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def _detail_routes() -> list[tuple[str, str, type[models.Model]]]:
+    """(URL name, HTTP method, model) of every route of the API that names one row."""
+    routes = []
+    for _, viewset, basename in router.registry:
+        model = getattr(viewset, "model", None) or viewset.serializer_class.Meta.model
+        allowed = set(getattr(viewset, "http_method_names", ()))
+        for route in router.get_routes(viewset):
+            if not route.detail:
+                continue
+            for method, action in route.mapping.items():
+                if hasattr(viewset, action) and method in allowed:
+                    routes.append((route.name.format(basename=basename), method, model))
+    return sorted(routes, key=lambda route: route[:2])
+
+
+DETAIL_ROUTES = _detail_routes()
+
+
+def test_api_has_detail_routes_to_sweep():
+    names = {name for name, _, _ in DETAIL_ROUTES}
+    assert {"contract-detail", "contract-sign", "statement-pay", "campaign-participants"} <= names
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "model"), DETAIL_ROUTES, ids=[f"{n} {m}" for n, m, _ in DETAIL_ROUTES]
+)
+def test_api_key_of_other_brand_gets_404_on_every_detail_route(
+    other_brand, rows_of_a, rows_of_b, name, method, model
+):
+    assert model in rows_of_a, f"add a row of {model._meta.label} to brand_data()"
+    before = _snapshot(rows_of_a)
+    other_key = api_client_for(other_brand)
+    url = reverse(name, kwargs={"pk": rows_of_a[model].pk})
+    response = other_key.generic(method.upper(), url, "{}", content_type="application/json")
+    assert response.status_code == 404, (url, response.content)
+    assert _snapshot(rows_of_a) == before
+    if method == "get":
+        own_url = reverse(name, kwargs={"pk": rows_of_b[model].pk})
+        assert other_key.get(own_url).status_code == 200
+
+
+def test_signed_in_member_of_other_brand_gets_404_on_statement_routes(
+    other_brand_manager, rows_of_a, rows_of_b
+):
+    session = APIClient()
+    session.force_login(other_brand_manager)
+    statement = rows_of_a[Statement]
+    for name, method, model in DETAIL_ROUTES:
+        if model is Statement:
+            url = reverse(name, kwargs={"pk": statement.pk})
+            response = session.generic(method.upper(), url, "{}", content_type="application/json")
+            assert response.status_code == 404, url
+    assert Statement.objects.get(pk=statement.pk).status == Statement.Status.DRAFT
