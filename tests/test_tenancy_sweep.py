@@ -8,7 +8,7 @@ is mapped to its model below, so it is walked too.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -23,10 +23,12 @@ from django.urls.converters import IntConverter
 from rest_framework.test import APIClient
 
 from campaigns.models import (
+    BrandMetrics,
     Campaign,
     ContentComment,
     ContentItem,
     ContentLine,
+    DailySummary,
     ImportJob,
     Participant,
     SaleLine,
@@ -174,6 +176,18 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
         SaleLine.objects.create(sale=sale, line=line, base=Decimal("100.00")),
         ContentLine.objects.create(content=content, line=line, quantity=Decimal("1")),
         factories.ImportJobFactory(brand=brand),
+        BrandMetrics.objects.create(brand=brand, reference_cpm=Decimal("9.50")),
+        DailySummary.objects.create(
+            brand=brand,
+            day=date(2026, 11, 3),
+            currency=brand.default_currency,
+            contract=contract,
+            influencer=influencer,
+            method=contract.method,
+            campaign=campaign,
+            participant=participant,
+            statement_cost=Decimal("500.00"),
+        ),
     ]
     return {type(row): row for row in rows}
 
