@@ -25,6 +25,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from contracts import payouts, statement_export, workflow
 from contracts.forms import METHOD_SECTIONS, PaymentForm
 from contracts.models import (
+    CONTRACT_SECTIONS,
+    DELIVERABLE_FIELDS,
+    JOINT_BRAND_FIELDS,
+    PRICE_FIELDS,
+    TERM_FORM_FIELDS,
     CompensationTerm,
     Contract,
     Deliverable,
@@ -146,37 +151,7 @@ def _checkable(contract: Contract | None) -> bool:
     )
 
 
-TERM_FIELDS = [
-    "kind",
-    "description",
-    "amount",
-    "rate",
-    "basis",
-    "product",
-    "category",
-    "tiers",
-    "tier_mode",
-    "content_type",
-    "cap",
-    "minimum_guarantee",
-    "due_date",
-    "milestone",
-    "offset_days",
-    "metric",
-    "threshold",
-]
-DELIVERABLE_FIELDS = [
-    "content_type",
-    "platform",
-    "quantity",
-    "due_date",
-    "min_length_seconds",
-    "requirements",
-    "disclosure_text",
-]
-PRICE_FIELDS = ["product", "price", "min_order_quantity"]
 ORDER_FIELDS = ["contract", "reference", "ordered_at", "product", "quantity", "unit_price"]
-JOINT_BRAND_FIELDS = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
 
 
 class ContractRowForm(forms.ModelForm):
@@ -220,7 +195,7 @@ class CompensationTermForm(ContractRowForm):
 
     class Meta:
         model = CompensationTerm
-        fields = TERM_FIELDS
+        fields = TERM_FORM_FIELDS
 
     def clean_tiers(self) -> list:
         # An emptied box means no tiers, not a null the column cannot hold.
@@ -275,7 +250,7 @@ class CompensationTermInline(BrandScopedInline):
     model = CompensationTerm
     form = CompensationTermForm
     section = "terms"
-    fields = TERM_FIELDS
+    fields = TERM_FORM_FIELDS
 
 
 class DeliverableInline(BrandScopedInline):
@@ -319,54 +294,7 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
             None,
             {"fields": ["partnership", "method", "title", "status", "start", "end", "currency"]},
         ),
-        (
-            "Settlement",
-            {
-                "fields": [
-                    "settlement_period",
-                    "hold_days",
-                    "minimum_payout",
-                    "payment_terms_days",
-                ]
-            },
-        ),
-        (
-            "Exclusivity",
-            {
-                "fields": [
-                    "exclusivity",
-                    "exclusivity_categories",
-                    "competitors",
-                    "exclusivity_territories",
-                ]
-            },
-        ),
-        (
-            "Content",
-            {
-                "fields": [
-                    "disclosure_required",
-                    "disclosure_text",
-                    "approval_required",
-                    "content_owner",
-                    "usage_channels",
-                    "paid_ads_allowed",
-                    "usage_territories",
-                    "usage_months",
-                ]
-            },
-        ),
-        (
-            "Breach",
-            {
-                "fields": [
-                    "late_delivery_per_day",
-                    "late_delivery_cap",
-                    "late_payment_per_day",
-                    "breach_terms",
-                ]
-            },
-        ),
+        *((section, {"fields": fields}) for section, fields in CONTRACT_SECTIONS.items()),
         ("Signature", {"fields": ["signed_document", "signed_at", "created_at"]}),
     ]
     inlines = [CompensationTermInline, DeliverableInline, DistributorPriceInline, JointBrandInline]

@@ -27,6 +27,9 @@ from rest_framework.settings import api_settings
 
 from contracts import compensation, payouts, workflow
 from contracts.models import (
+    CONTRACT_FIELDS,
+    DELIVERABLE_FIELDS,
+    TERM_FORM_FIELDS,
     CompensationTerm,
     Contract,
     Deliverable,
@@ -145,26 +148,7 @@ class TermSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CompensationTerm
-        fields = [
-            "id",
-            "kind",
-            "description",
-            "amount",
-            "rate",
-            "basis",
-            "sku",
-            "category",
-            "tiers",
-            "tier_mode",
-            "content_type",
-            "cap",
-            "minimum_guarantee",
-            "due_date",
-            "milestone",
-            "offset_days",
-            "metric",
-            "threshold",
-        ]
+        fields = ["id", *(API_NAMES.get(name, name) for name in TERM_FORM_FIELDS)]
         read_only_fields = ["id"]
         list_serializer_class = RowListSerializer
 
@@ -187,16 +171,7 @@ class TermSerializer(serializers.ModelSerializer):
 class DeliverableSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deliverable
-        fields = [
-            "id",
-            "content_type",
-            "platform",
-            "quantity",
-            "due_date",
-            "min_length_seconds",
-            "requirements",
-            "disclosure_text",
-        ]
+        fields = ["id", *DELIVERABLE_FIELDS]
         read_only_fields = ["id"]
         list_serializer_class = RowListSerializer
 
@@ -255,33 +230,9 @@ class ContractSerializer(serializers.ModelSerializer):
             "id",
             "partnership",
             "influencer",
-            "method",
-            "title",
+            *CONTRACT_FIELDS,
             "status",
             "signed_at",
-            "start",
-            "end",
-            "currency",
-            "settlement_period",
-            "hold_days",
-            "minimum_payout",
-            "payment_terms_days",
-            "exclusivity",
-            "exclusivity_categories",
-            "competitors",
-            "exclusivity_territories",
-            "disclosure_required",
-            "disclosure_text",
-            "approval_required",
-            "content_owner",
-            "usage_channels",
-            "paid_ads_allowed",
-            "usage_territories",
-            "usage_months",
-            "late_delivery_per_day",
-            "late_delivery_cap",
-            "late_payment_per_day",
-            "breach_terms",
             "created_at",
             "terms",
             "deliverables",

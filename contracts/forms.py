@@ -3,7 +3,12 @@ from django.db import models
 
 from contracts import payouts
 from contracts.models import (
+    CONTRACT_FIELDS,
+    DELIVERABLE_FIELDS,
+    JOINT_BRAND_FIELDS,
+    PRICE_FIELDS,
     TERM_FIELDS,
+    TERM_FORM_FIELDS,
     CompensationTerm,
     Contract,
     Deliverable,
@@ -36,34 +41,7 @@ class ContractForm(forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = [
-            "influencer",
-            "method",
-            "title",
-            "start",
-            "end",
-            "currency",
-            "settlement_period",
-            "hold_days",
-            "minimum_payout",
-            "payment_terms_days",
-            "exclusivity",
-            "exclusivity_categories",
-            "competitors",
-            "exclusivity_territories",
-            "disclosure_required",
-            "disclosure_text",
-            "approval_required",
-            "content_owner",
-            "usage_channels",
-            "paid_ads_allowed",
-            "usage_territories",
-            "usage_months",
-            "late_delivery_per_day",
-            "late_delivery_cap",
-            "late_payment_per_day",
-            "breach_terms",
-        ]
+        fields = ["influencer", *CONTRACT_FIELDS]
         widgets = {"start": DATE, "end": DATE, "breach_terms": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
@@ -108,25 +86,7 @@ class TermForm(forms.ModelForm):
 
     class Meta:
         model = CompensationTerm
-        fields = [
-            "kind",
-            "description",
-            "amount",
-            "rate",
-            "basis",
-            "product",
-            "category",
-            "tiers",
-            "tier_mode",
-            "content_type",
-            "cap",
-            "minimum_guarantee",
-            "due_date",
-            "milestone",
-            "offset_days",
-            "metric",
-            "threshold",
-        ]
+        fields = TERM_FORM_FIELDS
         widgets = {"due_date": DATE}
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
@@ -142,22 +102,14 @@ class TermForm(forms.ModelForm):
 class DeliverableForm(forms.ModelForm):
     class Meta:
         model = Deliverable
-        fields = [
-            "content_type",
-            "platform",
-            "quantity",
-            "due_date",
-            "min_length_seconds",
-            "requirements",
-            "disclosure_text",
-        ]
+        fields = DELIVERABLE_FIELDS
         widgets = {"due_date": DATE, "requirements": forms.TextInput}
 
 
 class DistributorPriceForm(forms.ModelForm):
     class Meta:
         model = DistributorPrice
-        fields = ["product", "price", "min_order_quantity"]
+        fields = PRICE_FIELDS
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +119,7 @@ class DistributorPriceForm(forms.ModelForm):
 class JointBrandForm(forms.ModelForm):
     class Meta:
         model = JointBrand
-        fields = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
+        fields = JOINT_BRAND_FIELDS
         widgets = {"products": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:

@@ -530,6 +530,72 @@ TERM_REQUIRED = {
 }
 TERM_FIELDS_ALL = {name for names in TERM_FIELDS.values() for name in names}
 
+# What people fill in for a contract and the rows under it, in the order the contract form,
+# the admin and the API show them.
+CONTRACT_SECTIONS = {
+    "Settlement": ["settlement_period", "hold_days", "minimum_payout", "payment_terms_days"],
+    "Exclusivity": [
+        "exclusivity",
+        "exclusivity_categories",
+        "competitors",
+        "exclusivity_territories",
+    ],
+    "Content": [
+        "disclosure_required",
+        "disclosure_text",
+        "approval_required",
+        "content_owner",
+        "usage_channels",
+        "paid_ads_allowed",
+        "usage_territories",
+        "usage_months",
+    ],
+    "Breach": [
+        "late_delivery_per_day",
+        "late_delivery_cap",
+        "late_payment_per_day",
+        "breach_terms",
+    ],
+}
+CONTRACT_FIELDS = [
+    "method",
+    "title",
+    "start",
+    "end",
+    "currency",
+    *(name for names in CONTRACT_SECTIONS.values() for name in names),
+]
+TERM_FORM_FIELDS = [
+    "kind",
+    "description",
+    "amount",
+    "rate",
+    "basis",
+    "product",
+    "category",
+    "tiers",
+    "tier_mode",
+    "content_type",
+    "cap",
+    "minimum_guarantee",
+    "due_date",
+    "milestone",
+    "offset_days",
+    "metric",
+    "threshold",
+]
+DELIVERABLE_FIELDS = [
+    "content_type",
+    "platform",
+    "quantity",
+    "due_date",
+    "min_length_seconds",
+    "requirements",
+    "disclosure_text",
+]
+PRICE_FIELDS = ["product", "price", "min_order_quantity"]
+JOINT_BRAND_FIELDS = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
+
 
 def _contract_of(row: models.Model) -> Contract | None:
     """The contract a term or deliverable belongs to, also while both are still being made

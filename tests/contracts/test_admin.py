@@ -8,9 +8,17 @@ import pytest
 from django.urls import reverse
 
 from contracts import workflow
-from contracts.admin import DELIVERABLE_FIELDS, JOINT_BRAND_FIELDS, PRICE_FIELDS, TERM_FIELDS
 from contracts.forms import METHOD_SECTIONS
-from contracts.models import CompensationTerm, Contract, DistributorPrice, Partnership
+from contracts.models import (
+    DELIVERABLE_FIELDS,
+    JOINT_BRAND_FIELDS,
+    PRICE_FIELDS,
+    TERM_FORM_FIELDS,
+    CompensationTerm,
+    Contract,
+    DistributorPrice,
+    Partnership,
+)
 from partnerships.models import Role
 from tests import factories
 
@@ -44,7 +52,7 @@ CONTRACT_FIELDS = [
     "breach_terms",
 ]
 INLINES = {
-    "terms": TERM_FIELDS,
+    "terms": TERM_FORM_FIELDS,
     "deliverables": DELIVERABLE_FIELDS,
     "prices": PRICE_FIELDS,
     "joint_brand": JOINT_BRAND_FIELDS,
