@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from campaigns import approval, disclosure, ingest, participants, roi, shipping, tasks
-from campaigns.forms import CountryCodesField
+from campaigns.forms import CampaignPlanForm
 from campaigns.models import (
     BrandMetrics,
     Campaign,
@@ -25,7 +25,6 @@ from campaigns.models import (
     ShipmentItem,
     TrackingCode,
 )
-from influencers.models import Platform
 from partnerships import tenancy
 from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline
 from partnerships.models import Brand
@@ -39,34 +38,6 @@ PARTICIPANT_BRAND_FILTER = ("campaign__brand", admin.RelatedOnlyFieldListFilter)
 ROW_BRAND_FILTER = ("participant__campaign__brand", admin.RelatedOnlyFieldListFilter)
 CAMPAIGN_FILTER = ("participant__campaign", admin.RelatedOnlyFieldListFilter)
 HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class CampaignAdminForm(forms.ModelForm):
-    platforms = forms.MultipleChoiceField(
-        choices=Platform.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    markets = CountryCodesField(required=False, help_text="Country codes, e.g. US, GB, DE.")
-
-    class Meta:
-        model = Campaign
-        fields = [
-            "brand",
-            "name",
-            "objective",
-            "description",
-            "start",
-            "end",
-            "budget",
-            "currency",
-            "platforms",
-            "markets",
-            "target_reach",
-            "target_views",
-            "target_engagements",
-            "target_clicks",
-            "target_conversions",
-            "target_sales",
-        ]
 
 
 def _influencer(participant: Participant) -> str:
@@ -112,7 +83,7 @@ class ParticipantInline(BrandScopedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(BrandScopedAdmin):
-    form = CampaignAdminForm
+    form = CampaignPlanForm
     list_display = ["name", "objective", "start", "end", "budget", "currency", "brand"]
     list_filter = [BRAND_FILTER, "objective", "currency"]
     search_fields = ["name", "description"]

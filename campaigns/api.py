@@ -23,6 +23,8 @@ from rest_framework.response import Response
 
 from campaigns import disclosure, ingest, participants
 from campaigns.models import (
+    CAMPAIGN_FIELDS,
+    TARGETS,
     Campaign,
     ContentComment,
     ContentItem,
@@ -241,8 +243,6 @@ class MetricSnapshotViewSet(IngestViewSet):
 # or, under a contract that needs no approval, recorded as published, and their captions get
 # the disclosure check (campaigns.disclosure). Approving happens on the campaign page.
 
-TARGETS = ("reach", "views", "engagements", "clicks", "conversions", "sales")
-
 
 class BrandRowField(serializers.PrimaryKeyRelatedField):
     """A row of the key's brand, by id; another brand's id is as unknown as a made-up one."""
@@ -322,20 +322,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = [
-            "id",
-            "name",
-            "objective",
-            "description",
-            "start",
-            "end",
-            "budget",
-            "currency",
-            "platforms",
-            "markets",
-            "targets",
-            "created_at",
-        ]
+        fields = ["id", *CAMPAIGN_FIELDS, "targets", "created_at"]
         read_only_fields = ["id", "created_at"]
 
     def to_representation(self, instance: Campaign) -> dict:

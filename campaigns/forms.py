@@ -6,7 +6,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaigns import participants, shipping
-from campaigns.models import Campaign, ContentItem, Participant, Shipment, ShipmentItem
+from campaigns.models import (
+    CAMPAIGN_FIELDS,
+    TARGET_FIELDS,
+    Campaign,
+    ContentItem,
+    Participant,
+    Shipment,
+    ShipmentItem,
+)
 from contracts.models import Contract, Deliverable
 from influencers.models import Platform
 from partnerships import tenancy
@@ -57,7 +65,9 @@ class CountryCodesField(forms.CharField):
         return codes
 
 
-class CampaignForm(BrandOwnedForm):
+class CampaignPlanForm(forms.ModelForm):
+    """A campaign's plan and targets, as its page and the admin edit them."""
+
     platforms = forms.MultipleChoiceField(
         choices=Platform.choices,
         required=False,
@@ -70,24 +80,11 @@ class CampaignForm(BrandOwnedForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "brand",
-            "name",
-            "objective",
-            "description",
-            "start",
-            "end",
-            "budget",
-            "currency",
-            "platforms",
-            "markets",
-            "target_reach",
-            "target_views",
-            "target_engagements",
-            "target_clicks",
-            "target_conversions",
-            "target_sales",
-        ]
+        fields = ["brand", *CAMPAIGN_FIELDS, *TARGET_FIELDS]
+
+
+class CampaignForm(BrandOwnedForm, CampaignPlanForm):
+    class Meta(CampaignPlanForm.Meta):
         widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "target_reach": "Reach",

@@ -81,6 +81,23 @@ class Campaign(models.Model):
         return self.start <= today <= self.end
 
 
+# What a brand plans for a campaign, in the order its form, the admin and the API show it.
+CAMPAIGN_FIELDS = [
+    "name",
+    "objective",
+    "description",
+    "start",
+    "end",
+    "budget",
+    "currency",
+    "platforms",
+    "markets",
+]
+# What a campaign aims for; each is stored as target_<name>.
+TARGETS = ("reach", "views", "engagements", "clicks", "conversions", "sales")
+TARGET_FIELDS = [f"target_{name}" for name in TARGETS]
+
+
 class Participant(models.Model):
     """An influencer's contract taking part in a campaign."""
 
