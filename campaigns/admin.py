@@ -4,8 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -25,9 +24,14 @@ from campaigns.models import (
     ShipmentItem,
     TrackingCode,
 )
-from partnerships import tenancy
-from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline
-from partnerships.models import Brand
+from partnerships.admin import (
+    BRAND_FILTER,
+    BrandScopedAdmin,
+    BrandScopedInline,
+    BrandUploadForm,
+    CsvImportAdminMixin,
+)
+from partnerships.csv_files import Column
 
 # --- Campaigns, participants, content and shipments ------------------------------------------
 # Content moves only through campaigns.approval and shipments through campaigns.shipping (the
@@ -547,39 +551,21 @@ class ShipmentAdmin(BrandScopedAdmin):
 # checks every row; here they are read, and a sale's status is the only thing changed by hand.
 
 
-class IngestUploadForm(ingest.UploadForm):
-    brand = forms.ModelChoiceField(
-        queryset=Brand.objects.none(), help_text="The brand to import into: one you own or manage."
-    )
-    field_order = ["brand", "file"]
-
-    def __init__(self, *args: object, user: models.Model, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        brands = tenancy.brands_of(user, tenancy.EDIT_ROLES)
-        self.fields["brand"].queryset = brands
-        if len(brands) == 1:
-            self.initial["brand"] = brands[0].pk
+class IngestUploadForm(BrandUploadForm, ingest.UploadForm):
+    """A sales or metrics file, into one of the user's brands."""
 
 
-class IngestAdminMixin:
-    """A change list with an "Import … CSV" button. The upload becomes an ImportJob of one of
-    the brands the user edits: imported at once when small, by a worker otherwise."""
+class IngestAdminMixin(CsvImportAdminMixin):
+    """The "Import CSV" page of sales or metric snapshots. The upload becomes an ImportJob of
+    one of the brands the user edits: imported at once when small, by a worker otherwise."""
 
+    import_template = "admin/campaigns/import_csv.html"
     ingest_kind: str
-    ingest_columns: tuple[ingest.Column, ...]
+    ingest_columns: tuple[Column, ...]
     ingest_example: str
 
     def may_import(self, request: HttpRequest) -> bool:
         return self._may_change(request, None)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
-        return super().changelist_view(request, extra_context)
-
-    def get_urls(self) -> list:
-        view = self.admin_site.admin_view(self.import_csv)
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        return [path("import-csv/", view, name=name), *super().get_urls()]
 
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         if not self.may_import(request):
@@ -607,16 +593,15 @@ class IngestAdminMixin:
                     messages.INFO,
                 )
                 return redirect("admin:campaigns_importjob_change", job.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Import {self.opts.verbose_name_plural} CSV",
-            "form": form,
-            "job": job,
-            "columns": self.ingest_columns,
-            "example": self.ingest_example,
-        }
-        return TemplateResponse(request, "admin/campaigns/import_csv.html", context)
+        return self.import_page(
+            request,
+            title=f"Import {self.opts.verbose_name_plural} CSV",
+            form=form,
+            job=job,
+            columns=self.ingest_columns,
+            example=self.ingest_example,
+            example_name=f"{self.ingest_kind}-example.csv",
+        )
 
 
 class SaleAdminForm(forms.ModelForm):

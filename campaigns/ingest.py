@@ -40,8 +40,6 @@ Rules:
 progress, counts and errors on the job.
 """
 
-import csv
-import io
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -51,14 +49,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any, Literal, NamedTuple
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
-from partnerships import money, tenancy
+from partnerships import csv_files, money, tenancy
+from partnerships.csv_files import Column, Record
 from partnerships.models import Brand, Product
 
 logger = logging.getLogger(__name__)
@@ -77,13 +74,6 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
 # --- Columns ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool  # must be in a file's header
-    description: str
 
 
 SALES_COLUMNS = (
@@ -207,80 +197,24 @@ class _Bad(ValueError):
 
 # --- Reading files and payloads ---------------------------------------------------------
 
-Record = tuple[int, dict[str, str]]  # (row, {column: cell})
-
 
 def _read_csv(
-    file: IO[str] | IO[bytes] | bytes | str, columns: Sequence[Column]
+    file: csv_files.Upload, columns: Sequence[Column]
 ) -> tuple[list[Record], list[RowError]]:
     """The file's rows as cells by column, skipping blank lines; or the errors that make the
     file unreadable (encoding, header, a line that is not CSV)."""
-    data = file if isinstance(file, bytes | str) else file.read()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            message = "This line is not UTF-8 text. In Excel: Save As → CSV UTF-8."
-            return [], [RowError(line, "", message)]
-    text = data.removeprefix("\ufeff")
-    names = [column.name for column in columns]
-    if not text.strip():
-        message = f"The file is empty; its first line names the columns: {','.join(names)}."
-        return [], [RowError(None, "", message)]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except csv.Error as error:
-        return [], [RowError(1, "", f"Cannot read the header as CSV: {error}.")]
-    errors = _check_header(header, columns)
+    # A file of another encoding would be wrong on most of its lines: the first one says it.
+    text, errors = csv_files.read_text(file, columns, most_bad_lines=1)
     if errors:
-        return [], errors  # every row would repeat the same problem
-    records: list[Record] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(RowError(line, "", f"Cannot read this line as CSV: {error}."))
-            break
-        if not "".join(cells).strip():
-            continue
-        if len(cells) != len(header):
-            message = (
-                f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
-                "(a stray quote mark or comma shifts the cells)."
-            )
-            errors.append(RowError(line, "", message))
-            continue
-        records.append((line, dict(zip(header, cells, strict=True))))
-    if not records and not errors:
-        errors.append(RowError(None, "", "The file has a header but no rows."))
-    return records, errors
+        return [], _row_errors(errors)
+    table = csv_files.read_table(text, columns)
+    if table.header_errors:
+        return [], _row_errors(table.header_errors)  # the rows are read no further
+    return table.records, _row_errors(table.line_errors)
 
 
-def _check_header(header: list[str], columns: Sequence[Column]) -> list[RowError]:
-    names = [column.name for column in columns]
-    if len(header) == 1 and ";" in header[0]:
-        message = "The columns are separated by ';'. Save the file with commas: CSV UTF-8."
-        return [RowError(1, "", message)]
-    errors = []
-    for position, name in enumerate(header, start=1):
-        if not name:
-            errors.append(RowError(1, "", f"Column {position} of the header has no name."))
-        elif name not in names:
-            message = f"Unknown column '{name}'; the columns are {', '.join(names)}."
-            errors.append(RowError(1, name, message))
-        elif name in header[: position - 1]:
-            errors.append(RowError(1, name, "This column appears twice in the header."))
-    errors += [
-        RowError(1, column.name, "Required column missing from the header.")
-        for column in columns
-        if column.required and column.name not in header
-    ]
-    return errors
+def _row_errors(errors: Iterable[csv_files.RowError]) -> list[RowError]:
+    return [RowError(error.line, error.column, error.message) for error in errors]
 
 
 def _read_items(items: Any, columns: Sequence[Column]) -> tuple[list[Record], list[RowError]]:
@@ -964,27 +898,10 @@ def import_metrics(items: Any, *, brand: Brand) -> IngestResult:
 MAX_FILE_MEGABYTES = 50
 
 
-class UploadForm(forms.Form):
-    """A sales or metrics file: CSV of at most MAX_FILE_MEGABYTES."""
+class UploadForm(csv_files.CsvFileForm):
+    """A sales or metrics file."""
 
-    file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8, comma-separated, at most {MAX_FILE_MEGABYTES} MB. "
-        "In Excel: Save As → CSV UTF-8.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_MEGABYTES * 1024 * 1024:
-            raise ValidationError(
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
-                f"{MAX_FILE_MEGABYTES} MB. Split it into several files: importing them one "
-                "after another gives the same result."
-            )
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise ValidationError("Upload a .csv file. In Excel: Save As → CSV UTF-8.")
-        return upload
+    max_megabytes = MAX_FILE_MEGABYTES
 
 
 READERS = {ImportJob.Kind.SALES: read_sales_csv, ImportJob.Kind.METRICS: read_metrics_csv}

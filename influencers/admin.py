@@ -16,16 +16,20 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from influencers import imports, scoring
 from influencers.forms import BaseSocialAccountFormSet, TagsField
 from influencers.models import Influencer, RiskAssessment, SocialAccount
 from partnerships import tenancy
-from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline
-from partnerships.models import Brand, Membership
+from partnerships.admin import (
+    BRAND_FILTER,
+    BrandScopedAdmin,
+    BrandScopedInline,
+    BrandUploadForm,
+    CsvImportAdminMixin,
+)
+from partnerships.models import Membership
 from partnerships.templatetags.formatting import percent
 
 
@@ -165,23 +169,14 @@ class InfluencerAdminForm(forms.ModelForm):
         ]
 
 
-class ImportForm(imports.ImportFileForm):
-    brand = forms.ModelChoiceField(
-        queryset=Brand.objects.none(), help_text="The brand to import into: one you own or manage."
-    )
-    field_order = ["brand", "file"]
-
-    def __init__(self, *args: object, user: models.Model, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        brands = tenancy.brands_of(user, tenancy.EDIT_ROLES)
-        self.fields["brand"].queryset = brands
-        if len(brands) == 1:
-            self.initial["brand"] = brands[0].pk
+class ImportForm(BrandUploadForm, imports.ImportFileForm):
+    """A file of influencers and their accounts, into one of the user's brands."""
 
 
 @admin.register(Influencer)
-class InfluencerAdmin(BrandScopedAdmin):
+class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
     form = InfluencerAdminForm
+    import_template = "admin/influencers/influencer/import_csv.html"
     list_display = [
         "name",
         "brand",
@@ -250,16 +245,12 @@ class InfluencerAdmin(BrandScopedAdmin):
             )
         return response
 
-    def get_urls(self) -> list:
-        view = self.admin_site.admin_view(self.import_csv)
-        return [
-            path("import-csv/", view, name="influencers_influencer_import"),
-            *super().get_urls(),
-        ]
+    def may_import(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)
 
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         """Upload a CSV file of influencers and accounts into one of the brands the user edits."""
-        if not self.has_add_permission(request):
+        if not self.may_import(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
         errors: list[imports.RowError] = []
@@ -272,16 +263,14 @@ class InfluencerAdmin(BrandScopedAdmin):
                     self.message_user(request, notice, messages.WARNING)
                 return redirect("admin:influencers_influencer_changelist")
             errors = result.errors
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Import influencers and their accounts",
-            "form": form,
-            "errors": errors,
-            "columns": imports.COLUMNS,
-            "example": imports.EXAMPLE_CSV,
-        }
-        return TemplateResponse(request, "admin/influencers/influencer/import_csv.html", context)
+        return self.import_page(
+            request,
+            title="Import influencers and their accounts",
+            form=form,
+            errors=errors,
+            columns=imports.COLUMNS,
+            example=imports.EXAMPLE_CSV,
+        )
 
 
 @admin.register(SocialAccount)

@@ -45,8 +45,6 @@ Rules:
 `export_rows` writes the same columns, so an export imports back cleanly.
 """
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,11 +57,11 @@ from django_countries import countries
 
 from influencers import audience, scoring
 from influencers.models import Influencer, Platform, SocialAccount, normalise_handle
-from partnerships import tenancy
+from partnerships import csv_files, tenancy
 from partnerships.audience import AGE_BANDS, GENDERS, normalise_tags
+from partnerships.csv_files import Column, RowError
 from partnerships.models import Brand
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 RESCORE_BATCH = 500
 BIGGEST_COUNT = 2**63 - 1  # PositiveBigIntegerField
 
@@ -243,13 +241,6 @@ class _RowForm(forms.Form):
     )
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    description: str
-
-
 COLUMNS = tuple(
     Column(name, field.required, str(field.help_text))
     for name, field in _RowForm.base_fields.items()
@@ -267,16 +258,6 @@ EXAMPLE_CSV = (
     "Gown Club Moscow,community,RU,ru;en,evening wear,,,,contacted,aliexpress_live,gownclub,,"
     "12500,3100,0.062,RU:80;KZ:7,,\n"
 )
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in the file: `line` as counted in the file (header = 1; None for the whole
-    file), the column it is in ("" for the whole line) and the reason."""
-
-    line: int | None
-    column: str
-    message: str
 
 
 @dataclass
@@ -311,26 +292,8 @@ class ImportResult:
         )
 
 
-class ImportFileForm(forms.Form):
-    """The upload: one CSV file of at most MAX_UPLOAD_BYTES."""
-
-    file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, comma-separated, at most 5 MB. In Excel: Save As → CSV UTF-8.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            megabytes = upload.size / (1024 * 1024)
-            raise ValidationError(
-                f"The file is {megabytes:.1f} MB; the limit is 5 MB. Split it into several "
-                "files: importing them one after another gives the same result."
-            )
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise ValidationError("Upload a .csv file. In Excel: Save As → CSV UTF-8.")
-        return upload
+class ImportFileForm(csv_files.CsvFileForm):
+    max_megabytes = 5
 
 
 @dataclass
@@ -358,7 +321,7 @@ def import_influencers(file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand)
     Returns the counts, or the errors of every bad line with nothing written. The rules are in
     the module's docstring.
     """
-    text, errors = _read_text(file)
+    text, errors = csv_files.read_text(file, COLUMNS)
     if errors:
         return ImportResult(errors=errors)
     rows, errors = _parse(text)
@@ -392,54 +355,14 @@ def _cell(account: SocialAccount, column: str) -> str:
     return _text(getattr(owner, column))
 
 
-def _read_text(file: IO[str] | IO[bytes] | bytes | str) -> tuple[str, list[RowError]]:
-    data = file if isinstance(file, bytes | str) else file.read()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return "", [
-                RowError(number, "", "This line is not UTF-8 text. In Excel: Save As → CSV UTF-8.")
-                for number, line in enumerate(data.split(b"\n"), start=1)
-                if not _is_utf8(line)
-            ]
-    text = data.removeprefix("\ufeff")
-    if not text.strip():
-        message = f"The file is empty; its first line names the columns: {','.join(HEADER)}."
-        return "", [RowError(None, "", message)]
-    return text, []
-
-
-def _is_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
     """Every row checked on its own and against the file's other rows."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except csv.Error as error:
-        return [], [RowError(1, "", f"Cannot read the header as CSV: {error}.")]
-    errors = _check_header(header)
-    if not set(REQUIRED) <= set(header):
-        return [], errors  # every row would repeat the same missing cells
+    table = csv_files.read_table(text, COLUMNS)
+    errors = table.header_errors + table.line_errors
     rows: list[_Row] = []
     seen: dict[tuple[str, str], int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(RowError(line, "", f"Cannot read this line as CSV: {error}."))
-            break
-        row_errors, row = _check_row(line, header, cells)
+    for line, cells in table.records:
+        row_errors, row = _check_row(line, cells)
         if row is not None:
             if row.key in seen:
                 message = f"{row.label} is already on line {seen[row.key]}; one row per account."
@@ -448,45 +371,11 @@ def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
         errors += row_errors
         if row is not None and not row_errors:
             rows.append(row)
-    if not rows and not errors:
-        errors.append(RowError(None, "", "The file has a header but no rows."))
     return rows, errors
 
 
-def _check_header(header: list[str]) -> list[RowError]:
-    if len(header) == 1 and ";" in header[0]:
-        message = "The columns are separated by ';'. Save the file with commas: CSV UTF-8."
-        return [RowError(1, "", message)]
-    errors = []
-    for position, column in enumerate(header, start=1):
-        if not column:
-            errors.append(RowError(1, "", f"Column {position} of the header has no name."))
-        elif column not in HEADER:
-            message = f"Unknown column '{column}'; the columns are {', '.join(HEADER)}."
-            errors.append(RowError(1, column, message))
-        elif column in header[: position - 1]:
-            errors.append(RowError(1, column, "This column appears twice in the header."))
-    errors += [
-        RowError(1, column, "Required column missing from the header.")
-        for column in REQUIRED
-        if column not in header
-    ]
-    return errors
-
-
-def _check_row(
-    line: int, header: list[str], cells: list[str]
-) -> tuple[list[RowError], _Row | None]:
+def _check_row(line: int, data: dict[str, str]) -> tuple[list[RowError], _Row | None]:
     """The row's errors, and the row itself if at least its name and account are readable."""
-    if not any(cell.strip() for cell in cells):
-        return [], None  # blank lines are skipped
-    if len(cells) != len(header):
-        message = (
-            f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
-            "(a stray quote mark or comma shifts the cells)."
-        )
-        return [RowError(line, "", message)], None
-    data = {column: cell for column, cell in zip(header, cells, strict=True) if column in HEADER}
     cleaned: dict[str, Any] = {}
     errors = []
     # The form's fields clean the cells directly: a form per row would deep-copy every field

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
@@ -75,6 +77,50 @@ class BrandScopedAdmin(BrandScopedMixin, admin.ModelAdmin):
 
 class BrandScopedInline(BrandScopedMixin, admin.TabularInline):
     extra = 0
+
+
+class BrandUploadForm(forms.Form):
+    """An upload in the admin, into one of the brands the user owns or manages."""
+
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(), help_text="The brand to import into: one you own or manage."
+    )
+    field_order = ["brand", "file"]
+
+    def __init__(self, *args: object, user: models.Model, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        brands = tenancy.brands_of(user, tenancy.EDIT_ROLES)
+        self.fields["brand"].queryset = brands
+        if len(brands) == 1:
+            self.initial["brand"] = brands[0].pk
+
+
+class CsvImportAdminMixin:
+    """A change list with an "Import CSV" button for those who may import, leading to the
+    admin's import page at import-csv/ (admin:<app>_<model>_import)."""
+
+    change_list_template = "admin/import_change_list.html"
+    import_template: str  # extends admin/import_csv.html
+
+    def may_import(self, request: HttpRequest) -> bool:
+        raise NotImplementedError
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.import_csv)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import-csv/", view, name=name), *super().get_urls()]
+
+    def import_page(self, request: HttpRequest, **context: object) -> TemplateResponse:
+        """The import page with its form, columns, example and problems in `context`."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
+        return TemplateResponse(request, self.import_template, context)
 
 
 class MembershipUserMixin:

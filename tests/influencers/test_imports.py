@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from influencers.imports import EXAMPLE_CSV, MAX_UPLOAD_BYTES, import_influencers
+from influencers.imports import EXAMPLE_CSV, ImportFileForm, import_influencers
 from influencers.models import Influencer, SocialAccount
 from tests import factories
 
@@ -299,7 +299,7 @@ def test_posting_a_bad_file_shows_every_error_in_a_table_and_writes_nothing(clie
 
 def test_uploads_over_5_mb_are_refused_with_a_clear_message(client, brand_manager):
     client.force_login(brand_manager)
-    content = csv_file().ljust(MAX_UPLOAD_BYTES + 1, b" ")
+    content = csv_file().ljust(ImportFileForm.max_megabytes * 1024 * 1024 + 1, b" ")
 
     response = client.post(reverse("imports"), {"file": upload(content)})
 

@@ -1,0 +1,166 @@
+"""CSV files people upload: the upload form, and a file read into its rows by column, with every
+problem that makes it unreadable named by its line.
+
+A file is UTF-8 text (a byte-order mark is dropped), comma-separated, with a header on line 1
+naming the columns in any order and any case. Lines are counted as in the file, so a quoted
+cell spanning lines reports its row at its first line; blank lines are skipped.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import IO, Any, NamedTuple
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+NOT_CSV_UTF8 = "In Excel: Save As → CSV UTF-8."
+
+Upload = IO[str] | IO[bytes] | bytes | str
+Record = tuple[int, dict[str, str]]  # (line, {column: cell})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool  # must be in a file's header
+    description: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in a file: `line` as counted in the file (header = 1; None for the whole
+    file), the column it is in ("" for the whole line) and the reason."""
+
+    line: int | None
+    column: str
+    message: str
+
+
+class CsvFileForm(forms.Form):
+    """The upload: one CSV file of at most `max_megabytes`."""
+
+    max_megabytes: int
+
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"UTF-8, comma-separated, at most {self.max_megabytes} MB. {NOT_CSV_UTF8}"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_megabytes * 1024 * 1024:
+            raise ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
+                f"{self.max_megabytes} MB. Split it into several files: importing them one "
+                "after another gives the same result."
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(f"Upload a .csv file. {NOT_CSV_UTF8}")
+        return upload
+
+
+def read_text(
+    file: Upload, columns: Sequence[Column], *, most_bad_lines: int | None = None
+) -> tuple[str, list[RowError]]:
+    """The file's text; or the errors that leave nothing to read: an empty file, or the lines
+    that are not UTF-8 (the first `most_bad_lines` of them, all if None)."""
+    data = file if isinstance(file, bytes | str) else file.read()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            lines = enumerate(data.split(b"\n"), start=1)
+            bad = (number for number, line in lines if not _is_utf8(line))
+            message = f"This line is not UTF-8 text. {NOT_CSV_UTF8}"
+            return "", [RowError(number, "", message) for number in islice(bad, most_bad_lines)]
+    text = data.removeprefix("\ufeff")
+    if not text.strip():
+        names = ",".join(column.name for column in columns)
+        message = f"The file is empty; its first line names the columns: {names}."
+        return "", [RowError(None, "", message)]
+    return text, []
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Table(NamedTuple):
+    """A file's rows as cells by column, and what is wrong with its header and its lines."""
+
+    records: list[Record]
+    header_errors: list[RowError]
+    line_errors: list[RowError]
+
+
+def read_table(text: str, columns: Sequence[Column]) -> Table:
+    """Read the header, then, unless it is unreadable or lacks a required column, the rows.
+    A line with another number of cells than the header is an error, and one that is not CSV
+    ends the reading; a file without rows is an error when nothing else was wrong."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except csv.Error as error:
+        return Table([], [RowError(1, "", f"Cannot read the header as CSV: {error}.")], [])
+    header_errors = _check_header(header, columns)
+    if any(column.required and column.name not in header for column in columns):
+        return Table([], header_errors, [])
+    records: list[Record] = []
+    line_errors: list[RowError] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            line_errors.append(RowError(line, "", f"Cannot read this line as CSV: {error}."))
+            break
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != len(header):
+            message = (
+                f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
+                "(a stray quote mark or comma shifts the cells)."
+            )
+            line_errors.append(RowError(line, "", message))
+            continue
+        records.append((line, dict(zip(header, cells, strict=True))))
+    if not records and not header_errors and not line_errors:
+        line_errors.append(RowError(None, "", "The file has a header but no rows."))
+    return Table(records, header_errors, line_errors)
+
+
+def _check_header(header: list[str], columns: Sequence[Column]) -> list[RowError]:
+    names = [column.name for column in columns]
+    if len(header) == 1 and ";" in header[0]:
+        message = "The columns are separated by ';'. Save the file with commas: CSV UTF-8."
+        return [RowError(1, "", message)]
+    errors = []
+    for position, name in enumerate(header, start=1):
+        if not name:
+            errors.append(RowError(1, "", f"Column {position} of the header has no name."))
+        elif name not in names:
+            message = f"Unknown column '{name}'; the columns are {', '.join(names)}."
+            errors.append(RowError(1, name, message))
+        elif name in header[: position - 1]:
+            errors.append(RowError(1, name, "This column appears twice in the header."))
+    errors += [
+        RowError(1, column.name, "Required column missing from the header.")
+        for column in columns
+        if column.required and column.name not in header
+    ]
+    return errors
