@@ -28,6 +28,7 @@ from contracts.models import (
     CompensationTerm,
     Contract,
     Deliverable,
+    DistributorOrder,
     DistributorPrice,
     JointBrand,
     Partnership,
@@ -215,10 +216,10 @@ DEMO_CONTRACTS = [
         "method": Contract.Method.PAID_MEDIA,
         "title": "Spring wig reviews",
         "status": Contract.Status.ACTIVE,
-        "start": -60,
-        "days": 180,
+        "start": -120,
+        "days": 240,
         "fields": {
-            "hold_days": 30,
+            "hold_days": 14,
             "minimum_payout": Decimal("50.00"),
             "exclusivity": Contract.Exclusivity.CATEGORY,
             "exclusivity_categories": ["wigs"],
@@ -324,13 +325,21 @@ DEMO_CONTRACTS = [
             ("WIG-613-24", "165.00", 3),
             ("WIG-HL-20", "125.00", 3),
         ],
+        # reference, days after the start, sku, quantity (bought at the price above)
+        "orders": [
+            ("MIA-PO-0001", 5, "WIG-BW-22", 20),
+            ("MIA-PO-0002", 30, "WIG-ST-18", 40),
+            ("MIA-PO-0003", 55, "WIG-KC-16", 30),
+            ("MIA-PO-0004", 80, "WIG-BOB-10", 60),
+            ("MIA-PO-0005", 100, "WIG-613-24", 12),
+        ],
     },
     {
         "influencer": "Lucía Fernández",
         "method": Contract.Method.JOINT_BRAND,
         "title": "Lucía × Lumière gown line",
         "status": Contract.Status.ACTIVE,
-        "start": -30,
+        "start": -100,
         "days": 730,
         "fields": {
             "content_owner": Contract.ContentOwner.SHARED,
@@ -442,11 +451,24 @@ def _seed_contract(brand: Brand, influencer: Influencer, deal: dict, today: date
         keys["platform"] = values.pop("platform")
         _seed_row(Deliverable, keys, values, recorded=recorded)
     products = {product.sku: product for product in brand.products.all()}
-    for sku, price, minimum in deal.get("prices", []):
+    prices = {sku: Decimal(price) for sku, price, _ in deal.get("prices", [])}
+    for sku, _, minimum in deal.get("prices", []):
         _seed_row(
             DistributorPrice,
             {"contract": contract, "product": products[sku]},
-            {"price": Decimal(price), "min_order_quantity": minimum},
+            {"price": prices[sku], "min_order_quantity": minimum},
+            recorded=recorded,
+        )
+    for reference, day, sku, quantity in deal.get("orders", []):
+        ordered_at = datetime.combine(start + timedelta(days=day), time(11))
+        _seed_row(
+            DistributorOrder,
+            {"contract": contract, "reference": reference, "product": products[sku]},
+            {
+                "ordered_at": timezone.make_aware(ordered_at, brand.timezone),
+                "quantity": quantity,
+                "unit_price": prices[sku],
+            },
             recorded=recorded,
         )
     if joint := deal.get("joint_brand"):
@@ -704,9 +726,9 @@ METRIC_SCALE = {
 # code -> (first day, last day, sales on the first day, on the last day, skus, discount);
 # up to yesterday, so that no order lies in the future whenever the demo is seeded.
 DEMO_SALES = {
-    "ANNA10": (-20, -1, 30, 45, ["WIG-BW-22", "WIG-ST-18", "WIG-BOB-10", "WIG-613-24"], "0.10"),
+    "ANNA10": (-90, -1, 6, 14, ["WIG-BW-22", "WIG-ST-18", "WIG-BOB-10", "WIG-613-24"], "0.10"),
     "ANNA-PROM": (-20, -1, 10, 18, ["WIG-HL-20", "WIG-BW-22", "WIG-CAP-01"], "0.10"),
-    "LUCIA15": (-18, -1, 14, 24, ["GWN-MER-RD", "GWN-OFS-EM", "GWN-BEA-CH"], "0.15"),
+    "LUCIA15": (-80, -1, 4, 12, ["GWN-MER-RD", "GWN-OFS-EM", "GWN-BEA-CH"], "0.15"),
     "MIA-GLUELESS": (-118, -1, 16, 2, ["WIG-KC-16", "WIG-GLU-02"], "0.00"),
     "MIA10": (-118, -1, 10, 2, ["WIG-KC-16", "WIG-BOB-10", "WIG-CAP-01"], "0.10"),
 }
