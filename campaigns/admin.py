@@ -30,6 +30,7 @@ from partnerships.admin import (
     BrandScopedInline,
     BrandUploadForm,
     CsvImportAdminMixin,
+    ReadOnlyMixin,
 )
 from partnerships.csv_files import Column
 
@@ -708,7 +709,7 @@ class MetricSnapshotAdmin(IngestAdminMixin, BrandScopedAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(BrandScopedAdmin):
+class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
     list_display = [
         "filename",
         "kind",
@@ -744,15 +745,6 @@ class ImportJobAdmin(BrandScopedAdmin):
     ]
     readonly_fields = fields
     shown_errors = 500
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
-        return False  # a record of what happened
-
-    def has_delete_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
-        return False
 
     @admin.display(description="problems")
     def problems(self, obj: ImportJob) -> int:
@@ -800,7 +792,7 @@ class BrandMetricsAdmin(BrandScopedAdmin):
 
 
 @admin.register(DailySummary)
-class DailySummaryAdmin(BrandScopedAdmin):
+class DailySummaryAdmin(ReadOnlyMixin, BrandScopedAdmin):
     """What the pages add up, to trace a figure to its day; written only by the refresh."""
 
     list_display = [
@@ -821,12 +813,3 @@ class DailySummaryAdmin(BrandScopedAdmin):
     list_select_related = ["brand", "influencer", "campaign"]
     search_fields = ["influencer__name", "contract__title", "campaign__name"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: DailySummary | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: DailySummary | None = None) -> bool:
-        return False

@@ -41,7 +41,13 @@ from contracts.models import (
     StatementLine,
 )
 from partnerships import tenancy
-from partnerships.admin import BRAND_FILTER, BrandScopedAdmin, BrandScopedInline, BrandScopedMixin
+from partnerships.admin import (
+    BRAND_FILTER,
+    BrandScopedAdmin,
+    BrandScopedInline,
+    BrandScopedMixin,
+    ReadOnlyMixin,
+)
 from partnerships.models import Membership
 
 CONTRACT_BRAND_FILTER = ("partnership__brand", admin.RelatedOnlyFieldListFilter)
@@ -472,7 +478,7 @@ class JointBrandAdmin(ScopedProductsMixin, BrandScopedAdmin):
 # exported, through contracts.payouts like everywhere else. Nothing is edited by hand.
 
 
-class StatementLineInline(BrandScopedInline):
+class StatementLineInline(ReadOnlyMixin, BrandScopedInline):
     model = StatementLine
     fk_name = "statement"
     fields = ["position", "kind", "description", "quantity", "rate", "amount", "term"]
@@ -482,18 +488,9 @@ class StatementLineInline(BrandScopedInline):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).select_related("term")
 
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
 
 @admin.register(Statement)
-class StatementAdmin(BrandScopedAdmin):
+class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
     list_display = [
         "__str__",
         "influencer",
@@ -537,15 +534,6 @@ class StatementAdmin(BrandScopedAdmin):
     @admin.display(description="problem")
     def problem_shown(self, obj: Statement) -> str:
         return obj.problem or "—"
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         """Offer approve and mark paid to finance members and owners; each statement is still

@@ -71,6 +71,20 @@ class BrandScopedMixin:
         return brands.filter(pk=tenancy.brand_id_of(obj)).exists()
 
 
+class ReadOnlyMixin:
+    """Rows the product writes itself (statements, import jobs, summaries): read in the admin,
+    never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
 class BrandScopedAdmin(BrandScopedMixin, admin.ModelAdmin):
     list_select_related = True
 
