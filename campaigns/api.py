@@ -51,20 +51,7 @@ class SaleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sale
-        fields = [
-            "id",
-            "order_id",
-            "line_id",
-            "ordered_at",
-            "code",
-            "sku",
-            "quantity",
-            "net_amount",
-            "currency",
-            "status",
-            "refunded_at",
-            "refunded_amount",
-        ]
+        fields = ["id", *ingest.SALES_HEADER]
         read_only_fields = fields
 
 
