@@ -152,24 +152,6 @@ class SignedDocumentForm(forms.ModelForm):
         fields = ["signed_document"]
 
 
-class PartnershipForm(forms.ModelForm):
-    class Meta:
-        model = Partnership
-        fields = [
-            "status",
-            "since",
-            "liaison",
-            "meeting_cadence",
-            "influencer_goals",
-            "brand_goals",
-        ]
-        widgets = {
-            "since": DATE,
-            "influencer_goals": forms.Textarea(attrs={"rows": 2}),
-            "brand_goals": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
 # --- statements ------------------------------------------------------------------------------
 
 
