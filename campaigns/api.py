@@ -10,7 +10,6 @@ same shape.
 from typing import Any
 
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,7 +34,7 @@ from campaigns.models import (
 from contracts.models import ContentType, Contract, Deliverable
 from influencers.models import Platform
 from partnerships import tenancy
-from partnerships.api import BrandScopedViewSet
+from partnerships.api import BrandScopedViewSet, model_errors
 from partnerships.audience import unknown_countries
 
 # --- Sales and metrics ----------------------------------------------------------------------
@@ -469,18 +468,15 @@ class ContentSerializer(serializers.ModelSerializer):
 
 
 def _model_errors(row: models.Model, *, exclude: list[str]) -> dict[str, Any]:
-    """The row's full_clean() errors keyed as the API names the fields."""
-    try:
-        row.full_clean(exclude=exclude)
-    except DjangoValidationError as error:
-        errors: dict[str, Any] = {}
-        for name, messages in error.message_dict.items():
-            if name.startswith("target_"):
-                errors.setdefault("targets", {})[name.removeprefix("target_")] = messages
-            else:
-                errors["non_field_errors" if name == NON_FIELD_ERRORS else name] = messages
-        return errors
-    return {}
+    """The row's full_clean() errors keyed as the API names the fields: a campaign's targets
+    under "targets"."""
+    errors: dict[str, Any] = {}
+    for name, messages in model_errors(row, exclude=exclude).items():
+        if name.startswith("target_"):
+            errors.setdefault("targets", {})[name.removeprefix("target_")] = messages
+        else:
+            errors[name] = messages
+    return errors
 
 
 class CampaignFilter(django_filters.FilterSet):

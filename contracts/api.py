@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -39,7 +38,7 @@ from contracts.models import (
 )
 from influencers.models import Influencer
 from partnerships import tenancy
-from partnerships.api import BrandScopedViewSet
+from partnerships.api import BrandScopedViewSet, model_errors
 from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey
 from partnerships.models import BrandAPIKey, Product
 
@@ -52,7 +51,7 @@ TERM_NULLS = {
     "tiers": [],
 }
 # Model field names that the API calls something else.
-API_NAMES = {"product": "sku", NON_FIELD_ERRORS: "non_field_errors"}
+API_NAMES = {"product": "sku"}
 
 
 class BrandInfluencerField(serializers.PrimaryKeyRelatedField):
@@ -355,13 +354,10 @@ def save_contract(
 
 def _model_errors(row: models.Model, *, exclude: list[str]) -> dict[str, list[str]]:
     """The row's full_clean() errors keyed by API field name; empty when it is valid."""
-    try:
-        row.full_clean(exclude=exclude)
-    except DjangoValidationError as error:
-        return {
-            API_NAMES.get(name, name): messages for name, messages in error.message_dict.items()
-        }
-    return {}
+    return {
+        API_NAMES.get(name, name): messages
+        for name, messages in model_errors(row, exclude=exclude).items()
+    }
 
 
 def with_details(queryset: models.QuerySet[Contract]) -> models.QuerySet[Contract]:

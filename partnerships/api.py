@@ -1,6 +1,7 @@
 """The API's foundations (brand-scoped viewsets, the error shape) and the product and
 exchange-rate endpoints."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -9,6 +10,7 @@ from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from partnerships import tenancy
@@ -98,16 +100,22 @@ class BrandModelSerializer(serializers.ModelSerializer):
         instance = self.instance or self.Meta.model(brand=self.context["brand"])
         for name, value in attrs.items():
             setattr(instance, name, value)
-        try:
-            instance.full_clean()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(
-                {
-                    "non_field_errors" if field == NON_FIELD_ERRORS else field: messages
-                    for field, messages in error.message_dict.items()
-                }
-            ) from error
+        if errors := model_errors(instance):
+            raise serializers.ValidationError(errors)
         return attrs
+
+
+def model_errors(row: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
+    """The row's full_clean() errors by field, those of the row as a whole under
+    "non_field_errors"; empty when the row is valid."""
+    try:
+        row.full_clean(exclude=list(exclude))
+    except DjangoValidationError as error:
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+            for name, messages in error.message_dict.items()
+        }
+    return {}
 
 
 class ProductSerializer(BrandModelSerializer):
