@@ -34,7 +34,7 @@ from campaigns.models import (
 from contracts.models import ContentType, Contract, Deliverable
 from influencers.models import Platform
 from partnerships import tenancy
-from partnerships.api import BrandScopedViewSet, model_errors
+from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.audience import unknown_countries
 
 # --- Sales and metrics ----------------------------------------------------------------------
@@ -284,14 +284,11 @@ class TargetsSerializer(serializers.Serializer):
     )
 
 
-class MarketsField(serializers.ListField):
-    """Country codes, stored upper case."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=serializers.CharField(max_length=2, min_length=2), **kwargs)
+class MarketsField(CountryListField):
+    """Known country codes, each once, stored upper case."""
 
     def to_internal_value(self, data: Any) -> list[str]:
-        codes = [code.upper() for code in super().to_internal_value(data)]
+        codes = super().to_internal_value(data)
         if bad := unknown_countries(codes):
             raise serializers.ValidationError(f"Unknown country codes: {', '.join(bad)}.")
         return list(dict.fromkeys(codes))

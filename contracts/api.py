@@ -38,7 +38,7 @@ from contracts.models import (
 )
 from influencers.models import Influencer
 from partnerships import tenancy
-from partnerships.api import BrandScopedViewSet, model_errors
+from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey
 from partnerships.models import BrandAPIKey, Product
 
@@ -178,16 +178,6 @@ class DeliverableSerializer(serializers.ModelSerializer):
 def _tags(help_text: str) -> serializers.ListField:
     child = serializers.CharField(max_length=80)
     return serializers.ListField(child=child, required=False, help_text=help_text)
-
-
-class CountryListField(serializers.ListField):
-    """Country codes, stored upper case."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=serializers.CharField(max_length=2, min_length=2), **kwargs)
-
-    def to_internal_value(self, data: Any) -> list[str]:
-        return [code.upper() for code in super().to_internal_value(data)]
 
 
 class ContractSerializer(serializers.ModelSerializer):

@@ -93,6 +93,16 @@ class BrandScopedViewSet(viewsets.ModelViewSet):
         serializer.save(brand=self.brand)
 
 
+class CountryListField(serializers.ListField):
+    """Country codes, stored upper case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.CharField(max_length=2, min_length=2), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        return [code.upper() for code in super().to_internal_value(data)]
+
+
 class BrandModelSerializer(serializers.ModelSerializer):
     """Validates like the model does (clean() and constraints), as a row of the key's brand."""
 
