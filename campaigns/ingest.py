@@ -414,6 +414,7 @@ class SaleValues(NamedTuple):
 SALE_UPDATED_FIELDS = SaleValues._fields[2:]  # the order and line never change
 NEEDED_FOR_NEW_SALE = ("ordered_at", "code", "sku", "quantity", "net_amount", "currency")
 STATUS = Sale.Status
+STATUSES = STATUS.values
 
 
 @dataclass(slots=True)
@@ -463,7 +464,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         "quantity": quantity,
         "net_amount": _amount,
         "currency": _currency,
-        "status": lambda cell: _choice(cell, STATUS.values),
+        "status": lambda cell: _choice(cell, STATUSES),
         "refunded_at": moment,
         "refunded_amount": _amount,
     }
