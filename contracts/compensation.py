@@ -238,6 +238,14 @@ def effective_rate(
         return earned / net_sales
 
 
+def _unrounded_at_paid_rate(amount: Decimal, effective_rate: Decimal | None, name: str) -> Decimal:
+    """Exact `amount` (named `name`) × a closed period's effective rate; 0 for None."""
+    amount = check_amount(amount, name)
+    paid_rate = ZERO if effective_rate is None else check_rate(effective_rate, "effective_rate")
+    with localcontext(prec=EXACT_DIGITS):
+        return amount * paid_rate
+
+
 def clawback(
     refunded_amount: Decimal,
     *,
@@ -250,14 +258,26 @@ def clawback(
     −(refunded amount × the closed period's effective rate), and −`cpa_amount` too when the
     order is now fully refunded. A closed period's tiers are never recomputed; pass the rate
     from `effective_rate` (None, a period with no base, reverses no commission)."""
-    refunded_amount = check_amount(refunded_amount, "refunded_amount")
-    paid_rate = ZERO if effective_rate is None else check_rate(effective_rate, "effective_rate")
+    reversed_amount = _unrounded_at_paid_rate(refunded_amount, effective_rate, "refunded_amount")
     cpa_amount = check_amount(cpa_amount, "cpa_amount")
     check_currency(currency)
     with localcontext(prec=EXACT_DIGITS):
-        reversed_amount = refunded_amount * paid_rate + (cpa_amount if fully_refunded else ZERO)
+        reversed_amount += cpa_amount if fully_refunded else ZERO
     # ROUND_HALF_UP is symmetric, so rounding the size and negating it is rounding the line.
     return -money.round(reversed_amount, currency)
+
+
+def late_confirmation(
+    confirmed_amount: Decimal, *, effective_rate: Decimal | None, currency: str
+) -> Decimal:
+    """The positive line paying sales of an approved or paid period that were still pending
+    when it closed and are confirmed since: confirmed amount × the closed period's effective
+    rate. The mirror of `clawback`: a closed period's tiers are never recomputed, so pass the
+    rate from `effective_rate` it was paid at (None, nothing earned at any rate, pays
+    nothing)."""
+    confirmed = _unrounded_at_paid_rate(confirmed_amount, effective_rate, "confirmed_amount")
+    check_currency(currency)
+    return money.round(confirmed, currency)
 
 
 def converted_total(amounts: Iterable[tuple[Decimal, Decimal]]) -> Decimal:

@@ -687,6 +687,7 @@ class StatementLine(models.Model):
         LATE_DELIVERY = "late_delivery", "Late-delivery penalty"
         LATE_PAYMENT = "late_payment", "Late-payment interest"
         CLAWBACK = "clawback", "Refund clawback"
+        LATE_CONFIRMATION = "late_confirmation", "Sales confirmed after approval"
         CARRIED_FORWARD = "carried_forward", "Carried forward"
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
@@ -704,7 +705,8 @@ class StatementLine(models.Model):
         CompensationTerm, on_delete=models.SET_NULL, null=True, blank=True, related_name="lines"
     )
     # A carried-forward line names the statement whose balance it carries, a late-payment
-    # line the statement that was paid late, a clawback the statement that paid the sale.
+    # line the statement that was paid late, a clawback the statement that paid the sale, a
+    # late confirmation the closed statement of the sale's period, whose rate it pays.
     source_statement = models.ForeignKey(
         Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -12,9 +12,9 @@ transaction:
 4. replace each draft statement's lines and trace them to the sales (INSERT … SELECT),
    content items and distributor orders they came from.
 
-Approved and paid statements are never touched again: refunds and late payments that come
-after them land on the next statement that is still open. A killed worker leaves nothing
-half-written, because nothing is committed before the chunk's last line is.
+Approved and paid statements are never touched again: refunds, late payments and sales
+confirmed after them land on the next statement that is still open. A killed worker leaves
+nothing half-written, because nothing is committed before the chunk's last line is.
 """
 
 from collections import defaultdict
@@ -66,6 +66,7 @@ from partnerships import money, tenancy
 from partnerships.models import Brand, ExchangeRate, Product
 
 Kind = CompensationTerm.Kind
+Basis = CompensationTerm.Basis
 LineKind = StatementLine.Kind
 Metric = CompensationTerm.Metric
 Milestone = CompensationTerm.Milestone
@@ -82,8 +83,12 @@ CLOSED = (Statement.Status.APPROVED, Statement.Status.PAID)
 # Contracts settled in one transaction: large enough that the queries per chunk are few next to
 # the rows they read, small enough that a chunk's locks and memory stay modest.
 CHUNK_SIZE = 200
-# Lines that pay for sales, traced sale by sale; their refunds are clawed back.
+# Lines priced on a period's sales at a rate of their own: what later corrections of the
+# period are priced at.
 SALES_LINES = (LineKind.COMMISSION, LineKind.REVENUE_SHARE)
+# Lines that pay for sales, traced sale by sale; their refunds are clawed back. A late
+# confirmation pays a closed period's sales confirmed since, at that period's rate.
+PAID_SALES_LINES = (*SALES_LINES, LineKind.LATE_CONFIRMATION)
 SUM_FIELD = DecimalField(max_digits=24, decimal_places=2)
 # Rows of a VALUES list per statement: 4 parameters each stays far below SQLite's 32,766.
 SCOPE_BATCH = 2000
@@ -461,8 +466,9 @@ class _SalesGroup:
 
 
 @dataclass(frozen=True)
-class _Refund:
-    """What is left to claw back of one sale paid on a closed statement under one term."""
+class _ClosedSale:
+    """One sale's amount to correct under one term of a closed statement (`source_id`): what
+    is left to claw back of a refund, or the base of a sale confirmed after it closed."""
 
     sale_id: int
     term_id: int | None
@@ -470,6 +476,12 @@ class _Refund:
     currency: str
     day: date
     amount: Decimal  # in the sale's currency
+
+
+@dataclass(frozen=True)
+class _Refund(_ClosedSale):
+    """What is left to claw back of one sale paid on a closed statement under one term."""
+
     at: datetime
 
 
@@ -519,6 +531,10 @@ class _Facts:
         with_closed = [c for c in contracts if history.has_closed(c)]
         self.refunds = self._refunds(with_closed)
         self.reversals = self._reversals(with_closed)
+        # Sales confirmed late land on the first open statement; later drafts leave them to it.
+        self.late_sales = self._late_sales(
+            [c for c in with_closed if history.landing_from(c) is None]
+        )
         self.paid_rates = self._paid_rates()
         bonus_metrics = {
             metric: [c for c in self.in_term if self._unpaid_bonus(c, metric, history)]
@@ -745,7 +761,7 @@ class _Facts:
                 Q(sale__refunded_amount__gt=0) | ~Q(sale__status=Sale.Status.CONFIRMED),
                 sale__tracking_code__in=codes,
                 line__statement__status__in=CLOSED,
-                line__kind__in=(*SALES_LINES, LineKind.CLAWBACK),
+                line__kind__in=(*PAID_SALES_LINES, LineKind.CLAWBACK),
                 orders=0,
             )
             .alias(refunded_at=_refunded_at("sale__"))
@@ -817,11 +833,77 @@ class _Facts:
             )
         return reversals
 
+    def _late_sales(self, contracts: list[Contract]) -> dict[int, list[_ClosedSale]]:
+        """Counted sales ordered in a closed period before this one that no closed statement
+        paid, since they were still pending when it closed: one row per sale and commission or
+        revenue-share line of that closed statement whose term covers the sale (all sales, one
+        product or category, the joint brand's products). A closed statement without a line
+        for a term earned nothing under it (`effective_rate` has no rate at a base of zero),
+        so it pays nothing late either and its sales are not read for that term."""
+        late = defaultdict(list)
+        codes = self._codes_of(
+            c
+            for c in contracts
+            if any(t.kind in (Kind.COMMISSION, Kind.REVENUE_SHARE) for t in self.terms[c.pk])
+        )
+        if not codes:
+            return late
+        paid = SaleLine.objects.filter(
+            sale=OuterRef("pk"),
+            line__statement__status__in=CLOSED,
+            line__kind__in=PAID_SALES_LINES,
+        )
+        statement = "tracking_code__participant__contract__statements__"
+        line, term = f"{statement}lines__", f"{statement}lines__term__"
+        of_joint_brand = JointBrand.objects.filter(
+            contract_id=OuterRef("tracking_code__participant__contract_id"),
+            products=OuterRef("product_id"),
+        )
+        covers = Q(**{f"{line}kind": LineKind.COMMISSION}) & (
+            Q(**{f"{term}basis": Basis.TOTAL})
+            | Q(**{f"{term}basis": Basis.PRODUCT, f"{term}product_id": F("product_id")})
+            | Q(**{f"{term}basis": Basis.CATEGORY, f"{term}category": F("product__category")})
+        ) | Q(Exists(of_joint_brand), **{f"{line}kind": LineKind.REVENUE_SHARE})
+        rows = (
+            Sale.objects.filter(
+                _counted(), ~Exists(paid), tracking_code__in=codes, ordered_at__lt=self.start
+            )
+            .annotate(day=TruncDate("ordered_at", tzinfo=self.zone))
+            # One filter(): the closed statement, its line and the line's term are one row each.
+            .filter(
+                covers,
+                **{
+                    f"{statement}status__in": CLOSED,
+                    f"{statement}period_start__lte": F("day"),
+                    f"{statement}period_end__gt": F("day"),
+                    f"{term}isnull": False,
+                },
+            )
+            .values(
+                "tracking_code_id",
+                "currency",
+                "day",
+                sale_id=F("pk"),
+                term_id=F(f"{line}term_id"),
+                source_id=F(f"{statement}id"),
+                amount=F("net_amount") - F("refunded_amount"),
+            )
+            .order_by("source_id", "sale_id")
+        )
+        for row in rows:
+            contract_id = self.contract_of_code[row.pop("tracking_code_id")]
+            late[contract_id].append(_ClosedSale(**row))
+        return late
+
     def _paid_rates(self) -> dict[tuple[int, int | None], Decimal]:
-        """The rate each closed line being clawed back or reversed was paid at, by statement
-        and term (a term has one line of these kinds per statement)."""
-        sources = {r.source_id for rows in self.refunds.values() for r in rows}
-        sources |= {r.source_id for rows in self.reversals.values() for r in rows}
+        """The rate each closed line being clawed back, reversed or paid late was paid at, by
+        statement and term (a term has one line of these kinds per statement)."""
+        sources = {
+            row.source_id
+            for fact in (self.refunds, self.reversals, self.late_sales)
+            for rows in fact.values()
+            for row in rows
+        }
         if not sources:
             return {}
         return {
@@ -858,7 +940,10 @@ class _Facts:
             (group.currency, group.day)
             for group in (*self.sales[contract.pk], *self.sales_to_date[contract.pk])
         }
-        days |= {(refund.currency, refund.day) for refund in self.refunds[contract.pk]}
+        days |= {
+            (sale.currency, sale.day)
+            for sale in (*self.refunds[contract.pk], *self.late_sales[contract.pk])
+        }
         return {(currency, day) for currency, day in days if currency != contract.currency}
 
     def rate(self, contract: Contract, currency: str, day: date) -> Decimal | None:
@@ -884,7 +969,8 @@ def _price(contract: Contract, period: Period, facts: _Facts, history: _History)
         return _Draft(contract, [], problem=problem)
     pricer = _Pricer(contract, period, facts, history)
     lines = [*pricer.carried_forward(previous), *pricer.terms(), *pricer.late_delivery()]
-    lines += [*pricer.late_payments(earlier), *pricer.clawbacks(), *pricer.reversals()]
+    lines += [*pricer.late_payments(earlier), *pricer.late_confirmations()]
+    lines += [*pricer.clawbacks(), *pricer.reversals()]
     lines = [line for line in lines if line.amount]
     wanted = wanted or any(line.kind != LineKind.CARRIED_FORWARD for line in lines)
     return _Draft(contract, lines, wanted=wanted)
@@ -910,6 +996,31 @@ def _missing_rates(contract: Contract, facts: _Facts) -> str:
 
 def _period_of(statement: Statement) -> Period:
     return Period(statement.period_start, statement.period_end)
+
+
+@dataclass(frozen=True)
+class _Correction:
+    """Sales under one term of a closed statement, corrected on a later one: refunded since,
+    or confirmed since."""
+
+    source: Statement
+    term_id: int | None
+    rate: Decimal | None  # the rate the closed statement paid the term at
+    base: Decimal  # the sales' amounts in the contract's currency, exact
+    sales: list[_ClosedSale]
+
+    def line(self, kind: str, description: str, amount: Decimal, *, sign: int) -> _Line:
+        """The correcting line, traced to its sales (a clawback's bases are negative)."""
+        return _Line(
+            kind,
+            description,
+            amount,
+            quantity=self.base,
+            rate=self.rate,
+            term_id=self.term_id,
+            source_statement_id=self.source.pk,
+            sale_links=[(sale.sale_id, sign * sale.amount, 0) for sale in self.sales],
+        )
 
 
 class _Pricer:
@@ -1231,26 +1342,49 @@ class _Pricer:
         since = self.history.landing_from(self.contract)
         return since is None or at >= _midnight(since, self.facts.zone)
 
-    def clawbacks(self) -> Iterator[_Line]:
+    def by_closed_line(self, sales: Iterable[_ClosedSale]) -> Iterator[_Correction]:
+        """`sales` grouped by the closed statement and term they correct, oldest first."""
         groups = defaultdict(list)
-        for refund in self.facts.refunds[self.contract.pk]:
-            if self.landed(refund.at):
-                groups[(refund.source_id, refund.term_id)].append(refund)
-        for (source_id, term_id), refunds in sorted(groups.items(), key=_by_source):
-            source = self.statements[source_id]
-            rate = self.facts.paid_rates.get((source_id, term_id))
-            refunded = self.converted((r.amount, r.currency, r.day) for r in refunds)
-            yield _Line(
-                LineKind.CLAWBACK,
-                f"Refunds of {_count(len(refunds), 'sale')} paid on the statement for "
-                f"{_period_of(source)}: {self.money(refunded)} at "
-                f"{_percent(rate or ZERO)}, the rate it was paid at",
-                compensation.clawback(refunded, effective_rate=rate, currency=self.currency),
-                quantity=refunded,
-                rate=rate,
+        for sale in sales:
+            groups[(sale.source_id, sale.term_id)].append(sale)
+        for (source_id, term_id), group in sorted(groups.items(), key=_by_source):
+            yield _Correction(
+                source=self.statements[source_id],
                 term_id=term_id,
-                source_statement_id=source_id,
-                sale_links=[(r.sale_id, -r.amount, 0) for r in refunds],
+                rate=self.facts.paid_rates.get((source_id, term_id)),
+                base=self.converted((s.amount, s.currency, s.day) for s in group),
+                sales=group,
+            )
+
+    def clawbacks(self) -> Iterator[_Line]:
+        refunds = [r for r in self.facts.refunds[self.contract.pk] if self.landed(r.at)]
+        for refunded in self.by_closed_line(refunds):
+            yield refunded.line(
+                LineKind.CLAWBACK,
+                f"Refunds of {_count(len(refunded.sales), 'sale')} paid on the statement for "
+                f"{_period_of(refunded.source)}: {self.money(refunded.base)} at "
+                f"{_percent(refunded.rate or ZERO)}, the rate it was paid at",
+                compensation.clawback(
+                    refunded.base, effective_rate=refunded.rate, currency=self.currency
+                ),
+                sign=-1,
+            )
+
+    def late_confirmations(self) -> Iterator[_Line]:
+        """Sales of closed periods confirmed since, a line per closed statement and term at
+        the rate that statement paid the term at: its tiers are not recomputed. Only the
+        contract's first open statement has any (the facts read them for it alone)."""
+        for confirmed in self.by_closed_line(self.facts.late_sales[self.contract.pk]):
+            yield confirmed.line(
+                LineKind.LATE_CONFIRMATION,
+                f"{_count(len(confirmed.sales), 'sale')} of the statement for "
+                f"{_period_of(confirmed.source)} confirmed after its approval: "
+                f"{self.money(confirmed.base)} at {_percent(confirmed.rate or ZERO)}, "
+                "the rate it was paid at",
+                compensation.late_confirmation(
+                    confirmed.base, effective_rate=confirmed.rate, currency=self.currency
+                ),
+                sign=1,
             )
 
     def reversals(self) -> Iterator[_Line]:

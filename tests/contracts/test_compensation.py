@@ -230,6 +230,31 @@ def test_clawback_rejects_a_negative_refund():
         compensation.clawback(D("-1"), effective_rate=D("0.05"), currency="USD")
 
 
+def test_a_late_confirmation_pays_at_the_closed_periods_rate_not_its_tiers_again():
+    # The period closed at 5% on 9,000.00; 2,000.00 confirmed since is paid at 5%, though
+    # 11,000.00 would have reached 8%.
+    rate = compensation.effective_rate(D("9000"), tiers=TWO_TIERS, mode="whole")
+    line = compensation.late_confirmation(D("2000"), effective_rate=rate, currency="USD")
+    assert line == D("100.00")
+
+
+def test_a_late_confirmation_mirrors_the_clawback_of_the_same_sales():
+    rate = compensation.effective_rate(D("21.00"), tiers=TWO_TIERS_SMALL, mode="marginal")
+    paid = compensation.late_confirmation(D("12.25"), effective_rate=rate, currency="USD")
+    assert paid == -compensation.clawback(D("12.25"), effective_rate=rate, currency="USD")
+    assert paid == D("0.81")
+
+
+def test_a_late_confirmation_without_a_paid_rate_pays_a_plain_zero():
+    line = compensation.late_confirmation(D("50"), effective_rate=None, currency="JPY")
+    assert str(line) == "0"
+
+
+def test_a_late_confirmation_rejects_a_negative_amount():
+    with pytest.raises(ValueError, match="confirmed_amount cannot be negative"):
+        compensation.late_confirmation(D("-1"), effective_rate=D("0.05"), currency="USD")
+
+
 # --- the other kinds -------------------------------------------------------------------------
 
 
@@ -444,6 +469,7 @@ def test_every_line_has_at_most_the_currencys_decimal_places(net, rate, tiers, m
         compensation.rebate(net, tiers=tiers, mode=mode, currency=currency),
         compensation.revenue_share(net, rate=rate, minimum_guarantee=D("10"), currency=currency),
         compensation.clawback(positive, effective_rate=paid_rate, currency=currency),
+        compensation.late_confirmation(positive, effective_rate=paid_rate, currency=currency),
         compensation.flat_fee(positive, currency),
         compensation.per_deliverable(positive, 3, currency),
         compensation.cpa(positive, 3, currency),

@@ -523,6 +523,183 @@ def test_an_order_pay_is_reversed_when_its_last_line_is_fully_refunded(contract,
     assert lines(settle(contract, february)) == [("carried_forward", D("-5.00"))]
 
 
+# --- sales confirmed after approval ----------------------------------------------------------
+
+
+def confirm(row) -> None:
+    """The sale's status becomes confirmed, as a later import sends it."""
+    row.status = "confirmed"
+    row.save()
+
+
+def test_a_sale_confirmed_after_approval_is_paid_on_the_next_statement_at_the_closed_rate(
+    contract, code
+):
+    commission(
+        contract,
+        tiers=[{"from": "0", "rate": "0.05"}, {"from": "1000", "rate": "0.08"}],
+        tier_mode="whole",
+    )
+    sale(code, "800.00")
+    late = sale(code, "300.00", status="pending")
+    november = settle(contract)
+    assert lines(november) == [("commission", D("40.00"))]  # 800.00 at 5%
+    approve(november)
+    confirm(late)
+    sale(code, "700.00", at(12, 5))
+    december = settle(contract, DEC)
+    # 300.00 at November's 5%, not 8% of a recomputed 1,100.00 (88.00 − 40.00 = 48.00), and
+    # December's own tier counts its own 700.00 only (5%, not 8% of 1,000.00).
+    paid = [("commission", D("35.00")), ("late_confirmation", D("15.00"))]
+    assert lines(december) == paid
+    line = december.lines.get(kind="late_confirmation")
+    assert (line.source_statement, line.quantity, line.rate) == (november, D("300.00"), D("0.05"))
+    assert line.description == (
+        "1 sale of the statement for Nov 2026 confirmed after its approval: $300.00 at 5%, "
+        "the rate it was paid at"
+    )
+    assert list(line.sale_links.values_list("sale_id", "base", "orders")) == [
+        (late.pk, D("300.00"), 0)
+    ]
+    again = settle(contract, DEC)
+    assert (again.pk, lines(again), again.total) == (december.pk, paid, D("50.00"))
+    assert lines(Statement.objects.get(pk=november.pk)) == [("commission", D("40.00"))]
+
+
+def test_a_late_confirmed_sale_is_paid_once_and_its_refund_clawed_back_at_the_same_rate(
+    contract, code
+):
+    commission(
+        contract,
+        tiers=[{"from": "0", "rate": "0.05"}, {"from": "1000", "rate": "0.08"}],
+        tier_mode="whole",
+    )
+    late = sale(code, "300.00", status="pending")
+    sale(code, "100.00")
+    november = settle(contract)
+    approve(november)
+    december = settle(contract, DEC)
+    confirm(late)
+    # December is still open, so it takes the sale when it is recomputed; January does not.
+    assert lines(settle(contract, JAN)) == []
+    assert lines(settle(contract, DEC)) == [("late_confirmation", D("15.00"))]
+    approve(december)
+    sale(code, "1200.00", at(1, 5, year=2027))
+    assert lines(settle(contract, JAN)) == [("commission", D("96.00"))]
+    late.status, late.refunded_amount = "refunded", D("300.00")
+    late.refunded_at = at(1, 10, year=2027)
+    late.save()
+    january = settle(contract, JAN)
+    # Back at November's 5%, whatever tier January reached.
+    assert lines(january) == [("commission", D("96.00")), ("clawback", D("-15.00"))]
+    line = january.lines.get(kind="clawback")
+    assert (line.source_statement, line.rate) == (november, D("0.05"))
+    assert list(line.sale_links.values_list("sale_id", "base")) == [(late.pk, D("-300.00"))]
+
+
+def test_late_confirmations_pay_only_the_terms_whose_scope_covers_the_sale(brand):
+    gown, hat, sock = (
+        factories.ProductFactory(brand=brand, category=category)
+        for category in ("Evening gowns", "Hats", "Wigs")
+    )
+    joint = factories.JointBrandFactory(
+        contract__partnership__influencer__brand=brand, products=[gown]
+    )
+    contract = joint.contract
+    code = factories.TrackingCodeFactory(participant__contract=contract)
+    share = term(contract, "revenue_share", rate=D("0.1500"))
+    on_hats = commission(contract, basis="category", category="Hats", rate=D("0.10"))
+    on_socks = commission(contract, basis="product", product=sock, rate=D("0.02"))
+    for product in (gown, hat, sock):
+        sale(code, "100.00", product=product)
+    late_gown = sale(code, "200.00", product=gown, status="pending")
+    late_hat = sale(code, "50.00", product=hat, status="pending")
+    other = factories.ProductFactory(brand=brand, category="Shoes")
+    late_other = sale(code, "80.00", product=other, status="pending")
+    november = settle(contract)
+    approve(november)
+    for row in (late_gown, late_hat, late_other):
+        confirm(row)
+    december = settle(contract, DEC)
+    paid = {
+        line.term_id: (line.amount, list(line.sale_links.values_list("sale_id", flat=True)))
+        for line in december.lines.all()
+    }
+    assert set(december.lines.values_list("kind", flat=True)) == {"late_confirmation"}
+    # The sock term paid November and nothing of it was late; the shoe covers no term.
+    assert on_socks.pk not in paid
+    assert paid == {
+        share.pk: (D("30.00"), [late_gown.pk]),
+        on_hats.pk: (D("5.00"), [late_hat.pk]),
+    }
+
+
+def test_a_term_the_closed_statement_paid_nothing_under_pays_nothing_late(brand, contract, code):
+    gown = factories.ProductFactory(brand=brand)
+    commission(contract, rate=D("0.10"))
+    commission(contract, basis="product", product=gown, rate=D("0.20"))
+    sale(code, "100.00")
+    late = sale(code, "50.00", product=gown, status="pending")
+    approve(settle(contract))  # 10.00; the gown's term earned nothing, so it has no line
+    confirm(late)
+    assert lines(settle(contract, DEC)) == [("late_confirmation", D("5.00"))]
+
+
+def test_a_late_sale_in_another_currency_uses_its_order_days_rate(brand, contract, code):
+    commission(contract, rate=D("0.05"))
+    sale(code, "100.00")
+    late = sale(code, "100.05", datetime(2026, 11, 4, 20, tzinfo=UTC), currency="EUR")
+    late.status = "pending"
+    late.save()
+    approve(settle(contract))
+    confirm(late)
+    december = settle(contract, DEC)
+    # 4 Nov 20:00 UTC is 5 Nov in Shanghai.
+    assert december.problem == (
+        "No exchange rate from EUR to USD for 5 Nov 2026: add it under exchange rates and "
+        "settle again."
+    )
+    assert (december.total, december.payable, lines(december)) == (D("0.00"), False, [])
+    factories.ExchangeRateFactory(
+        brand=brand,
+        date=date(2026, 11, 5),
+        from_currency="EUR",
+        to_currency="USD",
+        rate=D("1.08200000"),
+    )
+    december = settle(contract, DEC)
+    assert december.problem == ""
+    line = december.lines.get()
+    assert (line.kind, line.quantity, line.amount) == (
+        "late_confirmation",
+        D("108.254100"),  # 100.05 × 1.082, unrounded
+        D("5.41"),  # 5.412705
+    )
+    assert list(line.sale_links.values_list("base", flat=True)) == [D("100.05")]
+
+
+def test_a_pending_sale_refunded_before_confirming_pays_nothing_late(contract, code):
+    commission(contract, rate=D("0.10"))
+    sale(code, "100.00")
+    refunded = sale(code, "80.00", status="pending")
+    partly = sale(code, "100.00", status="pending")
+    approve(settle(contract))
+    refunded.status, refunded.refunded_amount, refunded.refunded_at = (
+        "refunded",
+        D("80.00"),
+        at(12, 2),
+    )
+    refunded.save()
+    partly.status, partly.refunded_amount, partly.refunded_at = "confirmed", D("40.00"), at(12, 3)
+    partly.save()
+    december = settle(contract, DEC)
+    # Only what is left of the partly refunded sale is paid; neither was paid, so no clawback.
+    assert lines(december) == [("late_confirmation", D("6.00"))]
+    assert list(december.lines.get().sale_links.values_list("sale_id", "base")) == [
+        (partly.pk, D("60.00"))
+    ]
+
+
 # --- balances --------------------------------------------------------------------------------
 
 
@@ -771,9 +948,16 @@ def test_the_number_of_queries_does_not_grow_with_the_sales(brand):
     def queries_for(sales: int) -> int:
         contract, code = everything(brand)
         refunded = [sale(code, "10.00", at(10, 1 + n % 30)) for n in range(sales)]
+        late = [
+            sale(code, "10.00", at(10, 1 + n % 30), currency="EUR", status="pending")
+            for n in range(0, sales, 3)
+        ]
         approve(settle(contract, OCT))
         for row in refunded:
             row.status, row.refunded_amount, row.refunded_at = "refunded", D("10.00"), at(11, 2)
+            row.save()
+        for row in late:
+            row.status = "confirmed"
             row.save()
         for n in range(sales):
             sale(code, "10.00", at(11, 1 + n % 30), currency="EUR" if n % 3 else "USD")
@@ -781,7 +965,14 @@ def test_the_number_of_queries_does_not_grow_with_the_sales(brand):
             statement = settle(contract)
         assert statement.problem == ""
         kinds = set(statement.lines.values_list("kind", flat=True))
-        assert kinds == {"commission", "cpa", "cpm", "per_deliverable", "clawback"}
+        assert kinds == {
+            "commission",
+            "cpa",
+            "cpm",
+            "per_deliverable",
+            "clawback",
+            "late_confirmation",
+        }
         return len(queries)
 
     assert queries_for(3) == queries_for(60)
