@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.db.models.functions import Abs, Lag, TruncDate, TruncMonth
 
 from campaigns.models import (
@@ -219,6 +219,10 @@ class BrandFigures:
         if dates is not None:
             queryset = queryset.filter(day__range=(dates.first, dates.last))
         return queryset
+
+    def first_day(self, **scope: Any) -> date | None:
+        """The earliest day with figures in scope; None when there are none."""
+        return self.summaries(**scope).aggregate(first=Min("day"))["first"]
 
     def totals(self, dates: DateRange | None = None, **scope: Any) -> Figures:
         """Figures of everything in scope over `dates` (all days when None)."""
@@ -447,7 +451,8 @@ class CampaignReport:
 def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> CampaignReport:
     """The campaign's figures over all days (its content and sales keep counting after it
     ends): totals, per participant sorted by `sort` (see SORTS), targets, and spend and revenue
-    from its start to its end or `today`, whichever is later — a fixed number of queries
+    from its start (or its first figures, when those came earlier, as the totals count them)
+    to its end or `today`, whichever is later — a fixed number of queries
     however many rows it has."""
     reader = BrandFigures.load(campaign.brand)
     per_participant = reader.breakdown("participant", campaign=campaign)
@@ -467,14 +472,13 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
         rates = rates_into(campaign.brand, date=campaign.start)
         sales_rate = rates.get((campaign.start, campaign.currency))
     sort = sort if sort in SORTS else "-roi"
+    first = min(filter(None, (campaign.start, reader.first_day(campaign=campaign))))
     return CampaignReport(
         campaign=campaign,
         totals=totals,
         participants=sort_rows(rows, sort),
         targets=targets(campaign, totals, sales_rate),
-        points=series(
-            reader, DateRange(campaign.start, max(campaign.end, today)), campaign=campaign
-        ),
+        points=series(reader, DateRange(first, max(campaign.end, today)), campaign=campaign),
         sort=sort,
         refreshed_at=reader.refreshed_at,
     )

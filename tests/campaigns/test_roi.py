@@ -468,6 +468,24 @@ def test_campaign_report_exports_every_participant_and_the_total(campaign):
     assert total["cost"] == "681.00"
 
 
+def test_the_chart_over_time_starts_with_the_first_figures_and_ends_at_the_totals(campaign):
+    # A sale through the campaign's code before the campaign began counts in its totals, so
+    # the chart starts there too and its ROI to date ends where the totals' ROI is.
+    factories.SaleFactory(
+        tracking_code=campaign.anna.codes.get(),
+        net_amount=Decimal("300.00"),
+        ordered_at=datetime(2026, 10, 20, 4, 0, tzinfo=UTC),
+    )
+    roi.refresh(campaign.brand, now=NOW)
+
+    report = roi.campaign_report(campaign.campaign, today=date(2026, 12, 2))
+
+    assert (report.points[0].label, report.points[-1].label) == ("20 Oct", "02 Dec")
+    assert len(report.points) == 44  # every day drawn, figures or not
+    assert report.points[0].figures.revenue == Decimal("300.00")
+    assert report.points[-1].roi_to_date == report.totals.roi
+
+
 def test_campaign_report_queries_do_not_grow_with_participants_or_days(campaign):
     def queries() -> int:
         roi.refresh(campaign.brand, now=NOW)
