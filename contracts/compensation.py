@@ -238,6 +238,18 @@ def effective_rate(
         return earned / net_sales
 
 
+def opening_rate(
+    *, rate: Decimal | None = None, tiers: Sequence[Tier] = (), mode: TierMode = "whole"
+) -> Decimal:
+    """The rate the first unit of net sales earns: what a closed period with no counted sales
+    stands for when one of its sales is confirmed later (`effective_rate` has none at a base
+    of zero). The flat rate; else the rate of the tier from 0, in either mode; else 0."""
+    rate, tiers, _ = _checked_terms(rate, tiers, mode)
+    if rate is not None:
+        return rate
+    return next((tier.rate for tier in tiers if tier.from_ <= ZERO), ZERO)
+
+
 def _unrounded_at_paid_rate(amount: Decimal, effective_rate: Decimal | None, name: str) -> Decimal:
     """Exact `amount` (named `name`) × a closed period's effective rate; 0 for None."""
     amount = check_amount(amount, name)

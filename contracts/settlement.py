@@ -835,11 +835,9 @@ class _Facts:
 
     def _late_sales(self, contracts: list[Contract]) -> dict[int, list[_ClosedSale]]:
         """Counted sales ordered in a closed period before this one that no closed statement
-        paid, since they were still pending when it closed: one row per sale and commission or
-        revenue-share line of that closed statement whose term covers the sale (all sales, one
-        product or category, the joint brand's products). A closed statement without a line
-        for a term earned nothing under it (`effective_rate` has no rate at a base of zero),
-        so it pays nothing late either and its sales are not read for that term."""
+        paid, since they were still pending when it closed: one row per sale, the closed
+        statement of its order day and each commission or revenue-share term of the contract
+        that covers the sale (all sales, one product or category, the joint brand's products)."""
         late = defaultdict(list)
         codes = self._codes_of(
             c
@@ -854,29 +852,28 @@ class _Facts:
             line__kind__in=PAID_SALES_LINES,
         )
         statement = "tracking_code__participant__contract__statements__"
-        line, term = f"{statement}lines__", f"{statement}lines__term__"
+        term = "tracking_code__participant__contract__terms__"
         of_joint_brand = JointBrand.objects.filter(
             contract_id=OuterRef("tracking_code__participant__contract_id"),
             products=OuterRef("product_id"),
         )
-        covers = Q(**{f"{line}kind": LineKind.COMMISSION}) & (
+        covers = Q(**{f"{term}kind": Kind.COMMISSION}) & (
             Q(**{f"{term}basis": Basis.TOTAL})
             | Q(**{f"{term}basis": Basis.PRODUCT, f"{term}product_id": F("product_id")})
             | Q(**{f"{term}basis": Basis.CATEGORY, f"{term}category": F("product__category")})
-        ) | Q(Exists(of_joint_brand), **{f"{line}kind": LineKind.REVENUE_SHARE})
+        ) | Q(Exists(of_joint_brand), **{f"{term}kind": Kind.REVENUE_SHARE})
         rows = (
             Sale.objects.filter(
                 _counted(), ~Exists(paid), tracking_code__in=codes, ordered_at__lt=self.start
             )
             .annotate(day=TruncDate("ordered_at", tzinfo=self.zone))
-            # One filter(): the closed statement, its line and the line's term are one row each.
+            # One filter(): the closed statement and the term are one row each.
             .filter(
                 covers,
                 **{
                     f"{statement}status__in": CLOSED,
                     f"{statement}period_start__lte": F("day"),
                     f"{statement}period_end__gt": F("day"),
-                    f"{term}isnull": False,
                 },
             )
             .values(
@@ -884,7 +881,7 @@ class _Facts:
                 "currency",
                 "day",
                 sale_id=F("pk"),
-                term_id=F(f"{line}term_id"),
+                term_id=F(f"{term}id"),
                 source_id=F(f"{statement}id"),
                 amount=F("net_amount") - F("refunded_amount"),
             )
@@ -1178,21 +1175,18 @@ class _Pricer:
             groups = [g for g in groups if self.facts.categories.get(g.product_id) == term.category]
             sales, scope = _SalesScope(category=term.category), f" in {term.category}"
         base = self.converted((g.base, g.currency, g.day) for g in groups)
-        tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
-        mode = term.tier_mode if tiers else "whole"
+        pricing = _rates_of(term)
         count = sum(g.sales for g in groups)
-        rate = compensation.effective_rate(base, rate=term.rate, tiers=tiers, mode=mode)
+        rate = compensation.effective_rate(base, **pricing)
         description = f"Commission on {self.money(base)} net sales{scope} ({_count(count, 'sale')})"
-        if tiers:
+        if pricing["tiers"]:
             description += f": {wording.describe(term, contract=self.contract)}"
         elif rate is not None:
             description += f" at {wording.format_rate(rate)}"
         yield _Line(
             LineKind.COMMISSION,
             description,
-            compensation.commission(
-                base, rate=term.rate, tiers=tiers, mode=mode, currency=self.currency
-            ),
+            compensation.commission(base, **pricing, currency=self.currency),
             quantity=base,
             rate=rate,
             term=term,
@@ -1348,20 +1342,27 @@ class _Pricer:
         for sale in sales:
             groups[(sale.source_id, sale.term_id)].append(sale)
         for (source_id, term_id), group in sorted(groups.items(), key=_by_source):
+            rate = self.facts.paid_rates.get((source_id, term_id))
             yield _Correction(
                 source=self.statements[source_id],
                 term_id=term_id,
-                rate=self.facts.paid_rates.get((source_id, term_id)),
+                rate=self.opening_rate(term_id) if rate is None else rate,
                 base=self.converted((s.amount, s.currency, s.day) for s in group),
                 sales=group,
             )
+
+    def opening_rate(self, term_id: int | None) -> Decimal | None:
+        """The rate of a sales term whose closed statement has no line for it (it had no
+        counted sales then): the rate of its first unit of sales; None for a removed term."""
+        term = next((t for t in self.facts.terms[self.contract.pk] if t.pk == term_id), None)
+        return None if term is None else compensation.opening_rate(**_rates_of(term))
 
     def clawbacks(self) -> Iterator[_Line]:
         refunds = [r for r in self.facts.refunds[self.contract.pk] if self.landed(r.at)]
         for refunded in self.by_closed_line(refunds):
             yield refunded.line(
                 LineKind.CLAWBACK,
-                f"Refunds of {_count(len(refunded.sales), 'sale')} paid on the statement for "
+                f"Refunds of {_count(len(refunded.sales), 'sale')} of the statement for "
                 f"{_period_of(refunded.source)}: {self.money(refunded.base)} at "
                 f"{_percent(refunded.rate or ZERO)}, the rate it was paid at",
                 compensation.clawback(
@@ -1406,6 +1407,13 @@ class _Pricer:
                 source_statement_id=source_id,
                 sale_links=[(r.sale_id, ZERO, -1) for r in orders],
             )
+
+
+def _rates_of(term: CompensationTerm) -> dict[str, Any]:
+    """A commission or revenue-share term's rate, tiers and tier mode, as `compensation`
+    takes them (a flat rate has no tiers and no mode)."""
+    tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
+    return {"rate": term.rate, "tiers": tiers, "mode": term.tier_mode if tiers else "whole"}
 
 
 def _percent(rate: Decimal) -> str:

@@ -11,7 +11,9 @@ Kind = StatementLine.Kind
 SHOWN_PERCENT = Decimal("0.0001")
 # Lines whose rate is a fraction of a base, and lines whose rate is an amount per unit; any
 # other line (a clawback reverses either kind) shows its rate as a plain number.
-FRACTION_RATE_KINDS = frozenset({Kind.COMMISSION, Kind.REVENUE_SHARE, Kind.REBATE})
+FRACTION_RATE_KINDS = frozenset(
+    {Kind.COMMISSION, Kind.REVENUE_SHARE, Kind.REBATE, Kind.LATE_CONFIRMATION}
+)
 PER_UNIT_RATE_KINDS = frozenset(
     {
         Kind.FLAT_FEE,

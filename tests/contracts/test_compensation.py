@@ -180,6 +180,14 @@ def test_effective_rate_is_zero_below_the_first_tier_and_none_without_a_base():
     assert compensation.effective_rate(D("0"), rate=D("0.05")) is None
 
 
+@pytest.mark.parametrize("mode", ["whole", "marginal"])
+def test_the_opening_rate_is_what_the_first_unit_of_sales_earns(mode):
+    assert compensation.opening_rate(rate=D("0.05")) == D("0.05")
+    assert compensation.opening_rate(tiers=TWO_TIERS, mode=mode) == TWO_TIERS[0].rate
+    above_zero = (Tier(D("1000"), D("0.10")),)
+    assert compensation.opening_rate(tiers=above_zero, mode=mode) == 0
+
+
 def test_clawback_reverses_the_refund_at_a_closed_whole_mode_periods_rate():
     rate = compensation.effective_rate(D("15000"), tiers=TWO_TIERS, mode="whole")
     assert compensation.clawback(D("100"), effective_rate=rate, currency="USD") == D("-8.00")

@@ -634,15 +634,53 @@ def test_late_confirmations_pay_only_the_terms_whose_scope_covers_the_sale(brand
     }
 
 
-def test_a_term_the_closed_statement_paid_nothing_under_pays_nothing_late(brand, contract, code):
+def test_a_term_the_closed_statement_paid_nothing_under_pays_its_first_rate_late(
+    brand, contract, code
+):
     gown = factories.ProductFactory(brand=brand)
-    commission(contract, rate=D("0.10"))
-    commission(contract, basis="product", product=gown, rate=D("0.20"))
+    on_all = commission(contract, rate=D("0.10"))
+    on_gowns = commission(
+        contract,
+        basis="product",
+        product=gown,
+        tiers=[{"from": "0", "rate": "0.20"}, {"from": "500", "rate": "0.30"}],
+        tier_mode="whole",
+    )
     sale(code, "100.00")
-    late = sale(code, "50.00", product=gown, status="pending")
-    approve(settle(contract))  # 10.00; the gown's term earned nothing, so it has no line
+    late = sale(code, "600.00", product=gown, status="pending")
+    november = settle(contract)
+    approve(november)  # 10.00; the gown's term earned nothing, so it has no line
+    assert lines(november) == [("commission", D("10.00"))]
     confirm(late)
-    assert lines(settle(contract, DEC)) == [("late_confirmation", D("5.00"))]
+    december = settle(contract, DEC)
+    # Under the 10% term at the rate November paid; under the gown's at its tier from 0,
+    # as November's base of 0.00 stood (its tiers are not recomputed with the 600.00).
+    paid = {line.term_id: (line.amount, line.rate) for line in december.lines.all()}
+    assert paid == {on_all.pk: (D("60.00"), D("0.10")), on_gowns.pk: (D("120.00"), D("0.20"))}
+    approve(december)
+    late.status, late.refunded_amount, late.refunded_at = (
+        "refunded",
+        D("600.00"),
+        at(1, 4, year=2027),
+    )
+    late.save()
+    clawed = {line.term_id: line.amount for line in settle(contract, JAN).lines.all()}
+    assert clawed == {on_all.pk: D("-60.00"), on_gowns.pk: D("-120.00")}
+
+
+def test_a_period_with_only_pending_sales_pays_them_when_confirmed(contract, code):
+    commission(contract, tiers=[{"from": "1000", "rate": "0.05"}], tier_mode="whole")
+    on_all = commission(contract)
+    late = sale(code, "300.00", status="pending")
+    november = settle(contract)
+    assert lines(november) == []
+    approve(november)
+    confirm(late)
+    # The flat term pays its rate; the tiered one paid nothing below its first tier.
+    december = settle(contract, DEC)
+    assert [(line.term_id, line.amount) for line in december.lines.all()] == [
+        (on_all.pk, D("15.00"))
+    ]
 
 
 def test_a_late_sale_in_another_currency_uses_its_order_days_rate(brand, contract, code):

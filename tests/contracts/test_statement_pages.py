@@ -203,6 +203,23 @@ def test_detail_shows_lines_with_their_sales_and_content(client, brand_manager, 
     assert "the CSV export</a> has all" not in page
 
 
+def test_detail_shows_a_late_confirmations_base_as_money_and_rate_as_percent(
+    client, brand_manager, brand
+):
+    statement_ = statement(brand)
+    statement_.lines.create(
+        kind="late_confirmation",
+        description="1 sale of the statement for Oct 2026 confirmed after its approval",
+        quantity=Decimal("1234.50"),
+        rate=Decimal("0.0550"),
+        amount=Decimal("67.90"),
+    )
+    client.force_login(brand_manager)
+    page = page_of(client.get(reverse("contracts:statement", args=[statement_.pk])))
+    assert "$1,234.50" in page
+    assert "5.5%" in page
+
+
 def test_detail_caps_source_rows_and_points_to_the_csv(client, brand_manager, brand):
     shown = statement_views.SOURCE_ROWS_SHOWN
     statement_ = statement_with_sources(brand, sales=shown + 3, content=0)
