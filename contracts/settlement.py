@@ -1463,9 +1463,8 @@ def _write(
             and (statement.total >= contract.minimum_payout or _last_period(contract, period))
         )
         statements.append((statement, draft))
-    fields = ["period_end", "currency", "due_date", "problem", "computed_at", "total", "payable"]
     recomputed = [statement for statement, _ in statements if statement.pk]
-    Statement.objects.bulk_update(recomputed, fields)
+    _update(recomputed)
     StatementLine.objects.filter(statement__in=recomputed).delete()
     Statement.objects.bulk_create([statement for statement, _ in statements if not statement.pk])
     pending = [
@@ -1476,6 +1475,35 @@ def _write(
     StatementLine.objects.bulk_create([row for row, _ in pending])
     _trace(pending, facts)
     return [statement for statement, _ in statements]
+
+
+# What recomputing a draft changes, written for the whole chunk in one UPDATE … FROM a VALUES
+# list (bulk_update's CASE per row and field costs more than the settlement itself).
+RECOMPUTED = ("period_end", "currency", "due_date", "problem", "computed_at", "total", "payable")
+UPDATE_STATEMENTS = """
+WITH computed (id, period_end, currency, due_date, problem, computed_at, total, payable)
+    AS (VALUES {values})
+UPDATE contracts_statement
+SET period_end = computed.period_end, currency = computed.currency,
+    due_date = computed.due_date, problem = computed.problem,
+    computed_at = computed.computed_at, total = computed.total, payable = computed.payable
+FROM computed
+WHERE contracts_statement.id = computed.id"""
+
+
+def _update(statements: list[Statement]) -> None:
+    fields = [Statement._meta.pk, *(Statement._meta.get_field(name) for name in RECOMPUTED)]
+    rows = [
+        tuple(
+            field.get_db_prep_save(getattr(statement, field.attname), connection)
+            for field in fields
+        )
+        for statement in statements
+    ]
+    # PostgreSQL types the VALUES columns by these casts; SQLite would cast a date to a number.
+    typed = connection.vendor == "postgresql"
+    types = tuple(field.db_type(connection) if typed else "" for field in fields)
+    _execute(UPDATE_STATEMENTS, types, rows, ())
 
 
 def _columns(line: _Line) -> dict[str, Any]:
@@ -1565,10 +1593,10 @@ WHERE distributor_order.ordered_at >= %s AND distributor_order.ordered_at < %s""
 
 
 def _execute(sql: str, types: tuple[str, ...], scope: list[tuple], params: tuple) -> None:
-    """Run one of the statements above with `scope` as its VALUES list (typed, so that a
-    column of NULLs still compares with the column it is joined to), in batches that stay
-    within every database's limit on parameters."""
-    placeholders = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
+    """Run one of the statements above with `scope` as its VALUES list (typed where `types`
+    names a type, so that a column of NULLs still compares with the column it is joined to),
+    in batches that stay within every database's limit on parameters."""
+    placeholders = "(" + ", ".join(f"CAST(%s AS {kind})" if kind else "%s" for kind in types) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(scope), SCOPE_BATCH):
             batch = scope[start : start + SCOPE_BATCH]
