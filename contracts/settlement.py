@@ -246,12 +246,28 @@ def settle_due(
             if period is not None and not due.overlaps(period):
                 continue
             chunks[(due, str(zone))].append(row.pk)
-    settled = []
     # Oldest periods first: a statement carries the balance of the one before it.
-    for (due, _zone), contract_ids in sorted(chunks.items(), key=lambda item: item[0]):
-        for start in range(0, len(contract_ids), CHUNK_SIZE):
-            settled += _settle_chunk(contract_ids[start : start + CHUNK_SIZE], due, now)
+    batches = [
+        (due, contract_ids[start : start + CHUNK_SIZE])
+        for (due, _zone), contract_ids in sorted(chunks.items(), key=lambda item: item[0])
+        for start in range(0, len(contract_ids), CHUNK_SIZE)
+    ]
+    settled = []
+    for number, (due, contract_ids) in enumerate(batches):
+        settled += _settle_chunk(contract_ids, due, now)
+        if number == 0 and len(batches) > 1:
+            _analyze_statements()
     return settled
+
+
+def _analyze_statements() -> None:
+    """Let PostgreSQL's planner see the statements and lines a first chunk wrote. Every row
+    written is checked against the statement or line it refers to by a plan made once per
+    connection; made while those tables looked empty (a new database, or stale statistics
+    without autovacuum) it reads them whole, and a long run slows down quadratically."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contracts_statement, contracts_statementline")
 
 
 def settle_period(*, contract_id: int, period: Period, now: datetime) -> Statement | None:
