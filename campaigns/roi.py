@@ -23,10 +23,11 @@ How amounts are counted:
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import islice
 from typing import IO, Any
 
 from django.db import models, transaction
@@ -51,6 +52,7 @@ from partnerships import money, tenancy
 from partnerships.models import Brand, ExchangeRate
 
 ZERO = Decimal(0)
+WRITE_BATCH = 1000  # summaries per INSERT
 EMV_FORMULA = "EMV = impressions × reference CPM ÷ 1,000"
 # The counters that come from metric snapshots; orders come from sales.
 METRICS = tuple(name for name in DailySummary.COUNTERS if name != "orders")
@@ -601,14 +603,18 @@ def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
     state, _ = BrandMetrics.objects.get_or_create(brand=brand)  # the row the lock is taken on
     with transaction.atomic():
         BrandMetrics.objects.select_for_update().filter(pk=state.pk).first()
-        rows = _Builder(brand, since).build()
         old = tenancy.scope_to_brand(DailySummary.objects.all(), brand)
         if since is not None:
             old = old.filter(day__gte=since)
         old.delete()
-        DailySummary.objects.bulk_create(rows, batch_size=1000)
+        # Written as they are made, a batch at a time, so a large brand's rows never sit in
+        # memory as model instances all at once.
+        summaries, written = _Builder(brand, since).build(), 0
+        while batch := list(islice(summaries, WRITE_BATCH)):
+            DailySummary.objects.bulk_create(batch)
+            written += len(batch)
         BrandMetrics.objects.filter(pk=state.pk).update(refreshed_at=now, refreshed_from=since)
-    return len(rows)
+    return written
 
 
 def refresh_all(
@@ -661,34 +667,31 @@ class _Builder:
         for participant in sorted(self.participants.values(), key=lambda row: row["pk"]):
             self.contract_participants[participant["contract_id"]].append(participant)
 
-    def build(self) -> list[DailySummary]:
+    def build(self) -> Iterator[DailySummary]:
+        """The summaries in a stable order, each made when it is asked for."""
         self._sales()
         self._seeding()
         self._metrics()
         self._statements()
-        summaries = []
         for key in sorted(self.rows, key=_sort_key):
-            values = self.rows[key]
+            values = self.rows.pop(key)
             if not any(values.values()):
                 continue
             day, contract, participant, content, currency = key
             influencer, method = self.contracts[contract]
             campaign = self.participants[participant]["campaign_id"] if participant else None
-            summaries.append(
-                DailySummary(
-                    brand=self.brand,
-                    day=day,
-                    currency=currency,
-                    contract_id=contract,
-                    influencer_id=influencer,
-                    method=method,
-                    campaign_id=campaign,
-                    participant_id=participant,
-                    content_id=content,
-                    **values,
-                )
+            yield DailySummary(
+                brand=self.brand,
+                day=day,
+                currency=currency,
+                contract_id=contract,
+                influencer_id=influencer,
+                method=method,
+                campaign_id=campaign,
+                participant_id=participant,
+                content_id=content,
+                **values,
             )
-        return summaries
 
     # Adding up
 
