@@ -19,10 +19,10 @@ def test_manager_signs_in_and_sees_the_dashboard(page):
     call_command("seed_demo", force=True)
     sign_in(page, "demo", "demo")
     expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
-    expect(page.locator("[data-figure=products] .display-6")).to_have_text("16")
-    expect(page.locator("[data-figure=influencers] .display-6")).to_have_text("40")
-    expect(page.locator("[data-figure=active-contracts] .display-6")).to_have_text("3")
-    expect(page.locator("[data-figure=running-campaigns] .display-6")).to_have_text("1")
+    expect(page.locator("[data-figure=products] .figure-value")).to_have_text("16")
+    expect(page.locator("[data-figure=influencers] .figure-value")).to_have_text("40")
+    expect(page.locator("[data-figure=active-contracts] .figure-value")).to_have_text("3")
+    expect(page.locator("[data-figure=running-campaigns] .figure-value")).to_have_text("1")
     nav = page.get_by_role("navigation").first
     expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
 
@@ -31,10 +31,10 @@ def test_agency_staff_switches_brand_in_the_header(page):
     call_command("seed_demo", force=True)
     sign_in(page, "agency", "agency")
     expect(page.get_by_role("heading", name="Kestrel Running Co.")).to_be_visible()
-    expect(page.locator("[data-figure=products] .display-6")).to_have_text("3")
+    expect(page.locator("[data-figure=products] .figure-value")).to_have_text("3")
     page.get_by_label("Brand").select_option(label="Lumière Hair & Gowns")
     expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
-    expect(page.locator("[data-figure=products] .display-6")).to_have_text("16")
+    expect(page.locator("[data-figure=products] .figure-value")).to_have_text("16")
     expect(page.get_by_text("You are now working in Lumière Hair & Gowns.")).to_be_visible()
 
 
