@@ -324,6 +324,11 @@ def main() -> int:
     settle_seconds, floor_seconds, same = settle()
     with step("refreshing the measured brand's daily summaries"):
         roi.refresh(brand, now=NOW)
+    with (
+        step("analyzing the tables, as autovacuum does on a live server"),
+        connection.cursor() as c,
+    ):
+        c.execute("ANALYZE")
     import_rate, copy_rate = import_sales(brand)
     measured = pages(brand)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
