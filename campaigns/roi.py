@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
@@ -424,6 +424,12 @@ class CampaignReport:
     points: list[Point]
     sort: str
     refreshed_at: datetime | None
+    # The page shows this many participants in the chosen order; the CSV export has them all.
+    shown_rows: ClassVar[int] = 25
+
+    @property
+    def shown_participants(self) -> list[Row]:
+        return self.participants[: self.shown_rows]
 
     @property
     def funnel(self) -> list[tuple[str, int]]:
@@ -468,7 +474,9 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
         )
         for participant in participants
     ]
-    totals = reader.totals(campaign=campaign)
+    # Every summary row of the campaign is in one participant's group (or None's), so the
+    # groups add up to the totals without reading the summaries again.
+    totals = sum(per_participant.values(), reader.empty())
     sales_rate = None
     if campaign.target_sales is not None and campaign.currency != reader.currency:
         rates = rates_into(campaign.brand, date=campaign.start)

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -7,7 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,6 +101,51 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 # --- the campaign page -------------------------------------------------------------------------
 
+# Each section of the campaign page shows one page of its rows, so the page's work stays the same
+# however large the campaign grows; the sections page in place (HTMX) or through the full page.
+SECTION_PAGE_SIZE = 25
+CONTENT_PAGE_SIZE = 10
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, from an aggregate the section shows anyway."""
+
+    def __init__(self, object_list: object, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _count_per_participant(model: type[ContentItem] | type[Shipment]) -> Coalesce:
+    """How many rows of `model` each participant has, as a subquery per participant."""
+    rows = (
+        model.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def _participants(campaign: Campaign, page_number: object) -> dict:
+    """One page of the campaign's participants, by influencer name, with their codes and how
+    much content and how many shipments each has."""
+    participants = (
+        campaign.participants.select_related("contract__partnership__influencer")
+        .prefetch_related("codes")
+        .annotate(
+            content_count=_count_per_participant(ContentItem),
+            shipment_count=_count_per_participant(Shipment),
+        )
+        .order_by("contract__partnership__influencer__name", "pk")
+    )
+    page = Paginator(participants, SECTION_PAGE_SIZE).get_page(page_number)
+    return {"participants_page": page, "has_participants": page.paginator.count > 0}
+
 
 @dataclass
 class ContentRow:
@@ -95,18 +154,16 @@ class ContentRow:
     item: ContentItem
     check: disclosure.DisclosureResult
     moves: list[str]
-    latest: MetricSnapshot | None = None
 
     @property
     def needs_override(self) -> bool:
         return not self.check.ok and not self.item.disclosure_override_reason
 
 
-def _content_rows(campaign: Campaign, **filters: object) -> list[ContentRow]:
-    """The campaign's content items, each with its live disclosure verdict and next moves, in
-    a fixed number of queries."""
-    items = (
-        ContentItem.objects.filter(participant__campaign=campaign, **filters)
+def _content_items(campaign: Campaign) -> QuerySet[ContentItem]:
+    """The campaign's content items in queue order: waiting for a reviewer first, newest first."""
+    return (
+        ContentItem.objects.filter(participant__campaign=campaign)
         .select_related(
             "participant__contract__partnership__influencer",
             "deliverable",
@@ -124,6 +181,10 @@ def _content_rows(campaign: Campaign, **filters: object) -> list[ContentRow]:
         )
         .order_by("queue", "-submitted_at", "pk")
     )
+
+
+def _content_rows(campaign: Campaign, items: Iterable[ContentItem]) -> list[ContentRow]:
+    """Each item with its live disclosure verdict and next moves."""
     rows = []
     for item in items:
         item.participant.campaign = campaign  # the check reads its markets
@@ -131,17 +192,46 @@ def _content_rows(campaign: Campaign, **filters: object) -> list[ContentRow]:
     return rows
 
 
-def _latest_snapshots(campaign: Campaign) -> dict[int, MetricSnapshot]:
-    """The latest snapshot of each content item of the campaign, in one query."""
-    latest_date = (
-        MetricSnapshot.objects.filter(content=OuterRef("content"))
-        .order_by("-date")
-        .values("date")[:1]
+def _content_counts(campaign: Campaign) -> dict:
+    """How many of the campaign's items are in each status, in queue order, in one query."""
+    counts = ContentItem.objects.filter(participant__campaign=campaign).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in QUEUE_ORDER}
     )
-    snapshots = MetricSnapshot.objects.filter(
-        content__participant__campaign=campaign, date=Subquery(latest_date)
-    )
-    return {snapshot.content_id: snapshot for snapshot in snapshots}
+    return {
+        "content_counts": [
+            (status, Status(status).label.lower(), counts[status]) for status in QUEUE_ORDER
+        ],
+        "content_total": sum(counts.values()),
+        "waiting": counts[Status.SUBMITTED],
+    }
+
+
+def _content_page_of(campaign: Campaign, item_pk: object) -> int | None:
+    """The page of the approval queue an item of the campaign is on; None when it is not one."""
+    items = _content_items(campaign)
+    try:
+        place = items.filter(pk=item_pk).values("pk", "queue", "submitted_at").first()
+    except (TypeError, ValueError):
+        return None
+    if place is None:
+        return None
+    queue, submitted_at = place["queue"], place["submitted_at"]
+    ahead = items.filter(
+        Q(queue__lt=queue)
+        | Q(queue=queue, submitted_at__gt=submitted_at)
+        | Q(queue=queue, submitted_at=submitted_at, pk__lt=place["pk"])
+    ).count()
+    return ahead // CONTENT_PAGE_SIZE + 1
+
+
+def _content(campaign: Campaign, page_number: object) -> dict:
+    """One page of the approval queue, and how many items are in each status."""
+    counts = _content_counts(campaign)
+    page = CountedPaginator(
+        _content_items(campaign), CONTENT_PAGE_SIZE, count=counts["content_total"]
+    ).get_page(page_number)
+    page.object_list = _content_rows(campaign, page.object_list)
+    return {"content_page": page, **counts}
 
 
 @dataclass
@@ -152,29 +242,61 @@ class ShipmentRow:
     error: str = ""
 
 
-def _shipment_rows(campaign: Campaign, today: date, **filters: object) -> list[ShipmentRow]:
-    shipments = (
-        Shipment.objects.filter(participant__campaign=campaign, **filters)
-        .select_related("participant__contract__partnership__influencer")
-        .prefetch_related(
-            Prefetch("items", queryset=ShipmentItem.objects.select_related("product"))
-        )
-    )
+def _shipment_rows(shipments: Iterable[Shipment], today: date) -> list[ShipmentRow]:
     return [
         ShipmentRow(s, s.is_late(today), ShipmentStatusForm(shipment=s, initial={"on": today}))
         for s in shipments
     ]
 
 
+def _shipment_queryset(campaign: Campaign) -> QuerySet[Shipment]:
+    return (
+        Shipment.objects.filter(participant__campaign=campaign)
+        .select_related("participant__contract__partnership__influencer")
+        .prefetch_related(
+            Prefetch("items", queryset=ShipmentItem.objects.select_related("product"))
+        )
+    )
+
+
+def _shipments(campaign: Campaign, page_number: object, today: date) -> dict:
+    """One page of the campaign's shipments, late ones first, and how many are late."""
+    late = Shipment.late(today)
+    counts = Shipment.objects.filter(participant__campaign=campaign).aggregate(
+        total=Count("pk"), late=Count("pk", filter=late)
+    )
+    shipments = _shipment_queryset(campaign).order_by(
+        Case(When(late, then=Value(0)), default=Value(1)), "-requested_on", "pk"
+    )
+    page = CountedPaginator(shipments, SECTION_PAGE_SIZE, count=counts["total"]).get_page(
+        page_number
+    )
+    page.object_list = _shipment_rows(page.object_list, today)
+    return {"shipments_page": page, "late_count": counts["late"]}
+
+
+def _metrics(campaign: Campaign, page_number: object) -> dict:
+    """One page of each content item's latest snapshot, most viewed first, and the totals of
+    every item's latest snapshot."""
+    later = MetricSnapshot.objects.filter(content=OuterRef("content"), date__gt=OuterRef("date"))
+    latest = MetricSnapshot.objects.filter(content__participant__campaign=campaign).exclude(
+        Exists(later)
+    )
+    sums = latest.aggregate(
+        items=Count("pk"), **{name: Sum(name) for name in MetricSnapshot.COUNTERS}
+    )
+    totals = {name: sums[name] or 0 for name in MetricSnapshot.COUNTERS}
+    totals["engagements"] = sum(totals[n] for n in ("likes", "comments", "shares", "saves"))
+    snapshots = latest.select_related(
+        "content__participant__contract__partnership__influencer"
+    ).order_by("-views", "content_id")
+    page = CountedPaginator(snapshots, SECTION_PAGE_SIZE, count=sums["items"]).get_page(page_number)
+    return {"metrics_page": page, "metric_totals": totals}
+
+
 def _sales(campaign: Campaign, page_number: object) -> dict:
     """One page of the campaign's sales and the totals of all of them, per currency."""
     sales = Sale.objects.filter(tracking_code__participant__campaign=campaign)
-    page = Paginator(
-        sales.select_related(
-            "product", "tracking_code__participant__contract__partnership__influencer"
-        ),
-        SALES_PAGE_SIZE,
-    ).get_page(page_number)
     totals = list(
         sales.values("currency")
         .annotate(
@@ -191,37 +313,31 @@ def _sales(campaign: Campaign, page_number: object) -> dict:
         for name in ("net", "refunded", "pending"):
             row[name] = money.round(row[name] or Decimal(0), row["currency"])
         row["kept"] = row["net"] - row["refunded"]
+    count = sum(row["lines"] for row in totals)
+    page = CountedPaginator(sales, SALES_PAGE_SIZE, count=count).get_page(page_number)
+    # The page's sales are picked from the sale table alone, then joined to what they show:
+    # joining first would join every sale of the campaign before sorting them.
+    page.object_list = Sale.objects.filter(pk__in=page.object_list.values("pk")).select_related(
+        "product", "tracking_code__participant__contract__partnership__influencer"
+    )
     return {"sales_page": page, "sales_totals": totals}
 
 
 def _detail_context(request: HttpRequest, campaign: Campaign) -> dict:
     today = _today(campaign.brand)
-    participants = list(
-        campaign.participants.select_related("contract__partnership__influencer")
-        .prefetch_related("codes")
-        .annotate(
-            content_count=Count("content", distinct=True),
-            shipment_count=Count("shipments", distinct=True),
-        )
-    )
-    content = _content_rows(campaign)
-    latest = _latest_snapshots(campaign)
-    for row in content:
-        row.latest = latest.get(row.item.pk)
-    shipments = _shipment_rows(campaign, today)
+    content_page = request.GET.get("content_page")
+    if "content_item" in request.GET:
+        content_page = _content_page_of(campaign, request.GET["content_item"]) or content_page
     return {
         "campaign": campaign,
         "today": today,
         "now": timezone.now(),
         "phase": _phase(campaign, today),
         "can_edit": tenancy.can(request.user, campaign.brand_id),
-        "participants": participants,
-        "content": content,
-        "waiting": sum(row.item.status == Status.SUBMITTED for row in content),
-        "metrics": [row for row in content if row.latest],
-        "metric_totals": _metric_totals([row.latest for row in content if row.latest]),
-        "shipments": shipments,
-        "late_count": sum(row.late for row in shipments),
+        **_participants(campaign, request.GET.get("participants_page")),
+        **_content(campaign, content_page),
+        **_shipments(campaign, request.GET.get("shipments_page"), today),
+        **_metrics(campaign, request.GET.get("metrics_page")),
         **_sales(campaign, request.GET.get("sales_page")),
         "performance": roi.campaign_report(campaign, today=today, sort=request.GET.get("sort", "")),
     }
@@ -233,30 +349,38 @@ def _phase(campaign: Campaign, today: date) -> str:
     return "ended" if campaign.end < today else "running"
 
 
-def _metric_totals(snapshots: list[MetricSnapshot]) -> dict[str, int]:
-    totals = {name: sum(getattr(s, name) for s in snapshots) for name in MetricSnapshot.COUNTERS}
-    totals["engagements"] = sum(totals[n] for n in ("likes", "comments", "shares", "saves"))
-    return totals
-
-
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
 
 
+SECTIONS = ("participants", "content", "shipments", "metrics", "sales")
+
+
 @login_required
-def campaign_sales(request: HttpRequest, pk: int) -> HttpResponse:
-    """The sales section alone, for paging through it in place."""
+def campaign_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One page of a section of the campaign page (one of SECTIONS), for paging through it in
+    place; without HTMX, the campaign page at that page of the section."""
     campaign = _campaign(request, pk)
+    number = request.GET.get("page", 1)
     if not request.htmx:
         url = reverse("campaigns:detail", args=[campaign.pk])
-        return redirect(f"{url}?{urlencode({'sales_page': request.GET.get('page', 1)})}#sales")
-    return render(
-        request,
-        "campaigns/_sales.html",
-        {"campaign": campaign, **_sales(campaign, request.GET.get("page"))},
-    )
+        return redirect(f"{url}?{urlencode({f'{section}_page': number})}#{section}")
+    context = {"campaign": campaign, "can_edit": tenancy.can(request.user, campaign.brand_id)}
+    if section == "participants":
+        context.update(_participants(campaign, number))
+    elif section == "content":
+        context.update(_content(campaign, number), now=timezone.now())
+        context["has_participants"] = campaign.participants.exists()
+    elif section == "shipments":
+        context.update(_shipments(campaign, number, _today(campaign.brand)))
+        context["has_participants"] = campaign.participants.exists()
+    elif section == "metrics":
+        context.update(_metrics(campaign, number))
+    else:
+        context.update(_sales(campaign, number))
+    return render(request, f"campaigns/_{section}.html", context)
 
 
 @login_required
@@ -324,11 +448,13 @@ def content_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         else:
             messages.success(request, "Saved.")
-        return redirect(reverse("campaigns:detail", args=[campaign.pk]) + f"#content-{item.pk}")
-    (row,) = _content_rows(campaign, pk=item.pk)
+        url = reverse("campaigns:detail", args=[campaign.pk])
+        return redirect(f"{url}?{urlencode({'content_item': item.pk})}#content-{item.pk}")
+    (row,) = _content_rows(campaign, _content_items(campaign).filter(pk=item.pk))
+    # The card is swapped in place; the section's counts follow out of band.
     return render(
         request,
-        "campaigns/_content_item.html",
+        "campaigns/_content_reviewed.html",
         {
             "row": row,
             "campaign": campaign,
@@ -337,6 +463,7 @@ def content_review(request: HttpRequest, pk: int) -> HttpResponse:
             "posted": request.POST if error else {},
             "saved": not error,
             "now": timezone.now(),
+            **_content_counts(campaign),
         },
     )
 
@@ -368,7 +495,7 @@ def shipment_status(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#shipments")
-    (row,) = _shipment_rows(campaign, today, pk=shipment.pk)
+    (row,) = _shipment_rows(_shipment_queryset(campaign).filter(pk=shipment.pk), today)
     row.error = error
     return render(
         request,
