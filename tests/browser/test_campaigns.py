@@ -1,8 +1,11 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from campaigns.models import ContentItem, Shipment
+from campaigns import views
+from campaigns.models import Campaign, ContentItem, Shipment
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,3 +62,38 @@ def test_manager_sees_the_late_shipment_and_ships_it_in_place(page):
     late.refresh_from_db()
     assert late.status == "shipped"
     assert late.shipped_on is not None
+
+
+def test_manager_pages_the_approval_queue_and_approves_on_page_two_in_place(page):
+    call_command("seed_demo", force=True)
+    campaign = Campaign.objects.get(name="Prom season 2026")
+    participant = campaign.participants.first()
+    oldest = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(views.CONTENT_PAGE_SIZE):
+        ContentItem.objects.create(
+            participant=participant,
+            content_type="short",
+            platform="youtube",
+            caption="New look #ad",
+            submitted_at=oldest + timedelta(days=n + 1),
+        )
+    waiting = ContentItem.objects.filter(participant__campaign=campaign, status="submitted")
+    oldest_waiting = waiting.order_by("submitted_at", "pk").first()
+    count = waiting.count()
+    open_prom_season(page)
+
+    section = page.locator("#content")
+    expect(section).to_contain_text(f"{count} waiting")
+    expect(section.locator(f"#content-{oldest_waiting.pk}")).to_have_count(0)
+    section.get_by_role("link", name="Next").click()
+    expect(page.locator("#content")).to_contain_text("Page 2 of")
+    card = page.locator(f"#content-{oldest_waiting.pk}")
+    expect(card.locator("[data-role=status]")).to_have_text("Submitted")
+    assert "/content/" not in page.url  # paged in place, still the campaign page
+    if card.get_by_label("Why approve anyway").count():
+        card.get_by_label("Why approve anyway").fill("Checked in the video.")
+    card.get_by_role("button", name="Approve").click()
+    expect(card.locator("[data-role=status]")).to_have_text("Approved")
+    expect(page.locator("#content-counts")).to_contain_text(f"{count - 1} waiting")
+    oldest_waiting.refresh_from_db()
+    assert oldest_waiting.status == "approved"

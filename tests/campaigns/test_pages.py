@@ -492,19 +492,205 @@ def test_sales_are_totalled_per_currency_and_paginated(client, brand_manager, ca
     assert "<html" not in partial.content.decode()
 
 
+SECTION_URLS = ["campaigns:participants", "campaigns:content", "campaigns:shipments"]
+SECTION_URLS += ["campaigns:metrics", "campaigns:sales"]
+
+
 def test_campaign_page_query_count_does_not_grow_with_rows(client, brand_manager, campaign):
     client.force_login(brand_manager)
-    url = reverse("campaigns:detail", args=[campaign.pk])
+    urls = [reverse("campaigns:detail", args=[campaign.pk])]
+    urls += [reverse(name, args=[campaign.pk]) + "?page=2" for name in SECTION_URLS]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            client.get(url, **HTMX)  # warm the session and caches
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, **HTMX).status_code == 200
+            counts.append(len(captured))
+        return counts
+
     add_participant(campaign, 1)
-    client.get(url)  # warm the session and caches
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    for n in range(2, 6):
+    small = queries()
+    # Past every section's page size: 30 participants, 60 content items and 60 shipments.
+    for n in range(2, 31):
         add_participant(campaign, n)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert "Creator 5" in response.content.decode()
-    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    assert queries() == small
+    page = client.get(urls[0]).content.decode()
+    assert "Page 1 of 2 · 30 participants" in page
+    assert "Page 1 of 6 · 60 items" in page
+    assert "Page 1 of 3 · 60 shipments" in page
+
+
+def section_of(page: str, name: str) -> str:
+    section = page[page.index(f'<section id="{name}"') :]
+    return section[: section.index("</section>")]
+
+
+def test_content_pages_in_place_with_waiting_items_first(client, brand_manager, participant):
+    old = datetime(2026, 11, 1, tzinfo=UTC)
+    waiting = [
+        factories.ContentItemFactory(
+            participant=participant, caption="wig #ad", submitted_at=old + timedelta(hours=n)
+        )
+        for n in range(12)
+    ]
+    published = factories.ContentItemFactory.create_batch(
+        3, participant=participant, status="published", published_at=old, submitted_at=old
+    )
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[participant.campaign_id])
+    content = section_of(client.get(url).content.decode(), "content")
+    shown = [int(pk) for pk in re.findall(r'id="content-(\d+)"', content)]
+    assert shown == [item.pk for item in reversed(waiting[2:])]  # newest waiting first
+    assert "12 waiting" in content
+    assert "3 published · 15 in all" in content
+    assert "Page 1 of 2 · 15 items" in content
+
+    partial = client.get(
+        reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2}, **HTMX
+    ).content.decode()
+    assert partial.lstrip().startswith('<section id="content"')
+    shown = [int(pk) for pk in re.findall(r'id="content-(\d+)"', partial)]
+    assert shown == [waiting[1].pk, waiting[0].pk, *(item.pk for item in published)]
+    assert "12 waiting" in partial
+    assert "Page 2 of 2" in partial
+
+    # Without JavaScript the pager's links open the campaign page at that page.
+    response = client.get(reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2})
+    assert response.url == f"{url}?content_page=2#content"
+    content = section_of(client.get(response.url).content.decode(), "content")
+    assert f'id="content-{waiting[0].pk}"' in content
+    assert f'id="content-{waiting[2].pk}"' not in content
+
+
+def test_approving_an_item_on_page_two_works_in_place(client, brand_manager, participant):
+    old = datetime(2026, 11, 1, tzinfo=UTC)
+    first, *newer = [
+        factories.ContentItemFactory(
+            participant=participant,
+            caption="wig #ad #LumiereHair",
+            submitted_at=old + timedelta(hours=n),
+        )
+        for n in range(11)
+    ]
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[participant.campaign_id])
+    partial = client.get(
+        reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2}, **HTMX
+    ).content.decode()
+    assert f'hx-post="{reverse("campaigns:content_review", args=[first.pk])}"' in partial
+
+    page = review(client, first, to="approved").content.decode()
+    assert page.lstrip().startswith("<article")
+    assert f'id="content-{first.pk}" data-status="approved"' in page
+    # The heading's counts follow out of band.
+    assert '<span id="content-counts" hx-swap-oob="true">' in page
+    assert "10 waiting" in page
+    assert "1 approved · 11 in all" in page
+    first.refresh_from_db()
+    assert first.status == "approved"
+
+    # Without JavaScript the review leads back to the page the item is on now.
+    response = client.post(
+        reverse("campaigns:content_review", args=[newer[0].pk]), {"to": "approved"}
+    )
+    assert response.url == f"{url}?content_item={newer[0].pk}#content-{newer[0].pk}"
+    content = section_of(client.get(response.url).content.decode(), "content")
+    assert f'id="content-{newer[0].pk}" data-status="approved"' in content
+    # 9 waiting, then the approved ones newest first: the first item is now on page 2.
+    content = section_of(client.get(url, {"content_item": first.pk}).content.decode(), "content")
+    assert "Page 2 of 2" in content
+    assert f'id="content-{first.pk}" data-status="approved"' in content
+
+
+def test_participants_page_in_place(client, brand_manager, campaign):
+    for n in range(27):
+        factories.ParticipantFactory(
+            campaign=campaign,
+            contract__partnership__influencer__brand=campaign.brand,
+            contract__partnership__influencer__name=f"Creator {n:02}",
+        )
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[campaign.pk])
+    participants = section_of(client.get(url).content.decode(), "participants")
+    assert participants.count("<tr data-participant=") == 25
+    assert "Creator 24" in participants
+    assert "Creator 25" not in participants
+    assert '<span class="text-body-secondary small">27</span>' in participants
+    assert "Page 1 of 2 · 27 participants" in participants
+    partial = client.get(
+        reverse("campaigns:participants", args=[campaign.pk]), {"page": 2}, **HTMX
+    ).content.decode()
+    assert partial.count("<tr data-participant=") == 2
+    assert "Creator 25" in partial
+    assert "Creator 26" in partial
+    assert "Page 2 of 2" in partial
+    participants = section_of(
+        client.get(url, {"participants_page": 2}).content.decode(), "participants"
+    )
+    assert "Creator 26" in participants
+
+
+def test_shipments_page_late_first_and_the_badge_counts_every_late_one(
+    client, brand_manager, participant, brand
+):
+    today = today_of(brand)
+    on_time = factories.ShipmentFactory.create_batch(
+        20, participant=participant, requested_on=today
+    )
+    late = factories.ShipmentFactory.create_batch(
+        10, participant=participant, requested_on=today - timedelta(days=30)
+    )
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[participant.campaign_id])
+    shipments = section_of(client.get(url).content.decode(), "shipments")
+    rows = re.findall(r'<tr id="shipment-(\d+)" class="([^"]*)"', shipments)
+    assert len(rows) == 25
+    assert [int(pk) for pk, _ in rows[:10]] == sorted(s.pk for s in late)
+    assert all(css == "table-danger late" for _, css in rows[:10])
+    assert "10 late" in shipments
+    assert "Page 1 of 2 · 30 shipments" in shipments
+    partial = client.get(
+        reverse("campaigns:shipments", args=[participant.campaign_id]), {"page": 2}, **HTMX
+    ).content.decode()
+    rows = re.findall(r'<tr id="shipment-(\d+)" class="([^"]*)"', partial)
+    assert [int(pk) for pk, _ in rows] == sorted(s.pk for s in on_time)[15:]
+    assert "10 late" in partial
+    assert "Log shipment" in partial
+
+
+def test_metrics_page_most_viewed_first_with_totals_of_every_item(
+    client, brand_manager, participant
+):
+    for n in range(30):
+        item = factories.ContentItemFactory(
+            participant=participant,
+            status="published",
+            published_at=datetime(2026, 11, 3, tzinfo=UTC),
+        )
+        factories.MetricSnapshotFactory(content=item, date=date(2026, 11, 4), views=1)
+        factories.MetricSnapshotFactory(
+            content=item, date=date(2026, 11, 5), views=1000 + n, likes=1
+        )
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[participant.campaign_id])
+    metrics = section_of(client.get(url).content.decode(), "metrics")
+    views = re.findall(r'<td class="num">(1,0\d\d)</td>', metrics)
+    assert views == [f"1,0{n:02}" for n in range(29, 4, -1)]
+    # All 30 items: 1,000 + … + 1,029 views and one like each, over every page.
+    assert "All 30 items" in metrics
+    assert "30,435" in metrics
+    assert "Page 1 of 2 · 30 items" in metrics
+    item = ContentItem.objects.get(snapshots__views=1029)
+    assert f"?content_item={item.pk}#content-{item.pk}" in metrics
+    partial = client.get(
+        reverse("campaigns:metrics", args=[participant.campaign_id]), {"page": 2}, **HTMX
+    ).content.decode()
+    assert re.findall(r'<td class="num">(1,0\d\d)</td>', partial) == [
+        f"1,0{n:02}" for n in range(4, -1, -1)
+    ]
+    assert "30,435" in partial
 
 
 # --- review in place ---------------------------------------------------------------------------

@@ -555,6 +555,33 @@ def test_campaign_report_downloads_as_csv(client, brand_manager, campaign):
     ]
 
 
+def test_performance_table_shows_the_first_rows_and_the_csv_has_them_all(
+    client, brand_manager, campaign
+):
+    for n in range(25):
+        factories.ParticipantFactory(
+            campaign=campaign.campaign,
+            contract__partnership__influencer__brand=campaign.brand,
+            contract__partnership__influencer__name=f"Creator {n:02}",
+        )
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(brand_manager)
+    url = reverse("campaigns:performance", args=[campaign.campaign.pk])
+
+    section = client.get(url, {"sort": "name"}, HTTP_HX_REQUEST="true").content.decode()
+
+    table = section.split('id="participant-performance"')[1].split("</table>")[0]
+    assert table.count("<tr data-participant=") == 25
+    assert "Anna Lace" in table
+    assert "Creator 22" in table
+    assert "Creator 23" not in table  # 27 by name: Anna, Bea, Creator 00…22 are shown
+    assert "The first 25 of 27 participants in this order" in section
+    csv_url = reverse("campaigns:report_csv", args=[campaign.campaign.pk])
+    assert f'href="{csv_url}?sort=name">the campaign report (CSV)</a> has them all' in section
+    rows = list(csv.DictReader(io.StringIO(client.get(csv_url).content.decode())))
+    assert len(rows) == 28  # every participant and the whole campaign
+
+
 @pytest.mark.parametrize("url_name", ["campaigns:performance", "campaigns:report_csv"])
 def test_another_brands_campaign_figures_are_not_found(
     client, other_brand_manager, campaign, url_name
