@@ -325,20 +325,22 @@ def _sales(campaign: Campaign, page_number: object) -> dict:
 
 def _detail_context(request: HttpRequest, campaign: Campaign) -> dict:
     today = _today(campaign.brand)
-    content_page = request.GET.get("content_page")
+    pages = {section: request.GET.get(f"{section}_page") for section in SECTIONS}
     if "content_item" in request.GET:
-        content_page = _content_page_of(campaign, request.GET["content_item"]) or content_page
+        pages["content"] = (
+            _content_page_of(campaign, request.GET["content_item"]) or pages["content"]
+        )
     return {
         "campaign": campaign,
         "today": today,
         "now": timezone.now(),
         "phase": _phase(campaign, today),
         "can_edit": tenancy.can(request.user, campaign.brand_id),
-        **_participants(campaign, request.GET.get("participants_page")),
-        **_content(campaign, content_page),
-        **_shipments(campaign, request.GET.get("shipments_page"), today),
-        **_metrics(campaign, request.GET.get("metrics_page")),
-        **_sales(campaign, request.GET.get("sales_page")),
+        **_participants(campaign, pages["participants"]),
+        **_content(campaign, pages["content"]),
+        **_shipments(campaign, pages["shipments"], today),
+        **_metrics(campaign, pages["metrics"]),
+        **_sales(campaign, pages["sales"]),
         "performance": roi.campaign_report(campaign, today=today, sort=request.GET.get("sort", "")),
     }
 
@@ -349,24 +351,24 @@ def _phase(campaign: Campaign, today: date) -> str:
     return "ended" if campaign.end < today else "running"
 
 
-@login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
-
-
+# The sections of the campaign page that page: `?<section>_page=N` opens the page there, and an
+# HTMX request for `?section=<section>&page=N` gets that section alone, to swap it in place.
 SECTIONS = ("participants", "content", "shipments", "metrics", "sales")
 
 
 @login_required
-def campaign_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    """One page of a section of the campaign page (one of SECTIONS), for paging through it in
-    place; without HTMX, the campaign page at that page of the section."""
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    number = request.GET.get("page", 1)
-    if not request.htmx:
-        url = reverse("campaigns:detail", args=[campaign.pk])
-        return redirect(f"{url}?{urlencode({f'{section}_page': number})}#{section}")
+    section = request.GET.get("section")
+    if section in SECTIONS and request.htmx:
+        return _section(request, campaign, section, request.GET.get("page"))
+    return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
+
+
+def _section(
+    request: HttpRequest, campaign: Campaign, section: str, number: object
+) -> HttpResponse:
+    """One page of one section of the campaign page, alone."""
     context = {"campaign": campaign, "can_edit": tenancy.can(request.user, campaign.brand_id)}
     if section == "participants":
         context.update(_participants(campaign, number))
@@ -381,6 +383,16 @@ def campaign_section(request: HttpRequest, pk: int, section: str) -> HttpRespons
     else:
         context.update(_sales(campaign, number))
     return render(request, f"campaigns/_{section}.html", context)
+
+
+@login_required
+def campaign_sales(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sales section alone, for paging through it in place."""
+    campaign = _campaign(request, pk)
+    if not request.htmx:
+        url = reverse("campaigns:detail", args=[campaign.pk])
+        return redirect(f"{url}?{urlencode({'sales_page': request.GET.get('page', 1)})}#sales")
+    return _section(request, campaign, "sales", request.GET.get("page"))
 
 
 @login_required

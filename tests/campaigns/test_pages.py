@@ -492,14 +492,21 @@ def test_sales_are_totalled_per_currency_and_paginated(client, brand_manager, ca
     assert "<html" not in partial.content.decode()
 
 
-SECTION_URLS = ["campaigns:participants", "campaigns:content", "campaigns:shipments"]
-SECTION_URLS += ["campaigns:metrics", "campaigns:sales"]
+SECTIONS = ["participants", "content", "shipments", "metrics", "sales"]
+
+
+def section_page(client, campaign_pk: int, section: str, page: int) -> str:
+    """One page of a section alone, as the pager asks for it in place."""
+    url = reverse("campaigns:detail", args=[campaign_pk])
+    response = client.get(url, {"section": section, "page": page}, **HTMX)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_campaign_page_query_count_does_not_grow_with_rows(client, brand_manager, campaign):
     client.force_login(brand_manager)
-    urls = [reverse("campaigns:detail", args=[campaign.pk])]
-    urls += [reverse(name, args=[campaign.pk]) + "?page=2" for name in SECTION_URLS]
+    detail = reverse("campaigns:detail", args=[campaign.pk])
+    urls = [detail] + [f"{detail}?section={section}&page=2" for section in SECTIONS]
 
     def queries() -> list[int]:
         counts = []
@@ -547,9 +554,7 @@ def test_content_pages_in_place_with_waiting_items_first(client, brand_manager, 
     assert "3 published · 15 in all" in content
     assert "Page 1 of 2 · 15 items" in content
 
-    partial = client.get(
-        reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2}, **HTMX
-    ).content.decode()
+    partial = section_page(client, participant.campaign_id, "content", 2)
     assert partial.lstrip().startswith('<section id="content"')
     shown = [int(pk) for pk in re.findall(r'id="content-(\d+)"', partial)]
     assert shown == [waiting[1].pk, waiting[0].pk, *(item.pk for item in published)]
@@ -557,9 +562,9 @@ def test_content_pages_in_place_with_waiting_items_first(client, brand_manager, 
     assert "Page 2 of 2" in partial
 
     # Without JavaScript the pager's links open the campaign page at that page.
-    response = client.get(reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2})
-    assert response.url == f"{url}?content_page=2#content"
-    content = section_of(client.get(response.url).content.decode(), "content")
+    assert f'href="{url}?content_page=1#content"' in partial
+    assert f'hx-get="{url}?section=content&amp;page=1"' in partial
+    content = section_of(client.get(url, {"content_page": 2}).content.decode(), "content")
     assert f'id="content-{waiting[0].pk}"' in content
     assert f'id="content-{waiting[2].pk}"' not in content
 
@@ -576,9 +581,7 @@ def test_approving_an_item_on_page_two_works_in_place(client, brand_manager, par
     ]
     client.force_login(brand_manager)
     url = reverse("campaigns:detail", args=[participant.campaign_id])
-    partial = client.get(
-        reverse("campaigns:content", args=[participant.campaign_id]), {"page": 2}, **HTMX
-    ).content.decode()
+    partial = section_page(client, participant.campaign_id, "content", 2)
     assert f'hx-post="{reverse("campaigns:content_review", args=[first.pk])}"' in partial
 
     page = review(client, first, to="approved").content.decode()
@@ -619,9 +622,7 @@ def test_participants_page_in_place(client, brand_manager, campaign):
     assert "Creator 25" not in participants
     assert '<span class="text-body-secondary small">27</span>' in participants
     assert "Page 1 of 2 · 27 participants" in participants
-    partial = client.get(
-        reverse("campaigns:participants", args=[campaign.pk]), {"page": 2}, **HTMX
-    ).content.decode()
+    partial = section_page(client, campaign.pk, "participants", 2)
     assert partial.count("<tr data-participant=") == 2
     assert "Creator 25" in partial
     assert "Creator 26" in partial
@@ -651,9 +652,7 @@ def test_shipments_page_late_first_and_the_badge_counts_every_late_one(
     assert all(css == "table-danger late" for _, css in rows[:10])
     assert "10 late" in shipments
     assert "Page 1 of 2 · 30 shipments" in shipments
-    partial = client.get(
-        reverse("campaigns:shipments", args=[participant.campaign_id]), {"page": 2}, **HTMX
-    ).content.decode()
+    partial = section_page(client, participant.campaign_id, "shipments", 2)
     rows = re.findall(r'<tr id="shipment-(\d+)" class="([^"]*)"', partial)
     assert [int(pk) for pk, _ in rows] == sorted(s.pk for s in on_time)[15:]
     assert "10 late" in partial
@@ -684,9 +683,7 @@ def test_metrics_page_most_viewed_first_with_totals_of_every_item(
     assert "Page 1 of 2 · 30 items" in metrics
     item = ContentItem.objects.get(snapshots__views=1029)
     assert f"?content_item={item.pk}#content-{item.pk}" in metrics
-    partial = client.get(
-        reverse("campaigns:metrics", args=[participant.campaign_id]), {"page": 2}, **HTMX
-    ).content.decode()
+    partial = section_page(client, participant.campaign_id, "metrics", 2)
     assert re.findall(r'<td class="num">(1,0\d\d)</td>', partial) == [
         f"1,0{n:02}" for n in range(4, -1, -1)
     ]
