@@ -3,13 +3,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint bench vendor
+.PHONY: run test lint bench vendor lock lock-check
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly the locked versions, each checked against its hash; `make lock` writes the locks.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The locks resolve against the public index alone, whatever index this machine's pip is set to.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	--no-emit-index-url --no-emit-find-links --no-header --annotation-style=line
+
+# Rewrite the locks after a change to pyproject.toml; keeps every version it can, upgrades none.
+lock: $(VENV)/.installed
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
+
+# Fails when pyproject.toml asks for something the locks do not hold (CI runs it).
+lock-check: $(VENV)/.installed
+	rm -rf .lock-check && mkdir .lock-check && cp requirements.txt requirements-dev.txt .lock-check/
+	$(PIP_COMPILE) --output-file .lock-check/requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint .lock-check/requirements.txt \
+		--output-file .lock-check/requirements-dev.txt pyproject.toml
+	diff -u requirements.txt .lock-check/requirements.txt \
+		&& diff -u requirements-dev.txt .lock-check/requirements-dev.txt \
+		|| { echo "The locks are stale: run make lock and commit requirements*.txt" >&2; exit 1; }
+	rm -rf .lock-check
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
