@@ -7,12 +7,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+COPY requirements.txt ./
+RUN pip install --require-hashes --no-deps -r requirements.txt
 COPY pyproject.toml README.md ./
 COPY partnerships ./partnerships
 COPY influencers ./influencers
 COPY contracts ./contracts
 COPY campaigns ./campaigns
-RUN pip install .
+RUN pip install --no-deps --no-build-isolation .
 
 COPY manage.py ./
 COPY templates ./templates

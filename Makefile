@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # The locks resolve against the public index alone, whatever index this machine's pip is set to.
 PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
-	--no-emit-index-url --no-emit-find-links --no-header --annotation-style=line
+	--no-emit-index-url --no-emit-find-links --no-header --annotation-style=line $(PIP_COMPILE_ARGS)
 
 # Rewrite the locks after a change to pyproject.toml; keeps every version it can, upgrades none.
 lock: $(VENV)/.installed
@@ -26,7 +26,7 @@ lock: $(VENV)/.installed
 lock-check: $(VENV)/.installed
 	rm -rf .lock-check && mkdir .lock-check && cp requirements.txt requirements-dev.txt .lock-check/
 	$(PIP_COMPILE) --output-file .lock-check/requirements.txt pyproject.toml
-	$(PIP_COMPILE) --extra dev --constraint .lock-check/requirements.txt \
+	$(PIP_COMPILE) --extra dev --constraint requirements.txt \
 		--output-file .lock-check/requirements-dev.txt pyproject.toml
 	diff -u requirements.txt .lock-check/requirements.txt \
 		&& diff -u requirements-dev.txt .lock-check/requirements-dev.txt \
