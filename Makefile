@@ -5,6 +5,9 @@ PORT ?= 8000
 
 .PHONY: run test lint bench vendor lock lock-check
 
+# DEBUG is off unless set (production mode); the local run and the tests turn it on.
+run test: export DEBUG ?= true
+
 # Installs exactly the locked versions, each checked against its hash; `make lock` writes the locks.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

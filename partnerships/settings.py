@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -13,11 +14,21 @@ environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 
 # --- Core -------------------------------------------------------------------
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: `make run` and `make test` turn it on; anything else is production.
+DEBUG = env.bool("DEBUG", default=False)
 LOCAL_SECRET_KEY = "django-insecure-local-development-only"
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-value"  # the value in .env.example
 SECRET_KEY = env.str("SECRET_KEY", default=LOCAL_SECRET_KEY)
-if not DEBUG and SECRET_KEY.startswith("django-insecure"):
-    raise ImproperlyConfigured("Set SECRET_KEY to a long random value when DEBUG is off.")
+if not DEBUG and (
+    SECRET_KEY.startswith("django-insecure")
+    or SECRET_KEY == EXAMPLE_SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "DEBUG is off: set SECRET_KEY to a random value of at least 50 characters, e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -37,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "django_htmx",
+    "csp",
     "rest_framework",
     "rest_framework_api_key",
     "simple_history",
@@ -57,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "partnerships.middleware.no_store_when_signed_in",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -126,8 +140,33 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-if not DEBUG:
+# Pages allow scripts only from our own static files (and those given the request's nonce);
+# styles may be inline (Bootstrap's utilities and a few style attributes), images data: URIs
+# (Bootstrap's icons).
+# How many reverse proxies stand in front of the application. With none, the client is the
+# peer address and X-Forwarded-For / X-Forwarded-Proto are ignored (anyone could send them);
+# with N, the client is the N-th address from the right of X-Forwarded-For and the proxies'
+# X-Forwarded-Proto says whether the request came over HTTPS.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "img-src": [csp_constants.SELF, "data:"],
+        "connect-src": [csp_constants.SELF],
+        "font-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

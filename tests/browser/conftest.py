@@ -40,5 +40,13 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every flow doubles as a check of the Content-Security-Policy: a script or style the
+    # policy blocks is reported on the console and fails the test.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
+    )
     yield page
     context.close()
+    assert not blocked, blocked

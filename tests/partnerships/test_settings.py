@@ -40,6 +40,7 @@ print(json.dumps({
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "hsts": settings.SECURE_HSTS_SECONDS,
+    "proxy_ssl_header": settings.SECURE_PROXY_SSL_HEADER,
 }))
 """
 
@@ -62,8 +63,11 @@ def _settings(env: dict[str, str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_no_environment_means_sqlite_and_eager_tasks():
-    seen = _settings({})
+LOCAL = {"DEBUG": "true"}  # what `make run` and `make test` set
+
+
+def test_local_mode_means_sqlite_and_eager_tasks():
+    seen = _settings(LOCAL)
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["db_name"] == str(ROOT / "db.sqlite3")
     assert seen["eager"] is True
@@ -83,7 +87,7 @@ def test_environment_means_postgresql_redis_and_a_real_broker():
     assert seen["email"].endswith("smtp.EmailBackend")
 
 
-@pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["embedded", "production"])
+@pytest.mark.parametrize("env", [LOCAL, PRODUCTION], ids=["embedded", "production"])
 def test_celery_is_safe_against_lost_workers_and_speaks_json(env):
     seen = _settings(env)
     assert seen["acks_late"] is True
@@ -105,7 +109,16 @@ def test_check_deploy_is_clean_with_production_values():
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("secret", [None, "django-insecure-local-development-only"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,
+        "django-insecure-local-development-only",
+        "change-me-to-a-long-random-value",  # the example in .env.example
+        "only-thirty-characters-long-00",
+        "ab" * 40,  # long but not random
+    ],
+)
 def test_production_mode_requires_a_real_secret(secret):
     env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
     if secret:
@@ -113,3 +126,19 @@ def test_production_mode_requires_a_real_secret(secret):
     result = _run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    """No DEBUG in the environment is production: it refuses the development key."""
+    env = {key: value for key, value in PRODUCTION.items() if key not in ("DEBUG", "SECRET_KEY")}
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    with_key = {key: value for key, value in PRODUCTION.items() if key != "DEBUG"}
+    assert _settings(with_key)["ssl_redirect"] is True
+
+
+def test_forwarded_proto_is_believed_only_behind_trusted_proxies():
+    assert _settings(PRODUCTION)["proxy_ssl_header"] is None
+    seen = _settings({**PRODUCTION, "TRUSTED_PROXIES": "1"})
+    assert seen["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
