@@ -6,7 +6,6 @@ worker (campaigns.tasks.start_import). The page lists the brand's recent jobs; u
 poll their row over HTMX until they end, and every job's problems download as a CSV report.
 """
 
-import csv
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -14,12 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
 from campaigns import ingest, tasks
 from campaigns.models import ImportJob
 from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
-from partnerships import tenancy
+from partnerships import csv_downloads, tenancy
 
 RECENT_JOBS = 20
 SHOWN_ERRORS = 20  # per job on the page; the CSV report has them all
@@ -113,12 +111,6 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """Every problem of a job's file as CSV: line, field, message."""
     job = tenancy.get_for_user(ImportJob, request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{PurePath(job.filename).stem or 'import'}-errors.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    writer = csv.writer(response)
-    writer.writerow(["line", "field", "message"])
-    for error in job.errors:
-        line = error.get("line")
-        writer.writerow(["" if line is None else line, error.get("field"), error.get("message")])
-    return response
+    rows = [(error.get("line"), error.get("field"), error.get("message")) for error in job.errors]
+    return csv_downloads.download([("line", "field", "message"), *rows], name)

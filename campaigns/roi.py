@@ -21,14 +21,13 @@ How amounts are counted:
 - Metric counters are cumulative, so a day's value is its snapshot less the item's previous one.
 """
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
@@ -548,16 +547,16 @@ CSV_COLUMNS = (
 )
 
 
-def csv_cells(figures: Figures) -> list[str]:
+def csv_cells(figures: Figures) -> list[Any]:
     """A report line's figures in CSV_COLUMNS order: amounts to the currency's minor unit,
-    ratios to four places, "—" for an undefined ratio."""
+    ratios to four places, None (an empty cell) for an undefined ratio."""
     currency = figures.currency
 
-    def amount(value: Decimal) -> str:
-        return str(money.round(value, currency))
+    def amount(value: Decimal) -> Decimal:
+        return money.round(value, currency)
 
-    def fraction(value: Decimal | None) -> str:
-        return "—" if value is None else str(value.quantize(Decimal("0.0001")))
+    def fraction(value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(Decimal("0.0001"))
 
     unconverted = "; ".join(
         f"{item.currency} cost {item.cost} revenue {item.revenue}" for item in figures.unconverted
@@ -571,14 +570,14 @@ def csv_cells(figures: Figures) -> list[str]:
         amount(figures.gross_profit),
         fraction(figures.roi),
         fraction(figures.roas),
-        str(figures.orders),
-        str(figures.views),
-        str(figures.reach),
-        str(figures.impressions),
-        str(figures.engagement),
+        figures.orders,
+        figures.views,
+        figures.reach,
+        figures.impressions,
+        figures.engagement,
         fraction(figures.engagement_rate),
-        str(figures.clicks),
-        str(figures.conversions),
+        figures.clicks,
+        figures.conversions,
         fraction(figures.conversion_rate),
         fraction(figures.cpm),
         fraction(figures.cpv),
@@ -588,17 +587,16 @@ def csv_cells(figures: Figures) -> list[str]:
     ]
 
 
-def write_campaign_report(report: CampaignReport, out: IO[str]) -> None:
-    """The campaign report as CSV: a line per participant in the report's order, then the
-    whole campaign; columns campaign, influencer, contract, method and CSV_COLUMNS."""
-    writer = csv.writer(out)
-    writer.writerow(["campaign", "influencer", "contract", "method", *CSV_COLUMNS])
+def campaign_report_rows(report: CampaignReport) -> Iterator[list]:
+    """The campaign report for CSV: a header (campaign, influencer, contract, method and
+    CSV_COLUMNS), a line per participant in the report's order, then the whole campaign."""
+    yield ["campaign", "influencer", "contract", "method", *CSV_COLUMNS]
     name = report.campaign.name
     for row in report.participants:
         contract = row.subject.contract
         method = contract.get_method_display()
-        writer.writerow([name, row.label, contract.title, method, *csv_cells(row.figures)])
-    writer.writerow([name, "All participants", "", "", *csv_cells(report.totals)])
+        yield [name, row.label, contract.title, method, *csv_cells(row.figures)]
+    yield [name, "All participants", "", "", *csv_cells(report.totals)]
 
 
 # --- Refresh -------------------------------------------------------------------------------

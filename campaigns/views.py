@@ -50,7 +50,7 @@ from campaigns.models import (
     Shipment,
     ShipmentItem,
 )
-from partnerships import money, tenancy
+from partnerships import csv_downloads, money, tenancy
 from partnerships.models import Brand
 
 PAGE_SIZE = 25
@@ -413,10 +413,9 @@ def campaign_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     sort = request.GET.get("sort", "")
     report = roi.campaign_report(campaign, today=_today(campaign.brand), sort=sort)
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.csv"'
-    roi.write_campaign_report(report, response)
-    return response
+    return csv_downloads.download(
+        roi.campaign_report_rows(report), f"campaign-{campaign.pk}-report.csv"
+    )
 
 
 # --- content review in place -------------------------------------------------------------------

@@ -6,7 +6,7 @@ change to a contract, its terms and deliverables is kept by django-simple-histor
 user as its author; the history pages are scoped like the change pages.
 """
 
-import csv
+import itertools
 from collections.abc import Callable, Iterable
 
 from django import forms
@@ -40,7 +40,7 @@ from contracts.models import (
     Statement,
     StatementLine,
 )
-from partnerships import tenancy
+from partnerships import csv_downloads, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
     BrandScopedAdmin,
@@ -405,17 +405,12 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
         rows = queryset.annotate(
             term_count=models.Count("terms", distinct=True),
             deliverable_count=models.Count("deliverables", distinct=True),
         ).order_by("partnership__brand__name", "-start", "pk")
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for contract in rows:
-            writer.writerow(_spreadsheet_safe(_csv_row(contract)))
-        return response
+        lines = itertools.chain([CSV_COLUMNS], (_csv_row(contract) for contract in rows))
+        return csv_downloads.download(lines, "contracts.csv")
 
 
 def _csv_row(contract: Contract) -> list:
@@ -437,14 +432,6 @@ def _csv_row(contract: Contract) -> list:
         contract.term_count,
         contract.deliverable_count,
         contract.signed_at.isoformat() if contract.signed_at else "",
-    ]
-
-
-def _spreadsheet_safe(row: list) -> list:
-    # A name typed as "=HYPERLINK(...)" must stay text when the file is opened in a spreadsheet.
-    return [
-        f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
-        for cell in row
     ]
 
 
@@ -585,11 +572,7 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
 
     @admin.action(description="Export the selected statements as CSV, with their source rows")
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> StreamingHttpResponse:
-        return StreamingHttpResponse(
-            statement_export.csv_text(statement_export.csv_rows(queryset)),
-            content_type="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="statements.csv"'},
-        )
+        return csv_downloads.download(statement_export.csv_rows(queryset), "statements.csv")
 
     def _each(
         self,

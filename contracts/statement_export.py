@@ -6,9 +6,8 @@ A page shows the first few source rows of every line with the full count, in one
 kind of source however many rows there are; the CSV export streams all of them.
 """
 
-import csv
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -72,19 +71,19 @@ class SourceKind:
 
 def _sale_cells(link: SaleLine) -> list:
     sale = link.sale
-    reference = text(f"{sale.order_id}/{sale.line_id}")
+    reference = f"{sale.order_id}/{sale.line_id}"
     return ["sale", reference, sale.ordered_at.isoformat(), link.orders, link.base]
 
 
 def _content_cells(link: ContentLine) -> list:
     item = link.content
     published = item.published_at.isoformat() if item.published_at else ""
-    return ["content", text(item.url), published, _plain(link.quantity), ""]
+    return ["content", item.url, published, _plain(link.quantity), ""]
 
 
 def _order_cells(link: models.Model) -> list:
     order = link.distributororder
-    reference = text(f"{order.reference} {order.product.sku}")
+    reference = f"{order.reference} {order.product.sku}"
     value = order.quantity * order.unit_price
     return ["order", reference, order.ordered_at.isoformat(), order.quantity, value]
 
@@ -213,15 +212,15 @@ def _line_cells(line: StatementLine) -> list:
     statement = line.statement
     return [
         statement.pk,
-        text(statement.contract.title),
-        text(statement.contract.partnership.influencer.name),
+        statement.contract.title,
+        statement.contract.partnership.influencer.name,
         statement.period_start.isoformat(),
         payouts.last_day(statement).isoformat(),
         statement.status,
         statement.currency,
         line.position,
         line.kind,
-        text(line.description),
+        line.description,
         _plain(line.quantity),
         _plain(line.rate),
         line.amount,
@@ -235,11 +234,11 @@ def batch_rows(statements: models.QuerySet[Statement]) -> Iterator[list]:
         influencer = statement.contract.partnership.influencer
         yield [
             statement.pk,
-            text(influencer.name),
-            text(influencer.contact_email),
-            text(influencer.contact_phone),
-            text(influencer.agency),
-            text(statement.contract.title),
+            influencer.name,
+            influencer.contact_email,
+            influencer.contact_phone,
+            influencer.agency,
+            statement.contract.title,
             statement.period_start.isoformat(),
             payouts.last_day(statement).isoformat(),
             statement.total,
@@ -248,24 +247,6 @@ def batch_rows(statements: models.QuerySet[Statement]) -> Iterator[list]:
         ]
 
 
-def _plain(number: Decimal | None) -> str:
+def _plain(number: Decimal | None) -> Decimal | None:
     """A stored number without its padding zeros (2.50 → 2.5, 0.0800000000 → 0.08)."""
-    return "" if number is None else format(number.normalize(), "f")
-
-
-def text(value: str) -> str:
-    """Free text for a CSV cell; what a spreadsheet would run as a formula stays text (a name
-    typed as "=HYPERLINK(...)")."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_text(rows: Iterable[list]) -> Iterator[str]:
-    """Rows as CSV text, one line at a time, for a streaming response."""
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(row)
+    return None if number is None else number.normalize()

@@ -1,7 +1,6 @@
 """The statement pages: the list with filters and totals per currency, one statement with the
 rows each line came from, approving and marking paid in place, and the CSV exports."""
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from contracts import payouts, statement_export
 from contracts.forms import PaymentForm, StatementFilterForm
 from contracts.models import Statement
-from partnerships import tenancy
+from partnerships import csv_downloads, tenancy
 from partnerships.models import Brand
 
 PAGE_SIZE = 25
@@ -175,7 +174,9 @@ def statement_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     from."""
     statement = _statement(request, pk)
     rows = statement_export.csv_rows(Statement.objects.filter(pk=statement.pk))
-    return _csv(rows, f"statement-{statement.pk}-{statement.period_start:%Y-%m-%d}.csv")
+    return csv_downloads.download(
+        rows, f"statement-{statement.pk}-{statement.period_start:%Y-%m-%d}.csv"
+    )
 
 
 @login_required
@@ -190,12 +191,6 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data["period"]
     statements = payouts.payment_batch(brand, month)
     suffix = f"{month:%Y-%m}" if month else "all"
-    return _csv(statement_export.batch_rows(statements), f"{brand.slug}-payments-{suffix}.csv")
-
-
-def _csv(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    return StreamingHttpResponse(
-        statement_export.csv_text(rows),
-        content_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_downloads.download(
+        statement_export.batch_rows(statements), f"{brand.slug}-payments-{suffix}.csv"
     )

@@ -5,7 +5,6 @@ risks) rescores the influencer afterwards, so the stored followers, engagement a
 right. Influencers are imported from and exported to the CSV format of influencers.imports.
 """
 
-import csv
 from collections.abc import Iterable
 
 from django import forms
@@ -21,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from influencers import imports, scoring
 from influencers.forms import BaseSocialAccountFormSet, TagsField
 from influencers.models import Influencer, RiskAssessment, SocialAccount
-from partnerships import tenancy
+from partnerships import csv_downloads, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
     BrandScopedAdmin,
@@ -234,9 +233,7 @@ class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
 
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="influencers.csv"'
-        csv.writer(response).writerows(imports.export_rows(queryset))
+        response = csv_downloads.download(imports.export_rows(queryset), "influencers.csv")
         if missing := queryset.filter(accounts__isnull=True).count():
             self.message_user(
                 request,

@@ -335,7 +335,7 @@ def import_influencers(file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand)
         return plan.apply()
 
 
-def export_rows(influencers: models.QuerySet[Influencer]) -> Iterator[list[str]]:
+def export_rows(influencers: models.QuerySet[Influencer]) -> Iterator[list]:
     """The import header, then one row per social account of `influencers`, so the file
     imports back unchanged. An influencer without an account has no row."""
     yield list(HEADER)
@@ -348,11 +348,12 @@ def export_rows(influencers: models.QuerySet[Influencer]) -> Iterator[list[str]]
         yield [_cell(account, column) for column in HEADER]
 
 
-def _cell(account: SocialAccount, column: str) -> str:
+def _cell(account: SocialAccount, column: str) -> Any:
     if column in AUDIENCE_COLUMNS:
         return audience.format_shares(account.audience.get(AUDIENCE_COLUMNS[column]))
     owner = account if column in ("platform", "handle", *ACCOUNT_COLUMNS) else account.influencer
-    return _text(getattr(owner, column))
+    value = getattr(owner, column)
+    return _text(value) if isinstance(value, list) else value
 
 
 def _parse(text: str) -> tuple[list[_Row], list[RowError]]:

@@ -1,10 +1,10 @@
-import csv
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,7 @@ from influencers.forms import (
     TargetAudienceForm,
 )
 from influencers.models import Influencer
-from partnerships import tenancy
+from partnerships import csv_downloads, tenancy
 
 PAGE_SIZE = 25
 CSV_COLUMNS = [
@@ -62,26 +62,24 @@ def influencer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _influencers_csv(influencers, slug: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-influencers.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+def _influencers_csv(influencers, slug: str) -> StreamingHttpResponse:
+    return csv_downloads.download(_influencer_rows(influencers), f"{slug}-influencers.csv")
+
+
+def _influencer_rows(influencers) -> Iterator[list]:
+    yield CSV_COLUMNS
     for row in influencers:
         accounts = "; ".join(f"{a.platform}:{a.handle}" for a in row.accounts.all())
-        writer.writerow(
-            [
-                row.name,
-                row.status,
-                row.country,
-                row.tier.value,
-                row.followers,
-                row.engagement_rate,
-                row.fit_score,
-                accounts,
-            ]
-        )
-    return response
+        yield [
+            row.name,
+            row.status,
+            row.country,
+            row.tier.value,
+            row.followers,
+            row.engagement_rate,
+            row.fit_score,
+            accounts,
+        ]
 
 
 @login_required

@@ -1,11 +1,11 @@
 """The figures on a brand's dashboard: counts of its records, and what its influencer spending
 returned over a range of days, read from the daily summaries (campaigns.roi)."""
 
-import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
-from typing import IO, Any
+from typing import Any
 
 from campaigns import roi
 from campaigns.models import Campaign
@@ -126,9 +126,9 @@ def influencer_rows(reader: roi.BrandFigures, dates: roi.DateRange) -> list[roi.
     return roi.sort_rows(rows, "name")
 
 
-def write_roi_table(brand: Brand, dates: roi.DateRange, out: IO[str]) -> None:
-    """The ROI table over `dates` as CSV: influencer, the range, then roi.CSV_COLUMNS."""
-    writer = csv.writer(out)
-    writer.writerow(["influencer", "from", "to", *roi.CSV_COLUMNS])
+def roi_table_rows(brand: Brand, dates: roi.DateRange) -> Iterator[list]:
+    """The ROI table over `dates` for CSV: a header, then influencer, the range and
+    roi.CSV_COLUMNS per influencer."""
+    yield ["influencer", "from", "to", *roi.CSV_COLUMNS]
     for row in influencer_rows(roi.BrandFigures.load(brand), dates):
-        writer.writerow([row.label, dates.first, dates.last, *roi.csv_cells(row.figures)])
+        yield [row.label, dates.first, dates.last, *roi.csv_cells(row.figures)]

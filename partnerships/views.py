@@ -1,17 +1,17 @@
-import csv
+import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from partnerships import csv_downloads, reminders, tenancy
 from partnerships import dashboard as dashboard_figures
-from partnerships import reminders, tenancy
 from partnerships.forms import DashboardRangeForm, ProductFilterForm, ProductForm
 from partnerships.models import Product, Reminder
 
@@ -27,11 +27,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardRangeForm(request.GET or None)
     dates = form.dates(today)
     if request.GET.get("export") == "csv":
-        response = HttpResponse(content_type="text/csv")
         filename = f"{brand.slug}-roi-{dates.first}-{dates.last}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        dashboard_figures.write_roi_table(brand, dates, response)
-        return response
+        return csv_downloads.download(dashboard_figures.roi_table_rows(brand, dates), filename)
     context = {
         "form": form,
         "overview": dashboard_figures.overview(brand, dates),
@@ -83,9 +80,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _products_csv(products, slug: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-products.csv"'
+def _products_csv(products, slug: str) -> StreamingHttpResponse:
     columns = [
         "sku",
         "name",
@@ -95,10 +90,8 @@ def _products_csv(products, slug: str) -> HttpResponse:
         "distributor_price",
         "unit_cost",
     ]
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    writer.writerows(products.values_list(*columns))
-    return response
+    rows = itertools.chain([columns], products.values_list(*columns))
+    return csv_downloads.download(rows, f"{slug}-products.csv")
 
 
 @login_required

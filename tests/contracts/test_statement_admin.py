@@ -1,8 +1,6 @@
 """The statement admin: scoped to the user's brands, lines read only, approve / mark paid /
 export actions by role."""
 
-import csv
-import io
 from datetime import date
 
 import pytest
@@ -14,6 +12,7 @@ from contracts.models import Statement, StatementLine
 from partnerships.models import Role
 from tests import factories
 from tests.contracts.statement_data import statement_with_sources
+from tests.downloads import csv_records
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +199,5 @@ def test_mark_paid_reports_statements_that_are_not_approved(client, finance, dra
 def test_export_action_streams_lines_and_sources(client, viewer, draft):
     client.force_login(viewer)
     response = run_action(client, "export_csv", [draft])
-    assert response["Content-Type"] == "text/csv"
-    text = b"".join(response.streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = csv_records(response)
     assert [row["source"] for row in rows] == ["", "sale", "sale", "", "content"]

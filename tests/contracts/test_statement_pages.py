@@ -1,8 +1,6 @@
 """The statement pages: list with filters and totals, detail with source rows, approving and
 paying by role, CSV exports."""
 
-import csv
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,6 +15,7 @@ from contracts.models import Statement
 from partnerships.models import Role
 from tests import factories
 from tests.contracts.statement_data import statement_with_sources
+from tests.downloads import csv_records
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +31,7 @@ def page_of(response) -> str:
 
 def csv_of(response) -> list[dict]:
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    return csv_records(response)
 
 
 def statement(brand, **fields) -> Statement:

@@ -1,7 +1,5 @@
 """The statement workflow (draft → approved → paid) and what statements are exported with."""
 
-import csv
-import io
 import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -15,6 +13,7 @@ from contracts import payouts, statement_export
 from contracts.models import Statement, StatementLine
 from tests import factories
 from tests.contracts.statement_data import statement_with_sources
+from tests.downloads import records_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +31,7 @@ def approved(statement: Statement, user) -> Statement:
 
 
 def csv_table(rows) -> list[dict]:
-    text = "".join(statement_export.csv_text(rows))
-    return list(csv.DictReader(io.StringIO(text)))
+    return records_of(rows)
 
 
 # --- approving ---------------------------------------------------------------------------------

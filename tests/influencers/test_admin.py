@@ -7,6 +7,7 @@ from django.urls import reverse
 from influencers.models import Influencer, SocialAccount
 from partnerships.models import Role
 from tests import factories
+from tests.downloads import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,7 @@ def export(client, influencers) -> str:
         reverse(CHANGELIST),
         {"action": "export_csv", "_selected_action": [i.pk for i in influencers]},
     )
-    assert response["Content-Type"] == "text/csv"
-    return response.content.decode()
+    return csv_text(response)
 
 
 def test_staff_of_another_brand_see_none_of_its_influencers(client, anna, other_brand_manager):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from influencers import scoring
 from influencers.models import Influencer, SocialAccount
 from tests import factories
+from tests.downloads import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_invalid_filter_is_reported_not_ignored(client, brand_manager, registry)
 def test_csv_export_follows_the_filters(client, brand_manager, registry):
     client.force_login(brand_manager)
     export = client.get(reverse("influencers:list"), {"tier": "mega", "export": "csv"})
-    lines = export.content.decode().splitlines()
+    lines = csv_text(export).splitlines()
     assert lines[0] == "name,status,country,tier,followers,engagement_rate,fit_score,accounts"
     assert len(lines) == 2
     assert lines[1].startswith("Mega Max,active,DE,mega,2000000,0.0050,")

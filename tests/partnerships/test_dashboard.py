@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -18,6 +16,7 @@ from contracts.models import Contract
 from partnerships import dashboard
 from partnerships.forms import DashboardRangeForm
 from tests import factories
+from tests.downloads import csv_records, csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +95,7 @@ def test_product_list_filters_paginates_and_exports(client, brand_manager, brand
     second = client.get(reverse("product_list"), {"page": 2})
     assert len(second.context["page"].object_list) == 31 - 25
     export = client.get(reverse("product_list"), {"q": "ruby", "export": "csv"})
-    lines = export.content.decode().splitlines()
+    lines = csv_text(export).splitlines()
     assert lines[0].startswith("sku,name,category")
     assert lines[1:] == ["GWN-1,Ruby Gown,Evening gowns,USD,189.00,121.00,58.40"]
 
@@ -259,9 +258,8 @@ def test_invalid_range_says_why_and_shows_this_month(client, brand_manager):
 def test_roi_table_exports_as_csv(client, brand_manager, november):
     client.force_login(brand_manager)
     response = client.get(reverse("dashboard"), {**NOVEMBER, "export": "csv"})
-    assert response["Content-Type"] == "text/csv"
     assert "lumiere-roi-2026-11-01-2026-11-30.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = csv_records(response)
     assert [row["influencer"] for row in rows] == [
         "Anna Lace",
         "Bea Gowns",
@@ -272,7 +270,7 @@ def test_roi_table_exports_as_csv(client, brand_manager, november):
     assert (anna["cost"], anna["revenue"], anna["gross_profit"]) == ("600.00", "1500.00", "1200.00")
     assert (anna["roi"], anna["roas"], anna["orders"]) == ("1.0000", "2.5000", "3")
     assert (anna["from"], anna["to"], anna["currency"]) == ("2026-11-01", "2026-11-30", "USD")
-    assert (dan["roi"], dan["cpv"]) == ("—", "—")
+    assert (dan["roi"], dan["cpv"]) == ("", "")
 
 
 def test_dashboard_queries_do_not_grow_with_summaries(client, brand_manager, brand):
