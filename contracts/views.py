@@ -138,7 +138,12 @@ def contract_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         brand = contract.partnership.brand
     tenancy.require(request.user, brand)
     data = request.POST if request.method == "POST" else None
-    initial = {"influencer": request.GET.get("influencer"), "currency": brand.default_currency}
+    # Defaults for a new contract only: initial values would override a saved contract's own.
+    initial = (
+        {"influencer": request.GET.get("influencer"), "currency": brand.default_currency}
+        if contract.pk is None
+        else {}
+    )
     form = ContractForm(data, instance=contract, brand=brand, initial=initial)
     sections = {
         "terms": TermFormSet(data, instance=contract, prefix="terms", form_kwargs={"brand": brand}),

@@ -6,10 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from contracts import amendments, workflow
 from contracts.models import CompensationTerm, Contract, Deliverable, Partnership
 from influencers.models import Influencer
 from tests import factories
+from tests.page_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +290,78 @@ def test_preview_of_another_brands_contract_is_404(client, other_brand_manager, 
     client.force_login(other_brand_manager)
     url = reverse("contracts:preview", args=[contract.pk])
     assert client.post(url, {"net_sales": "100"}).status_code == 404
+
+
+# --- editing ---------------------------------------------------------------------------------
+
+
+def _editable_contract(brand, **fields) -> Contract:
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand,
+        partnership__influencer__name="Anna Sokolova",
+        partnership__brand=brand,
+        status=Contract.Status.DRAFT,
+        currency="EUR",
+        hold_days=14,
+        minimum_payout=Decimal("25.00"),
+        competitors=["wigly"],
+        **fields,
+    )
+    factories.CompensationTermFactory(contract=contract, kind="commission", rate=Decimal("0.08"))
+    factories.CompensationTermFactory(contract=contract, kind="flat_fee", amount=Decimal("300"))
+    factories.DeliverableFactory(contract=contract)
+    return contract
+
+
+def _saved_values(contract: Contract) -> tuple:
+    contract.refresh_from_db()
+    fields = [f.name for f in Contract._meta.concrete_fields if f.name not in ("updated_at",)]
+    terms = list(contract.terms.values(*[f.name for f in CompensationTerm._meta.concrete_fields]))
+    deliverables = list(contract.deliverables.values())
+    return {name: getattr(contract, name) for name in fields}, terms, deliverables
+
+
+def test_edit_page_shows_the_contracts_own_influencer_and_currency(client, brand_manager, brand):
+    contract = _editable_contract(brand)
+    assert brand.default_currency != "EUR"
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
+    values = form_values(page, "contract-form")
+    assert values["currency"] == ["EUR"]
+    assert "influencer" not in values  # shown, fixed, and not posted
+    assert f'<option value="{contract.partnership.influencer_id}" selected>Anna Sokolova' in page
+
+
+@pytest.mark.parametrize("status", [Contract.Status.DRAFT, Contract.Status.SIGNED])
+def test_saving_an_edit_form_untouched_keeps_every_value(client, brand_manager, brand, status):
+    contract = _editable_contract(brand)
+    if status == Contract.Status.SIGNED:
+        workflow.move(contract, status, now=timezone.now())
+    before, amended = _saved_values(contract), amendments.amendments(contract)
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
+    response = client.post(
+        reverse("contracts:edit", args=[contract.pk]), form_values(page, "contract-form")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    after = _saved_values(contract)
+    for part_before, part_after in zip(before, after, strict=True):
+        assert part_after == part_before
+    assert amendments.amendments(contract) == amended  # nothing changed, nothing to keep
+
+
+def test_a_signed_contracts_new_end_date_is_kept_as_an_amendment(client, brand_manager, brand):
+    contract = _editable_contract(brand)
+    workflow.move(contract, Contract.Status.SIGNED, now=timezone.now())
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
+    data = form_values(page, "contract-form")
+    data["end"] = ["2027-06-30"]
+    response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.end == date(2027, 6, 30)
+    assert contract.currency == "EUR"
+    detail = client.get(response.url).content.decode()
+    assert "end: 2027-03-31 → 2027-06-30" in detail
+    assert brand_manager.username in detail
