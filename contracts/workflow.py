@@ -6,8 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contracts.models import Contract
+from influencers.models import Influencer
 
 Status = Contract.Status
+# A contract in force makes its influencer active, unless the pipeline already says otherwise
+# (paused, ended or blocked were decided by a person and stay).
+IN_FORCE = frozenset({Status.SIGNED, Status.ACTIVE})
+BEFORE_A_DEAL = frozenset(
+    {Influencer.Status.PROSPECT, Influencer.Status.CONTACTED, Influencer.Status.NEGOTIATING}
+)
 # Where each status may go next; completed and terminated contracts never reopen.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.NEGOTIATING, Status.SIGNED, Status.TERMINATED}),
@@ -44,7 +51,8 @@ def refusal(contract: Contract, to: str) -> str | None:
 
 
 def move(contract: Contract, to: str, *, now: datetime) -> Contract:
-    """Change the contract's status, or raise ValidationError saying why it may not."""
+    """Change the contract's status, or raise ValidationError saying why it may not; signing
+    or activating it moves its influencer from the early pipeline to active."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         if reason := refusal(contract, to):
@@ -53,4 +61,8 @@ def move(contract: Contract, to: str, *, now: datetime) -> Contract:
         if to == Status.SIGNED:
             contract.signed_at = now
         contract.save(update_fields=["status", "signed_at"])
+        if to in IN_FORCE:
+            Influencer.objects.filter(
+                pk=contract.partnership.influencer_id, status__in=BEFORE_A_DEAL
+            ).update(status=Influencer.Status.ACTIVE, updated_at=now)
     return contract

@@ -48,3 +48,37 @@ def _install(
 
 def _remove(apps, schema_editor, *, name: str) -> None:
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
+
+
+# Staff who serve brands edit the schedules in the admin through this group's permissions.
+SCHEDULE_EDITORS = "Schedule editors"
+SCHEDULE_MODELS = (
+    "periodictask",
+    "crontabschedule",
+    "intervalschedule",
+    "solarschedule",
+    "clockedschedule",
+)
+
+
+def install_schedule_editors(apps, schema_editor) -> None:
+    """Make the group whose members may view, add, change and delete every schedule."""
+    from django.apps import apps as installed_apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after all migrations ran; the group needs them now.
+    beat = installed_apps.get_app_config("django_celery_beat")
+    create_permissions(beat, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=SCHEDULE_EDITORS)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="django_celery_beat",
+            content_type__model__in=SCHEDULE_MODELS,
+        )
+    )
+
+
+def remove_schedule_editors(apps, schema_editor) -> None:
+    apps.get_model("auth", "Group").objects.filter(name=SCHEDULE_EDITORS).delete()

@@ -210,3 +210,49 @@ def test_a_change_made_outside_a_request_has_no_author(signed):
     signed.save()
     assert signed.history.latest("history_date").history_user is None
     assert amendments.amendments(signed)[0].who == "API or system"
+
+
+@pytest.mark.parametrize("before", ["prospect", "contacted", "negotiating"])
+@pytest.mark.parametrize("to", [Status.SIGNED, Status.ACTIVE])
+def test_a_contract_in_force_makes_its_influencer_active(ready, before, to):
+    influencer = ready.partnership.influencer
+    influencer.status = before
+    influencer.save()
+    if to == Status.ACTIVE:
+        ready.status = Status.SIGNED
+        ready.save()
+    workflow.move(ready, to, now=NOW)
+    influencer.refresh_from_db()
+    assert influencer.status == "active"
+
+
+@pytest.mark.parametrize("decided", ["paused", "ended", "blocked"])
+def test_signing_keeps_a_pipeline_status_a_person_decided(ready, decided):
+    influencer = ready.partnership.influencer
+    influencer.status = decided
+    influencer.save()
+    workflow.move(ready, Status.SIGNED, now=NOW)
+    influencer.refresh_from_db()
+    assert influencer.status == decided
+
+
+def test_negotiating_leaves_a_prospect_where_it_is(ready):
+    influencer = ready.partnership.influencer
+    influencer.status = "prospect"
+    influencer.save()
+    workflow.move(ready, Status.NEGOTIATING, now=NOW)
+    influencer.refresh_from_db()
+    assert influencer.status == "prospect"
+
+
+def test_signing_on_the_contract_page_moves_the_influencer_on_the_board(client, brand, ready):
+    manager = factories.UserFactory()
+    factories.MembershipFactory(user=manager, brand=brand, role="manager")
+    influencer = ready.partnership.influencer
+    influencer.status = "negotiating"
+    influencer.save()
+    client.force_login(manager)
+    client.post(reverse("contracts:status", args=[ready.pk]), {"status": "signed"})
+    board = client.get(reverse("contracts:board")).content.decode()
+    active_column = board.split('data-status="active"')[1].split("data-status=")[0]
+    assert influencer.name in active_column

@@ -76,3 +76,22 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
     assert not Brand.objects.exists()
+
+
+def test_demo_pipeline_statuses_agree_with_the_contracts():
+    call_command("seed_demo", force=True)
+    in_force = set(
+        Contract.objects.filter(status__in=["signed", "active"]).values_list(
+            "partnership__influencer__name", flat=True
+        )
+    )
+    negotiating = set(
+        Contract.objects.filter(status="negotiating").values_list(
+            "partnership__influencer__name", flat=True
+        )
+    )
+    active = set(Influencer.objects.filter(status="active").values_list("name", flat=True))
+    assert in_force
+    assert active == in_force
+    for name in negotiating - in_force:
+        assert Influencer.objects.get(name=name).status == "negotiating"

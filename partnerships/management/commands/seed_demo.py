@@ -5,6 +5,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +37,7 @@ from contracts.models import (
 )
 from influencers import scoring
 from influencers.models import Influencer, RiskAssessment, SocialAccount
-from partnerships import money
+from partnerships import money, schedules
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
 
 DEMO_BRAND = {
@@ -124,7 +126,7 @@ DEMO_INFLUENCERS = [
     ("Chloé Martin", "FR", "prospect", "fashion;evening wear"),
     ("Zara Okafor", "NG", "prospect", "wigs;natural hair"),
     ("Layla Haddad", "AE", "paused", "evening wear;modest fashion"),
-    ("Brianna Johnson", "US", "active", "wigs;natural hair"),
+    ("Brianna Johnson", "US", "contacted", "wigs;natural hair"),
     ("Olivia Brown", "GB", "prospect", "bridal;evening wear"),
     ("Sofia Rossi", "IT", "contacted", "fashion;bridal"),
     ("Hannah Müller", "DE", "prospect", "fashion"),
@@ -132,7 +134,7 @@ DEMO_INFLUENCERS = [
     ("Valentina López", "MX", "negotiating", "evening wear;quinceañera"),
     ("Nguyen Thi Lan", "VN", "prospect", "beauty"),
     ("Park Ji-woo", "KR", "prospect", "beauty;hair care"),
-    ("Emily Davis", "US", "active", "bridal;wigs"),
+    ("Emily Davis", "US", "prospect", "bridal;wigs"),
     ("Jasmine Williams", "US", "prospect", "natural hair;wigs"),
     ("Ekaterina Ivanova", "RU", "contacted", "evening wear"),
     ("Amara Mensah", "GH", "prospect", "wigs;natural hair"),
@@ -495,7 +497,8 @@ class Command(BaseCommand):
             self._exchange_rates(demo, today)
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
-            self._user("agency", "agency", staff=True, brands=[demo, other])
+            agency = self._user("agency", "agency", staff=True, brands=[demo, other])
+            agency.groups.add(Group.objects.get(name=schedules.SCHEDULE_EDITORS))
             self._user("finance", "finance", staff=True, brands=[demo], role=Role.FINANCE)
             _seed_campaigns(demo, today, get_user_model().objects.get(username="demo"))
         # The demo contracts' ended periods as statements, before the ROI summaries read them;
@@ -620,7 +623,7 @@ class Command(BaseCommand):
         staff: bool,
         brands: list[Brand],
         role: Role = Role.MANAGER,
-    ) -> None:
+    ) -> AbstractBaseUser:
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"is_staff": staff, "email": f"{username}@example.com"}
         )
@@ -629,6 +632,7 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         for brand in brands:
             Membership.objects.update_or_create(user=user, brand=brand, defaults={"role": role})
+        return user
 
 
 # --- Campaigns: participants, codes, content, shipments, metrics and sales ---------------------
