@@ -11,6 +11,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_api_key.permissions import KeyParser
 
+from partnerships import throttles
 from partnerships.models import BrandAPIKey
 
 
@@ -20,6 +21,10 @@ class BrandAPIKeyAuthentication(BaseAuthentication):
     keyword = "Api-Key"
 
     def authenticate(self, request: Request) -> tuple[AnonymousUser, BrandAPIKey] | None:
+        # Counted before the key is looked at, so that unknown keys are throttled too.
+        address_limit = throttles.AddressRateThrottle()
+        if not address_limit.allow_request(request, None):
+            raise exceptions.Throttled(address_limit.wait())
         key = KeyParser().get(request)
         if not key:
             return None

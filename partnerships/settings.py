@@ -132,10 +132,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins are counted per user name and address; the fifth locks that pair out.
+# Failed sign-ins are counted per user name and address (the fifth locks that pair out) and
+# per address over all user names (the twentieth locks the address out).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "partnerships.throttles.SignInAttempts"
+AXES_CLIENT_IP_CALLABLE = "partnerships.throttles.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -229,8 +233,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partnerships.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["partnerships.throttles.APIKeyRateThrottle"],
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# Requests per minute (or /s, /hour, /day) past which the API answers 429 with Retry-After:
+# from one address (every request, so guessing keys is slow) and with one API key.
+API_RATE_PER_ADDRESS = env.str("API_RATE_PER_ADDRESS", default="300/min")
+API_RATE_PER_KEY = env.str("API_RATE_PER_KEY", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnerships API",
     "DESCRIPTION": "Brand-scoped API: send `Authorization: Api-Key <key>`.",

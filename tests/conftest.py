@@ -57,6 +57,14 @@ def _fast_passwords(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_api_rate_limits(settings) -> None:
+    """The suite sends far more API requests a minute from one address than a client may;
+    tests of the limits set them (tests/partnerships/test_throttles.py)."""
+    settings.API_RATE_PER_ADDRESS = None
+    settings.API_RATE_PER_KEY = None
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Tasks queued by a page run at once, in the test; only tests marked `redis` meet a real
     broker and worker."""
