@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from campaigns import disclosure
 from campaigns.models import ContentComment, ContentItem
-from partnerships import tenancy
+from partnerships import freshness, tenancy
 
 Status = ContentItem.Status
 REVIEWER_ROLES = tenancy.EDIT_ROLES
@@ -149,6 +149,11 @@ def move(
         item.save()
         body = comment.strip() or DEFAULT_COMMENTS.get(to) or _published_comment(item)
         ContentComment.objects.create(content=item, author=by, body=body, status=to)
+        brand_id = item.participant.campaign.brand_id
+        if to == Status.PUBLISHED:
+            freshness.figures_changed(brand_id, item.published_at, resolves_reminders=True)
+        else:
+            freshness.reminders_changed(brand_id)
     return item
 
 

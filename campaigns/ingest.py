@@ -54,7 +54,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
-from partnerships import csv_files, money, tenancy
+from partnerships import csv_files, freshness, money, tenancy
 from partnerships.csv_files import Column, Record
 from partnerships.models import Brand, Product
 
@@ -532,6 +532,11 @@ def save_sales(batch: Batch, *, brand: Brand, method: Method = "auto") -> Ingest
             created, updated = _copy_sales(brand, sales, now=timezone.now())
         else:
             created, updated = _bulk_sales(brand, sales, stored, now=timezone.now())
+        if created or updated:
+            changed = [sale.ordered_at for sale in sales] + [
+                old.ordered_at for _, old in stored.values()
+            ]
+            freshness.figures_changed(brand.pk, min(changed))
     return IngestResult(created=created, updated=updated, unchanged=len(sales) - created - updated)
 
 
@@ -877,6 +882,8 @@ def save_metrics(batch: Batch, *, brand: Brand) -> IngestResult:
             return IngestResult(errors=_by_row(errors, METRICS_COLUMNS))
         MetricSnapshot.objects.bulk_create(new, batch_size=WRITE_BATCH)
         MetricSnapshot.objects.bulk_update(changed, list(COUNTERS), batch_size=WRITE_BATCH)
+        if new or changed:
+            freshness.figures_changed(brand.pk, min(row.date for row in new + changed))
     return IngestResult(created=len(new), updated=len(changed), unchanged=unchanged)
 
 

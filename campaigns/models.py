@@ -641,6 +641,10 @@ class BrandMetrics(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The first day the last refresh recomputed; empty when it recomputed every day.
     refreshed_from = models.DateField(null=True, blank=True, editable=False)
+    # A write changed figures and their refresh waits (partnerships/freshness.py) from this
+    # day on; every day when empty.
+    refresh_queued = models.BooleanField(default=False, editable=False)
+    queued_from = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "brand metrics"

@@ -194,14 +194,17 @@ class BrandFigures:
     brand: Brand
     reference_cpm: Decimal | None
     refreshed_at: datetime | None
+    # A write changed figures and their refresh is still queued.
+    updating: bool = False
 
     @classmethod
     def load(cls, brand: Brand) -> "BrandFigures":
-        """The brand's figures reader, with its reference CPM and last refresh time."""
+        """The brand's figures reader, with its reference CPM, last refresh time and whether
+        a refresh is queued."""
         state = tenancy.scope_to_brand(BrandMetrics.objects.all(), brand).first()
         if state is None:
             return cls(brand, None, None)
-        return cls(brand, state.reference_cpm, state.refreshed_at)
+        return cls(brand, state.reference_cpm, state.refreshed_at, state.refresh_queued)
 
     @property
     def currency(self) -> str:
@@ -423,6 +426,7 @@ class CampaignReport:
     points: list[Point]
     sort: str
     refreshed_at: datetime | None
+    updating: bool
     # The page shows this many participants in the chosen order; the CSV export has them all.
     shown_rows: ClassVar[int] = 25
 
@@ -490,6 +494,7 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
         points=series(reader, DateRange(first, max(campaign.end, today)), campaign=campaign),
         sort=sort,
         refreshed_at=reader.refreshed_at,
+        updating=reader.updating,
     )
 
 
@@ -500,6 +505,7 @@ class Table:
     rows: list[Row]
     currency: str
     refreshed_at: datetime | None
+    updating: bool
 
 
 def influencer_contracts(influencer: Influencer) -> Table:
@@ -518,7 +524,7 @@ def influencer_contracts(influencer: Influencer) -> Table:
         )
         for contract in contracts
     ]
-    return Table(rows, reader.currency, reader.refreshed_at)
+    return Table(rows, reader.currency, reader.refreshed_at, reader.updating)
 
 
 CSV_COLUMNS = (

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 
 from campaigns.models import Shipment
+from partnerships import freshness
 
 Status = Shipment.Status
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -58,7 +59,12 @@ def move(shipment: Shipment, to: str, *, on: date | None, today: date) -> Shipme
     """Move the shipment to `to`, recording `on` as its shipping or delivery day; raise
     ValidationError({"status": reason}) when it may not."""
     with transaction.atomic():
-        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        shipment = (
+            Shipment.objects.select_for_update()
+            .select_related("participant__campaign")
+            .get(pk=shipment.pk)
+        )
+        shipped_on = shipment.shipped_on
         if reason := refusal(shipment, to, on=on, today=today):
             raise ValidationError({"status": reason})
         if to in DATED:
@@ -67,4 +73,10 @@ def move(shipment: Shipment, to: str, *, on: date | None, today: date) -> Shipme
             shipment.shipped_on = shipment.delivered_on = None
         shipment.status = to
         shipment.save(update_fields=["status", "shipped_on", "delivered_on"])
+        brand_id = shipment.participant.campaign.brand_id
+        if shipped_on != shipment.shipped_on:
+            since = min(day for day in (shipped_on, shipment.shipped_on) if day is not None)
+            freshness.figures_changed(brand_id, since, resolves_reminders=True)
+        else:
+            freshness.reminders_changed(brand_id)
     return shipment

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from contracts.models import Contract, Statement
-from partnerships import tenancy
+from partnerships import freshness, tenancy
 from partnerships.models import Brand, Role
 
 APPROVE_ROLES = frozenset({Role.OWNER, Role.FINANCE})
@@ -108,6 +108,9 @@ def approve(statement: Statement, *, user, now: datetime) -> Statement:
         statement.approved_at = now
         statement.approved_by = user
         statement.save(update_fields=["status", "approved_at", "approved_by"])
+        freshness.figures_changed(
+            tenancy.brand_id_of(statement), statement.period_start, resolves_reminders=True
+        )
     return statement
 
 
@@ -128,6 +131,9 @@ def mark_paid(
         statement.paid_on = paid_on
         statement.payout_reference = reference.strip()
         statement.save(update_fields=["status", "paid_on", "payout_reference"])
+        freshness.figures_changed(
+            tenancy.brand_id_of(statement), statement.period_start, resolves_reminders=True
+        )
     return statement
 
 

@@ -62,7 +62,7 @@ from contracts.models import (
     Statement,
     StatementLine,
 )
-from partnerships import money, tenancy
+from partnerships import freshness, money, tenancy
 from partnerships.models import Brand, ExchangeRate, Product
 
 Kind = CompensationTerm.Kind
@@ -234,7 +234,9 @@ def settle_due(
     ):
         drafts[contract_id].append(Period(start, end))
     chunks: dict[tuple[Period, str], list[int]] = defaultdict(list)
+    brand_of: dict[int, int] = {}
     for row in contracts.order_by("pk").iterator(chunk_size=2000):
+        brand_of[row.pk] = row.partnership.brand_id
         zone = row.partnership.brand.timezone
         today = as_of or now.astimezone(zone).date()
         # A draft whose period has since changed (a new end date) is settled as it is now.
@@ -257,7 +259,18 @@ def settle_due(
         settled += _settle_chunk(contract_ids, due, now)
         if number == 0 and len(batches) > 1:
             _analyze_statements()
+    _figures_changed(settled, brand_of)
     return settled
+
+
+def _figures_changed(statements: list[Statement], brand_of: dict[int, int]) -> None:
+    """One refresh per brand whose statements were written, from its earliest period."""
+    since: dict[int, date] = {}
+    for statement in statements:
+        brand_id = brand_of[statement.contract_id]
+        since[brand_id] = min(since.get(brand_id, date.max), statement.period_start)
+    for brand_id, day in since.items():
+        freshness.figures_changed(brand_id, day)
 
 
 def _analyze_statements() -> None:
@@ -284,6 +297,7 @@ def settle_period(*, contract_id: int, period: Period, now: datetime) -> Stateme
         raise ValueError(f"{period} is not one of the settlement periods of “{contract}”.")
     written = _settle_chunk([contract_id], period, now)
     if written:
+        _figures_changed(written, {contract_id: tenancy.brand_id_of(contract)})
         return written[0]
     return Statement.objects.filter(
         contract_id=contract_id, period_start=period.start, status__in=CLOSED

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from contracts.models import Contract
 from influencers.models import Influencer
+from partnerships import freshness, tenancy
 
 Status = Contract.Status
 # A contract in force makes its influencer active, unless the pipeline already says otherwise
@@ -65,4 +66,5 @@ def move(contract: Contract, to: str, *, now: datetime) -> Contract:
             Influencer.objects.filter(
                 pk=contract.partnership.influencer_id, status__in=BEFORE_A_DEAL
             ).update(status=Influencer.Status.ACTIVE, updated_at=now)
+        freshness.reminders_changed(tenancy.brand_id_of(contract))
     return contract

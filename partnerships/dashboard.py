@@ -77,6 +77,7 @@ class Overview:
     top: list[roi.Row]
     bottom: list[roi.Row]
     refreshed_at: datetime | None
+    updating: bool
 
     def charts(self) -> dict[str, Any]:
         """The chart data the page embeds as JSON."""
@@ -112,6 +113,7 @@ def overview(brand: Brand, dates: roi.DateRange) -> Overview:
         top=top,
         bottom=bottom,
         refreshed_at=reader.refreshed_at,
+        updating=reader.updating,
     )
 
 

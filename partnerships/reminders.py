@@ -329,6 +329,16 @@ def remind_brand(brand_id: int, *, now: datetime, day: date | None = None) -> Ru
     return Run(open=len(current), resolved=resolved, mailed=len(messages))
 
 
+def reevaluate(brand_id: int, *, now: datetime) -> Run:
+    """Store what needs attention in the brand at `now`, mailing nothing: run right after a
+    write, so a reminder it resolved leaves the pages at once (new ones wait for the digest)."""
+    with transaction.atomic():
+        brand = Brand.objects.select_for_update().get(pk=brand_id)
+        today = now.astimezone(brand.timezone).date()
+        current, resolved = _store(brand, attention(brand, today), today=today, now=now)
+    return Run(open=len(current), resolved=resolved)
+
+
 def _store(
     brand: Brand, items: list[Item], *, today: date, now: datetime
 ) -> tuple[list[Reminder], int]:

@@ -3,7 +3,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from partnerships import reminders
+from partnerships import freshness, reminders
 
 
 @shared_task(acks_late=True)
@@ -12,3 +12,10 @@ def send_daily_reminders(day: str | None = None) -> int:
     date); returns how many e-mails went out."""
     on = date.fromisoformat(day) if day else None
     return reminders.send_reminders(now=timezone.now(), day=on).mailed
+
+
+@shared_task(acks_late=True)
+def refresh_brand_figures(brand_id: int) -> int:
+    """Refresh one brand's summaries over the days writes marked stale (partnerships/
+    freshness.py); returns how many summary rows were written."""
+    return freshness.refresh_queued(brand_id, now=timezone.now())

@@ -1,0 +1,95 @@
+"""Live figures (DESIGN §5): every write that changes a brand's figures calls `figures_changed`
+inside its transaction — imports, publications, shipments, settlement, approvals, payments,
+changed terms — and once that transaction commits:
+
+- the brand's summaries are marked stale from the earliest day the write touched, and one
+  refresh is queued: on the Celery worker when a broker is set, in-process otherwise. While it
+  waits, further writes only move its first day earlier, so a burst of writes for one brand
+  makes one refresh; pages say "updating…" meanwhile (`BrandFigures.updating`);
+- when the write resolves a reminder (a statement approved, content published, samples
+  shipped), the brand's reminders are re-evaluated at once, so the reminder and the header
+  count go with the page that follows.
+
+The nightly refresh and reminder runs stay as the safety net.
+"""
+
+import logging
+from datetime import date, datetime
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from campaigns import roi
+from campaigns.models import BrandMetrics
+from partnerships import reminders
+from partnerships.models import Brand
+
+logger = logging.getLogger(__name__)
+REFRESH_TASK = "partnerships.tasks.refresh_brand_figures"
+
+
+def figures_changed(
+    brand_id: int, since: date | datetime | None, *, resolves_reminders: bool = False
+) -> None:
+    """Refresh the brand's figures from `since` (a day, or a moment read in the brand's time
+    zone; None for every day) once the current transaction commits, and re-evaluate its
+    reminders then when `resolves_reminders`."""
+    transaction.on_commit(partial(_after_commit, brand_id, since, resolves_reminders))
+
+
+def reminders_changed(brand_id: int) -> None:
+    """Re-evaluate the brand's reminders once the current transaction commits: for a write
+    that resolves one without changing any figure (content approved, a contract ended)."""
+    transaction.on_commit(partial(_reevaluate, brand_id))
+
+
+def _after_commit(brand_id: int, since: date | datetime | None, resolves: bool) -> None:
+    if settings.LIVE_FIGURES and _mark_stale(brand_id, since):
+        try:
+            current_app.signature(REFRESH_TASK, args=[brand_id]).delay()
+        except OperationalError:
+            # The broker is away: the brand stays marked, and the nightly refresh catches up.
+            logger.exception("Could not queue the refresh of brand %s", brand_id)
+    if resolves:
+        _reevaluate(brand_id)
+
+
+def _reevaluate(brand_id: int) -> None:
+    reminders.reevaluate(brand_id, now=timezone.now())
+
+
+def _mark_stale(brand_id: int, since: date | datetime | None) -> bool:
+    """Record that the brand's summaries are stale from `since`; True when no refresh was
+    waiting yet, so one is to be queued."""
+    brand = Brand.objects.get(pk=brand_id)
+    if isinstance(since, datetime):
+        since = since.astimezone(brand.timezone).date()
+    state, _ = BrandMetrics.objects.get_or_create(brand=brand)
+    with transaction.atomic():
+        state = BrandMetrics.objects.select_for_update().get(pk=state.pk)
+        queue = not state.refresh_queued
+        if queue or since is None:
+            state.queued_from = since
+        elif state.queued_from is not None:
+            state.queued_from = min(state.queued_from, since)
+        state.refresh_queued = True
+        state.save(update_fields=["refresh_queued", "queued_from"])
+    return queue
+
+
+def refresh_queued(brand_id: int, *, now: datetime) -> int:
+    """Run the brand's queued refresh over the days marked stale and return the summary rows
+    written; 0 when none is waiting (another run took it). Writes marked while it runs queue
+    the next one."""
+    with transaction.atomic():
+        state = BrandMetrics.objects.select_for_update().filter(brand_id=brand_id).first()
+        if state is None or not state.refresh_queued:
+            return 0
+        since = state.queued_from
+        state.refresh_queued, state.queued_from = False, None
+        state.save(update_fields=["refresh_queued", "queued_from"])
+    return roi.refresh(state.brand, now=now, since=since)
