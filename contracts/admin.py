@@ -23,7 +23,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts import payouts, statement_export, workflow
-from contracts.forms import METHOD_SECTIONS, PaymentForm
+from contracts.forms import METHOD_SECTIONS, TIERS_HELP, PaymentForm, TiersField
 from contracts.models import (
     CONTRACT_SECTIONS,
     DELIVERABLE_FIELDS,
@@ -40,6 +40,7 @@ from contracts.models import (
     Statement,
     StatementLine,
 )
+from contracts.templatetags import statements
 from partnerships import csv_downloads, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
@@ -193,19 +194,11 @@ class ContractRowForm(forms.ModelForm):
 
 
 class CompensationTermForm(ContractRowForm):
-    tiers = forms.JSONField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 1, "cols": 30}),
-        help_text='Ascending: [{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
-    )
+    tiers = TiersField(required=False, help_text=TIERS_HELP)
 
     class Meta:
         model = CompensationTerm
         fields = TERM_FORM_FIELDS
-
-    def clean_tiers(self) -> list:
-        # An emptied box means no tiers, not a null the column cannot hold.
-        return self.cleaned_data["tiers"] or []
 
 
 class DistributorPriceForm(ContractRowForm):
@@ -468,12 +461,17 @@ class JointBrandAdmin(ScopedProductsMixin, BrandScopedAdmin):
 class StatementLineInline(ReadOnlyMixin, BrandScopedInline):
     model = StatementLine
     fk_name = "statement"
-    fields = ["position", "kind", "description", "quantity", "rate", "amount", "term"]
+    fields = ["position", "kind", "description", "quantity", "shown_rate", "amount", "term"]
     readonly_fields = fields
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).select_related("term")
+        return super().get_queryset(request).select_related("term", "statement")
+
+    @admin.display(description="rate")
+    def shown_rate(self, line: StatementLine) -> str:
+        # As on the statement page: 8% for a commission, an amount per unit for a fee.
+        return statements.line_rate(line, line.statement.currency)
 
 
 @admin.register(Statement)

@@ -111,9 +111,10 @@ def check_tiers(tiers: Sequence[Tier]) -> None:
         if previous is None and start < ZERO:
             raise ValueError(f"tiers: the first tier must start at 0 or above, not {start}.")
         if previous is not None and start <= previous:
+            where = "the same as" if start == previous else "below"
             raise ValueError(
-                f"tiers: thresholds must ascend strictly; tier {number} starts at {start}, "
-                f"not above tier {number - 1}'s {previous}."
+                f"tiers: tier {number} starts {where} tier {number - 1} ({start}, after "
+                f"{previous}); thresholds must ascend strictly."
             )
         previous = start
 

@@ -1,7 +1,11 @@
-from django import forms
-from django.db import models
+from decimal import Decimal
 
-from contracts import payouts
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.html import format_html, format_html_join
+
+from contracts import compensation, payouts
 from contracts.models import (
     CONTRACT_FIELDS,
     DELIVERABLE_FIELDS,
@@ -21,6 +25,7 @@ from influencers.forms import TagsField
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.models import Brand, Product
+from partnerships.percent import HUNDRED, as_percent
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -76,13 +81,108 @@ def _upper_codes(parse):
     return lambda value: [code.upper() for code in parse(value)]
 
 
+class TiersWidget(forms.Widget):
+    """Tiers as rows of (from, rate %), one more empty row to fill, and add and remove buttons
+    (static/js/tiers.js); posted as repeated `<name>-from` and `<name>-rate` values."""
+
+    class Media:
+        js = ["js/tiers.js"]
+
+    def value_from_datadict(self, data, files, name: str) -> list[tuple[str, str]] | None:
+        if f"{name}-from" not in data and f"{name}-rate" not in data:
+            return None
+        starts, rates = data.getlist(f"{name}-from"), data.getlist(f"{name}-rate")
+        rows = zip(starts, rates + [""] * (len(starts) - len(rates)), strict=False)
+        return [(start.strip(), rate.strip()) for start, rate in rows]
+
+    def value_omitted_from_data(self, data, files, name: str) -> bool:
+        return self.value_from_datadict(data, files, name) is None
+
+    def render(self, name: str, value, attrs=None, renderer=None) -> str:
+        rows = [row for row in value or [] if any(row)]
+        cells = format_html_join(
+            "",
+            '<tr><td><input class="form-control form-control-sm" name="{0}-from" value="{1}" '
+            'inputmode="decimal" aria-label="Tier {3} from"></td>'
+            '<td><input class="form-control form-control-sm" name="{0}-rate" value="{2}" '
+            'inputmode="decimal" aria-label="Tier {3} rate %"></td>'
+            '<td><button type="button" class="btn btn-sm btn-outline-secondary" '
+            "data-tier-remove>Remove</button></td></tr>",
+            (
+                (name, start, rate, number)
+                for number, (start, rate) in enumerate([*rows, ("", "")], start=1)
+            ),
+        )
+        return format_html(
+            '<div class="tiers" data-tiers><table class="table table-sm mb-1"><thead><tr>'
+            "<th>From</th><th>Rate %</th><th></th></tr></thead><tbody>{}</tbody></table>"
+            '<button type="button" class="btn btn-sm btn-outline-primary" data-tier-add>'
+            "Add tier</button></div>",
+            cells,
+        )
+
+
+TIERS_HELP = "Each tier from an amount of the period's base, with its rate in percent; ascending."
+
+
+class TiersField(forms.Field):
+    """Ascending tiers typed as rows: from an amount of the period's base, a rate in percent.
+    Cleaned to the stored form, `[{"from": "10000", "rate": "0.08"}, ...]`; a bad row is named
+    by its number."""
+
+    widget = TiersWidget
+
+    def prepare_value(self, value) -> list[tuple[str, str]]:
+        if isinstance(value, list) and all(isinstance(tier, dict) for tier in value):
+            return [
+                (str(tier.get("from", "")), str(as_percent(Decimal(str(tier["rate"])))))
+                if "rate" in tier
+                else (str(tier.get("from", "")), "")
+                for tier in value
+            ]
+        return value or []
+
+    def to_python(self, value) -> list[dict[str, str]]:
+        tiers = []
+        rows = [row for row in value or [] if any(row)]
+        for number, (start, rate) in enumerate(rows, start=1):
+            if not start or not rate:
+                raise ValidationError(f"Tier {number} needs both where it starts and its rate.")
+            tiers.append(
+                compensation.Tier(
+                    from_=_tier_number(start, f"Tier {number}'s start"),
+                    rate=_tier_number(rate, f"Tier {number}'s rate") / HUNDRED,
+                )
+            )
+        for number, tier in enumerate(tiers, start=1):
+            if not 0 <= tier.rate <= 1:
+                raise ValidationError(f"Tier {number}'s rate must be from 0 to 100%.")
+        try:
+            compensation.check_tiers(tiers)
+        except ValueError as error:
+            message = str(error).removeprefix("tiers: ")
+            raise ValidationError(message[0].upper() + message[1:]) from None
+        return [{"from": str(tier.from_), "rate": str(tier.rate.normalize())} for tier in tiers]
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(data) != self.to_python(self.prepare_value(initial))
+        except ValidationError:
+            return True
+
+
+def _tier_number(text: str, name: str) -> Decimal:
+    try:
+        number = Decimal(text.replace(",", "").replace(" ", ""))
+    except ArithmeticError:
+        raise ValidationError(f"{name} must be a number, not “{text}”.") from None
+    if not number.is_finite() or number < 0:
+        raise ValidationError(f"{name} must be a number of 0 or more, not “{text}”.")
+    return number
+
+
 class TermForm(forms.ModelForm):
-    tiers = forms.JSONField(
-        required=False,
-        initial=list,
-        widget=forms.TextInput(attrs={"placeholder": '[{"from": "0", "rate": "0.05"}]'}),
-        help_text='Ascending: [{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
-    )
+    tiers = TiersField(required=False, help_text=TIERS_HELP)
 
     class Meta:
         model = CompensationTerm
@@ -94,9 +194,6 @@ class TermForm(forms.ModelForm):
         self.fields["product"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
         for name, field in self.fields.items():
             field.widget.attrs["data-field"] = name
-
-    def clean_tiers(self) -> list:
-        return self.cleaned_data["tiers"] or []
 
 
 class DeliverableForm(forms.ModelForm):

@@ -12,9 +12,8 @@ from contracts import compensation
 from influencers.models import Influencer, Platform
 from partnerships import money
 from partnerships.models import MONEY, Brand, Product
+from partnerships.percent import RateField
 
-# 0.0800 = 8%
-RATE = {"max_digits": 7, "decimal_places": 4}
 SIGNED_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -291,7 +290,7 @@ class CompensationTerm(models.Model):
     amount = models.DecimalField(
         **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
     )
-    rate = models.DecimalField(**RATE, null=True, blank=True)  # 0.0800 = 8%
+    rate = RateField(null=True, blank=True)  # 0.0800 = 8%
     basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -361,8 +360,10 @@ class CompensationTerm(models.Model):
             if self.offset_days is not None and not self.milestone:
                 errors["offset_days"] = "An offset counts from a milestone."
         if kind == self.Kind.COMMISSION:
-            if (self.rate is None) == (not self.tiers):
-                errors["rate"] = "Give either one rate or tiers."
+            if self.rate is None and not self.tiers:
+                errors["rate"] = "Give the commission's rate, or its tiers."
+            if self.rate is not None and self.tiers:
+                errors["tiers"] = "Tiers set the rates: leave Rate empty, or remove the tiers."
             if self.basis == self.Basis.PRODUCT and not self.product_id:
                 errors["product"] = "Choose the product the commission is paid on."
             if self.basis == self.Basis.CATEGORY and not self.category:
@@ -475,10 +476,8 @@ class JointBrand(models.Model):
     contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="joint_brand")
     name = models.CharField(max_length=120)
     product_line = models.CharField(max_length=200, blank=True)
-    brand_equity = models.DecimalField(
-        **RATE, help_text="The brand's share of the joint brand, 0.6000 = 60%."
-    )
-    influencer_equity = models.DecimalField(**RATE)
+    brand_equity = RateField(help_text="The brand's share of the joint brand, in percent.")
+    influencer_equity = RateField()
     products = models.ManyToManyField(Product, blank=True, related_name="joint_brands")
 
     class Meta:

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from influencers import audience
 from partnerships import audience as vocabulary
 from partnerships.models import Brand
+from partnerships.percent import RateField
 
 # 0.0450 = 4.5%
 RATE = {"max_digits": 7, "decimal_places": 4}
@@ -130,11 +131,10 @@ class SocialAccount(models.Model):
     url = models.URLField("URL", blank=True)
     followers = models.PositiveBigIntegerField(default=0)
     avg_views = models.PositiveBigIntegerField("average views", default=0)
-    engagement_rate = models.DecimalField(
-        **RATE,
+    engagement_rate = RateField(
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
-        help_text="A fraction: 0.0450 is 4.5% (average engagement ÷ followers).",
+        help_text="In percent: average engagement ÷ followers.",
     )
     audience = models.JSONField(
         default=dict,

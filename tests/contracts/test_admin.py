@@ -20,8 +20,11 @@ from contracts.models import (
     Partnership,
 )
 from partnerships.models import Role
+from partnerships.percent import RateField, as_percent
 from tests import factories
+from tests.contracts.statement_data import statement_with_sources
 from tests.downloads import csv_text
+from tests.page_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +102,14 @@ def change_post(contract: Contract, *, new_terms: list[dict] = (), **changes: ob
             for name in INLINES[prefix]:
                 field = row._meta.get_field(name)
                 value = getattr(row, field.attname) if field.is_relation else getattr(row, name)
+                if name == "tiers":  # typed as rows of (from, rate %)
+                    data[f"{prefix}-{i}-tiers-from"] = [tier["from"] for tier in value]
+                    data[f"{prefix}-{i}-tiers-rate"] = [
+                        str(as_percent(Decimal(tier["rate"]))) for tier in value
+                    ]
+                    continue
+                if isinstance(field, RateField):  # typed as a percentage
+                    value = as_percent(value)
                 _put(
                     data,
                     f"{prefix}-{i}-{name}",
@@ -355,7 +366,7 @@ def test_invalid_inline_term_shows_its_error_and_writes_nothing(
     client, staff_manager, contract_of_a
 ):
     client.force_login(staff_manager)
-    bad = {"kind": "commission", "basis": "total", "rate": "1.5"}
+    bad = {"kind": "commission", "basis": "total", "rate": "150"}
 
     response = client.post(
         reverse("admin:contracts_contract_change", args=[contract_of_a.pk]),
@@ -363,7 +374,7 @@ def test_invalid_inline_term_shows_its_error_and_writes_nothing(
     )
 
     assert response.status_code == 200
-    assert "A rate is a fraction between 0 and 1 (0.0800 is 8%)." in response.content.decode()
+    assert "Ensure this value is less than or equal to 100." in response.content.decode()
     assert not CompensationTerm.objects.exists()
     contract_of_a.refresh_from_db()
     assert contract_of_a.title == "Spring wig reviews"
@@ -377,7 +388,8 @@ def test_valid_inline_terms_are_saved(client, staff_manager, contract_of_a):
         {
             "kind": "commission",
             "basis": "total",
-            "tiers": '[{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
+            "tiers-from": ["0", "10000"],
+            "tiers-rate": ["5", "8"],
             "tier_mode": "marginal",
         },
     ]
@@ -394,7 +406,7 @@ def test_valid_inline_terms_are_saved(client, staff_manager, contract_of_a):
 
 def test_a_term_the_method_does_not_allow_is_refused_inline(client, staff_manager, contract_of_a):
     client.force_login(staff_manager)
-    rebate = {"kind": "rebate", "tiers": '[{"from": "0", "rate": "0.02"}]', "tier_mode": "whole"}
+    rebate = {"kind": "rebate", "tiers-from": "0", "tiers-rate": "2", "tier_mode": "whole"}
     response = client.post(
         reverse("admin:contracts_contract_change", args=[contract_of_a.pk]),
         change_post(contract_of_a, new_terms=[rebate]),
@@ -580,8 +592,8 @@ def test_joint_brand_takes_only_the_contracts_brand_products(
     post = {
         "contract": contract.pk,
         "name": "Lucía × Lumière",
-        "brand_equity": "0.6000",
-        "influencer_equity": "0.4000",
+        "brand_equity": "60",
+        "influencer_equity": "40",
         "products": [own.pk, foreign.pk],
     }
     response = client.post(reverse("admin:contracts_jointbrand_add"), post)
@@ -598,8 +610,26 @@ def test_joint_brand_belongs_to_a_joint_brand_contract(client, staff_manager, co
     post = {
         "contract": contract_of_a.pk,
         "name": "Wrong place",
-        "brand_equity": "0.5",
-        "influencer_equity": "0.5",
+        "brand_equity": "50",
+        "influencer_equity": "50",
     }
     response = client.post(reverse("admin:contracts_jointbrand_add"), post)
     assert "Only a joint brand contract has a joint brand." in response.content.decode()
+
+
+def test_admin_shows_rates_in_percent(client, staff_manager, brand, contract_of_a):
+    factories.CompensationTermFactory(
+        contract=contract_of_a, kind="commission", rate=Decimal("0.0450")
+    )
+    client.force_login(staff_manager)
+    url = reverse("admin:contracts_contract_change", args=[contract_of_a.pk])
+    page = client.get(url).content.decode()
+    values = form_values(page, "contract_form")
+    assert values["terms-0-rate"] == ["4.5"]
+    assert "Rate %" in page
+
+    statement = statement_with_sources(brand, sales=1)
+    url = reverse("admin:contracts_statement_change", args=[statement.pk])
+    page = client.get(url).content.decode()
+    assert "8%" in page
+    assert "0.0800000" not in page

@@ -198,8 +198,8 @@ def test_unknown_sku_is_refused_on_its_term(api, influencer, other_brand):
                 "tier_mode": "whole",
             },
             "tiers",
-            "tiers: thresholds must ascend strictly; tier 2 starts at 1000, "
-            "not above tier 1's 5000.",
+            "tiers: tier 2 starts below tier 1 (1000, after 5000); thresholds must "
+            "ascend strictly.",
         ),
         (
             {"kind": "flat_fee", "amount": "500.00", "due_date": "2027-07-01"},

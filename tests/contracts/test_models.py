@@ -79,12 +79,13 @@ def test_rate_outside_zero_to_one_is_refused(paid_media, rate):
     [
         (
             [{"from": "0", "rate": "0.05"}, {"from": "0", "rate": "0.08"}],
-            "tiers: thresholds must ascend strictly; tier 2 starts at 0, not above tier 1's 0.",
+            "tiers: tier 2 starts the same as tier 1 (0, after 0); thresholds must "
+            "ascend strictly.",
         ),
         (
             [{"from": "5000", "rate": "0.05"}, {"from": "1000", "rate": "0.08"}],
-            "tiers: thresholds must ascend strictly; tier 2 starts at 1000, "
-            "not above tier 1's 5000.",
+            "tiers: tier 2 starts below tier 1 (1000, after 5000); thresholds must "
+            "ascend strictly.",
         ),
         (
             [{"from": "0", "rate": "0.05"}, {"from": "1000", "rate": "2"}],
@@ -209,7 +210,10 @@ def test_an_offset_needs_a_milestone(paid_media):
 )
 def test_commission_needs_a_rate_or_tiers_not_both(paid_media, pricing):
     errors = errors_of(term(paid_media, kind="commission", basis="total", **pricing))
-    assert errors == {"rate": ["Give either one rate or tiers."]}
+    if pricing:
+        assert errors == {"tiers": ["Tiers set the rates: leave Rate empty, or remove the tiers."]}
+    else:
+        assert errors == {"rate": ["Give the commission's rate, or its tiers."]}
 
 
 def test_commission_on_a_product_names_it_and_it_must_be_the_brands(paid_media, other_brand):

@@ -70,7 +70,8 @@ def test_manager_records_a_paid_media_deal(client, brand_manager, influencer):
                 "kind": "commission",
                 "basis": "total",
                 "tier_mode": "marginal",
-                "tiers": '[{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.08"}]',
+                "tiers-from": ["0", "10000"],
+                "tiers-rate": ["5", "8"],
             },
         ),
         **management("deliverables", 1),
@@ -112,7 +113,7 @@ def test_bad_terms_are_shown_next_to_the_row_and_nothing_is_written(
         "distribution",
         **term_rows(
             {"kind": "cpm", "amount": "8.00"},
-            {"kind": "commission", "basis": "total", "rate": "1.5"},
+            {"kind": "commission", "basis": "total", "rate": "150"},
             {"kind": "flat_fee", "amount": "10.00", "due_date": "2030-01-01"},
         ),
     )
@@ -120,7 +121,7 @@ def test_bad_terms_are_shown_next_to_the_row_and_nothing_is_written(
     assert response.status_code == 200
     page = response.content.decode()
     assert "cannot have a per 1,000 views (cpm) term" in page
-    assert "A rate is a fraction between 0 and 1" in page
+    assert "Ensure this value is less than or equal to 100." in page
     assert "Must fall within the contract" in page
     assert not Contract.objects.exists()
     assert not Partnership.objects.exists()
@@ -365,3 +366,80 @@ def test_a_signed_contracts_new_end_date_is_kept_as_an_amendment(client, brand_m
     detail = client.get(response.url).content.decode()
     assert "end: 2027-03-31 → 2027-06-30" in detail
     assert brand_manager.username in detail
+
+
+# --- rates in percent, tiers as rows ----------------------------------------------------------
+
+
+def test_rates_and_tiers_are_shown_in_percent_on_the_edit_page(client, brand_manager, brand):
+    contract = _editable_contract(brand)
+    factories.CompensationTermFactory(
+        contract=contract,
+        kind="commission",
+        rate=None,
+        tiers=[{"from": "0", "rate": "0.05"}, {"from": "10000", "rate": "0.075"}],
+        tier_mode="marginal",
+    )
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
+    values = form_values(page, "contract-form")
+    rates = [values[f"terms-{i}-rate"] for i in range(3)]
+    assert ["8"] in rates
+    tiered = next(i for i in range(3) if values.get(f"terms-{i}-tiers-from", [""])[0])
+    assert values[f"terms-{tiered}-tiers-from"] == ["0", "10000", ""]  # one more row to fill
+    assert values[f"terms-{tiered}-tiers-rate"] == ["5", "7.5", ""]
+    assert "Rates are in percent" in page
+    assert "{&quot;from&quot;" not in page  # no JSON to type
+
+
+def test_tier_rows_are_saved_as_fractions(client, brand_manager, influencer):
+    client.force_login(brand_manager)
+    tiers = {"tiers-from": ["0", "", "10,000"], "tiers-rate": ["5", "", "8.5"]}
+    data = contract_post(
+        influencer,
+        "distribution",
+        **term_rows({"kind": "rebate", "tier_mode": "whole", **tiers}),
+    )
+    response = client.post(reverse("contracts:create"), data)
+    assert response.status_code == 302
+    assert CompensationTerm.objects.get().tiers == [
+        {"from": "0", "rate": "0.05"},
+        {"from": "10000", "rate": "0.085"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("starts", "rates", "message"),
+    [
+        (["0", "10000", "5000"], ["5", "8", "9"], "Tier 3 starts below tier 2 (5000, after 10000)"),
+        (["0", "0"], ["5", "8"], "Tier 2 starts the same as tier 1"),
+        (["0", "1000"], ["5", "120"], "Tier 2&#x27;s rate must be from 0 to 100%."),
+        (["0", "lots"], ["5", "8"], "Tier 2&#x27;s start must be a number, not “lots”."),
+        (["0", "1000"], ["5", ""], "Tier 2 needs both where it starts and its rate."),
+    ],
+)
+def test_a_bad_tier_row_is_named_and_nothing_is_written(
+    client, brand_manager, influencer, starts, rates, message
+):
+    client.force_login(brand_manager)
+    data = contract_post(
+        influencer,
+        "distribution",
+        **term_rows(
+            {"kind": "rebate", "tier_mode": "whole", "tiers-from": starts, "tiers-rate": rates}
+        ),
+    )
+    response = client.post(reverse("contracts:create"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contract.objects.exists()
+
+
+def test_a_commission_without_rate_or_tiers_says_what_to_give(client, brand_manager, influencer):
+    client.force_login(brand_manager)
+    data = contract_post(
+        influencer, "distribution", **term_rows({"kind": "commission", "basis": "total"})
+    )
+    page = client.post(reverse("contracts:create"), data).content.decode()
+    assert "Give either one rate or tiers" not in page
+    assert "Give the commission&#x27;s rate, or its tiers." in page

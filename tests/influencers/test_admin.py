@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from influencers.models import Influencer, SocialAccount
 from partnerships.models import Role
+from partnerships.percent import as_percent
 from tests import factories
 from tests.downloads import csv_text
 
@@ -47,7 +48,7 @@ def new_influencer_post(brand, handle: str = "@Neo") -> dict:
         "accounts-0-handle": handle,
         "accounts-0-followers": "20000",
         "accounts-0-avg_views": "5000",
-        "accounts-0-engagement_rate": "0.04",
+        "accounts-0-engagement_rate": "4",
         "accounts-0-audience": '{"countries": {"US": 70}}',
         **management_form("risks"),
     }
@@ -171,11 +172,11 @@ def test_bulk_editing_accounts_in_the_list_rescores_their_influencer(client, ann
             "form-0-id": account.pk,
             "form-0-followers": "900000",
             "form-0-avg_views": "1000",
-            "form-0-engagement_rate": "0.0200",
+            "form-0-engagement_rate": "2",
             "form-1-id": other.pk,
             "form-1-followers": str(other.followers),
             "form-1-avg_views": str(other.avg_views),
-            "form-1-engagement_rate": str(other.engagement_rate),
+            "form-1-engagement_rate": str(as_percent(other.engagement_rate)),
             "_save": "Save",
         },
     )

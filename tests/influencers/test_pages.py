@@ -157,7 +157,7 @@ def test_manager_creates_an_influencer_with_accounts(client, brand_manager, bran
         "accounts-0-handle": "@LuciaF",
         "accounts-0-followers": "120000",
         "accounts-0-avg_views": "30000",
-        "accounts-0-engagement_rate": "0.0250",
+        "accounts-0-engagement_rate": "2.5",
         "accounts-0-countries": "ES:55, MX:20",
         "accounts-0-genders": "female:90, male:10",
         # the untouched extra row, as a browser sends it
@@ -194,12 +194,12 @@ def test_bad_account_rows_are_reported_and_nothing_saved(client, brand_manager, 
         "accounts-0-handle": "taken",
         "accounts-0-followers": "1",
         "accounts-0-avg_views": "1",
-        "accounts-0-engagement_rate": "0.01",
+        "accounts-0-engagement_rate": "1",
         "accounts-1-platform": "youtube",
         "accounts-1-handle": "new",
         "accounts-1-followers": "1",
         "accounts-1-avg_views": "1",
-        "accounts-1-engagement_rate": "1.5",
+        "accounts-1-engagement_rate": "150",
         "accounts-1-countries": "US:80, GB:40",
     }
     response = client.post(reverse("influencers:create"), data)
@@ -207,7 +207,7 @@ def test_bad_account_rows_are_reported_and_nothing_saved(client, brand_manager, 
     page = response.content.decode()
     assert "already belongs to Taken" in page
     assert "more than 100" in page
-    assert "less than or equal to 1" in page
+    assert "less than or equal to 100" in page
     assert not Influencer.objects.filter(name="Newcomer").exists()
 
 
