@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -14,6 +14,7 @@ from partnerships.models import MONEY, Brand, Product
 
 COUNT = {"default": 0}
 DEFAULT_PREPARATION_DAYS = 10
+DEFAULT_ATTRIBUTION_DAYS = 30
 
 
 class Campaign(models.Model):
@@ -33,6 +34,13 @@ class Campaign(models.Model):
     description = models.TextField(blank=True)
     start = models.DateField()
     end = models.DateField()
+    attribution_days = models.PositiveSmallIntegerField(
+        "attribution window (days)",
+        default=DEFAULT_ATTRIBUTION_DAYS,
+        validators=[MaxValueValidator(366)],
+        help_text="Days after the end whose sales and metrics still count in the campaign's "
+        "performance. Settlement pays every attributed sale whatever the window.",
+    )
     budget = models.DecimalField(
         **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )
@@ -77,6 +85,11 @@ class Campaign(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def counted_until(self) -> date:
+        """The last day whose sales and metrics count in the campaign's figures."""
+        return self.end + timedelta(days=self.attribution_days)
+
     def is_running(self, today: date) -> bool:
         return self.start <= today <= self.end
 
@@ -88,6 +101,7 @@ CAMPAIGN_FIELDS = [
     "description",
     "start",
     "end",
+    "attribution_days",
     "budget",
     "currency",
     "platforms",

@@ -427,12 +427,23 @@ class CampaignReport:
     sort: str
     refreshed_at: datetime | None
     updating: bool
+    # The days counted, and whether they are the campaign's own window (start to end plus
+    # its attribution days, up to today) or a range someone chose.
+    dates: DateRange
+    chosen: bool = False
     # The page shows this many participants in the chosen order; the CSV export has them all.
     shown_rows: ClassVar[int] = 25
 
     @property
     def shown_participants(self) -> list[Row]:
         return self.participants[: self.shown_rows]
+
+    @property
+    def range_query(self) -> str:
+        """The chosen range as it goes on the section's links ("" for the campaign's own)."""
+        if not self.chosen:
+            return ""
+        return f"&from={self.dates.first.isoformat()}&to={self.dates.last.isoformat()}"
 
     @property
     def funnel(self) -> list[tuple[str, int]]:
@@ -459,14 +470,26 @@ class CampaignReport:
         }
 
 
-def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> CampaignReport:
-    """The campaign's figures over all days (its content and sales keep counting after it
-    ends): totals, per participant sorted by `sort` (see SORTS), targets, and spend and revenue
-    from its start (or its first figures, when those came earlier, as the totals count them)
-    to its end or `today`, whichever is later — a fixed number of queries
-    however many rows it has."""
+def campaign_window(reader: BrandFigures, campaign: Campaign, today: date) -> DateRange:
+    """The days a campaign's figures count: from its start to its end plus its attribution
+    window, no further than `today` once the campaign has ended. A statement's cost is dated
+    on its period's first day, so the window opens there when that comes before the start."""
+    costs_from = reader.first_day(campaign=campaign, statement_cost__gt=0)
+    first = min(filter(None, (campaign.start, costs_from)))
+    return DateRange(first, min(campaign.counted_until, max(campaign.end, today)))
+
+
+def campaign_report(
+    campaign: Campaign, *, today: date, sort: str = "-roi", dates: DateRange | None = None
+) -> CampaignReport:
+    """The campaign's figures over `dates` (by default its window, see `campaign_window`):
+    totals, per participant sorted by `sort` (see SORTS), targets, and spend and revenue day
+    by day or month by month — a fixed number of queries however many rows it has.
+    Settlement is not bound by the window: it pays every attributed sale."""
     reader = BrandFigures.load(campaign.brand)
-    per_participant = reader.breakdown("participant", campaign=campaign)
+    chosen = dates is not None
+    dates = dates or campaign_window(reader, campaign, today)
+    per_participant = reader.breakdown("participant", dates, campaign=campaign)
     participants = campaign.participants.select_related("contract__partnership__influencer")
     rows = [
         Row(
@@ -485,16 +508,17 @@ def campaign_report(campaign: Campaign, *, today: date, sort: str = "-roi") -> C
         rates = rates_into(campaign.brand, date=campaign.start)
         sales_rate = rates.get((campaign.start, campaign.currency))
     sort = sort if sort in SORTS else "-roi"
-    first = min(filter(None, (campaign.start, reader.first_day(campaign=campaign))))
     return CampaignReport(
         campaign=campaign,
         totals=totals,
         participants=sort_rows(rows, sort),
         targets=targets(campaign, totals, sales_rate),
-        points=series(reader, DateRange(first, max(campaign.end, today)), campaign=campaign),
+        points=series(reader, dates, campaign=campaign),
         sort=sort,
         refreshed_at=reader.refreshed_at,
         updating=reader.updating,
+        dates=dates,
+        chosen=chosen,
     )
 
 

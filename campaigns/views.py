@@ -51,6 +51,7 @@ from campaigns.models import (
     ShipmentItem,
 )
 from partnerships import csv_downloads, money, tenancy
+from partnerships.forms import DaysForm
 from partnerships.models import Brand
 
 PAGE_SIZE = 25
@@ -341,8 +342,17 @@ def _detail_context(request: HttpRequest, campaign: Campaign) -> dict:
         **_shipments(campaign, pages["shipments"], today),
         **_metrics(campaign, pages["metrics"]),
         **_sales(campaign, pages["sales"]),
-        "performance": roi.campaign_report(campaign, today=today, sort=request.GET.get("sort", "")),
+        **_performance(request, campaign, today),
     }
+
+
+def _performance(request: HttpRequest, campaign: Campaign, today: date) -> dict:
+    """The performance section's report over the chosen days (the campaign's window when
+    none are chosen) and the form that chooses them."""
+    days = DaysForm(request.GET or None)
+    sort = request.GET.get("sort", "")
+    report = roi.campaign_report(campaign, today=today, sort=sort, dates=days.chosen())
+    return {"performance": report, "performance_days": days}
 
 
 def _phase(campaign: Campaign, today: date) -> str:
@@ -399,20 +409,18 @@ def campaign_sales(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_performance(request: HttpRequest, pk: int) -> HttpResponse:
     """The performance section alone, for sorting its participants in place."""
     campaign = _campaign(request, pk)
-    sort = request.GET.get("sort", "")
     if not request.htmx:
         url = reverse("campaigns:detail", args=[campaign.pk])
-        return redirect(f"{url}?{urlencode({'sort': sort})}#performance")
-    report = roi.campaign_report(campaign, today=_today(campaign.brand), sort=sort)
-    return render(request, "campaigns/_performance.html", {"performance": report})
+        return redirect(f"{url}?{request.GET.urlencode()}#performance")
+    context = _performance(request, campaign, _today(campaign.brand))
+    return render(request, "campaigns/_performance.html", context)
 
 
 @login_required
 def campaign_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign report: each participant's figures and the campaign's, as CSV."""
     campaign = _campaign(request, pk)
-    sort = request.GET.get("sort", "")
-    report = roi.campaign_report(campaign, today=_today(campaign.brand), sort=sort)
+    report = _performance(request, campaign, _today(campaign.brand))["performance"]
     return csv_downloads.download(
         roi.campaign_report_rows(report), f"campaign-{campaign.pk}-report.csv"
     )

@@ -46,17 +46,10 @@ class ProductFilterForm(forms.Form):
         self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
 
 
-class DashboardRangeForm(forms.Form):
-    """The days the dashboard's spend and return cover: GET range=month|last_month|quarter, or
-    range=custom with from= and to= (YYYY-MM-DD)."""
+class DaysForm(forms.Form):
+    """A range of days chosen on a page: GET from= and to= (YYYY-MM-DD), both or neither."""
 
     MAX_DAYS = 5 * 366
-
-    range = forms.ChoiceField(
-        choices=list(dashboard.RANGES.items()),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,8 +65,14 @@ class DashboardRangeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("range") != "custom":
-            return data
+        if self.wants_days(data):
+            self.check_days(data)
+        return data
+
+    def wants_days(self, data: dict) -> bool:
+        return bool(data.get("from") or data.get("to"))
+
+    def check_days(self, data: dict) -> None:
         first, last = data.get("from"), data.get("to")
         if first is None and "from" not in self.errors:
             self.add_error("from", "Choose the first day.")
@@ -83,7 +82,26 @@ class DashboardRangeForm(forms.Form):
             self.add_error("to", "The last day cannot come before the first.")
         elif first and last and (last - first).days >= self.MAX_DAYS:
             self.add_error("to", "Choose at most five years.")
-        return data
+
+    def chosen(self) -> roi.DateRange | None:
+        """The days chosen; None while none (or no valid ones) are."""
+        if not self.is_valid() or not self.wants_days(self.cleaned_data):
+            return None
+        return roi.DateRange(self.cleaned_data["from"], self.cleaned_data["to"])
+
+
+class DashboardRangeForm(DaysForm):
+    """The days the dashboard's spend and return cover: GET range=month|last_month|quarter, or
+    range=custom with from= and to= (YYYY-MM-DD)."""
+
+    range = forms.ChoiceField(
+        choices=list(dashboard.RANGES.items()),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def wants_days(self, data: dict) -> bool:
+        return data.get("range") == "custom"
 
     def dates(self, today: date) -> roi.DateRange:
         """The chosen days; this month while nothing valid is chosen."""

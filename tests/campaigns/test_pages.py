@@ -158,6 +158,7 @@ def campaign_post(**extra) -> dict:
         "objective": "sales",
         "start": "2027-03-01",
         "end": "2027-05-31",
+        "attribution_days": "30",
         "budget": "12000.00",
         "currency": "USD",
         "platforms": ["tiktok", "youtube"],
@@ -212,9 +213,11 @@ def test_manager_edits_a_campaign(client, brand_manager, campaign):
     client.force_login(brand_manager)
     url = reverse("campaigns:edit", args=[campaign.pk])
     assert "Prom season" in client.get(url).content.decode()
-    client.post(url, campaign_post(name="Prom season, extended"))
+    client.post(url, campaign_post(name="Prom season, extended", attribution_days="45"))
     campaign.refresh_from_db()
     assert campaign.name == "Prom season, extended"
+    assert campaign.attribution_days == 45
+    assert campaign.counted_until == date(2027, 7, 15)
 
 
 def test_viewer_may_not_create_or_edit(client, brand, campaign):

@@ -464,22 +464,56 @@ def test_campaign_report_exports_every_participant_and_the_total(campaign):
     assert total["cost"] == "681.00"
 
 
-def test_the_chart_over_time_starts_with_the_first_figures_and_ends_at_the_totals(campaign):
-    # A sale through the campaign's code before the campaign began counts in its totals, so
-    # the chart starts there too and its ROI to date ends where the totals' ROI is.
-    factories.SaleFactory(
-        tracking_code=campaign.anna.codes.get(),
-        net_amount=Decimal("300.00"),
-        ordered_at=datetime(2026, 10, 20, 4, 0, tzinfo=UTC),
-    )
+def test_the_chart_covers_the_campaign_window_and_ends_at_the_totals(campaign):
+    # Sales through the campaign's code before it began, or after its attribution window,
+    # are not its doing; the chart runs from its start to today (inside the window) and its
+    # ROI to date ends where the totals' ROI is.
+    for day in (datetime(2026, 10, 20, 4, 0, tzinfo=UTC), datetime(2027, 1, 2, 4, 0, tzinfo=UTC)):
+        factories.SaleFactory(
+            tracking_code=campaign.anna.codes.get(), net_amount=Decimal("300.00"), ordered_at=day
+        )
     roi.refresh(campaign.brand, now=NOW)
 
     report = roi.campaign_report(campaign.campaign, today=date(2026, 12, 2))
-
-    assert (report.points[0].label, report.points[-1].label) == ("20 Oct", "02 Dec")
-    assert len(report.points) == 44  # every day drawn, figures or not
-    assert report.points[0].figures.revenue == Decimal("300.00")
+    assert (report.points[0].label, report.points[-1].label) == ("01 Nov", "02 Dec")
+    assert len(report.points) == 32  # every day drawn, figures or not
+    assert report.totals.revenue == Decimal("950.00")
     assert report.points[-1].roi_to_date == report.totals.roi
+
+    later = roi.campaign_report(campaign.campaign, today=date(2027, 3, 1))
+    assert (later.dates.first, later.dates.last) == (date(2026, 11, 1), date(2026, 12, 30))
+    assert later.totals.revenue == Decimal("950.00")
+
+
+def test_a_longer_window_or_a_chosen_range_counts_what_falls_in_it(campaign):
+    factories.SaleFactory(
+        tracking_code=campaign.anna.codes.get(),
+        net_amount=Decimal("300.00"),
+        ordered_at=datetime(2027, 1, 2, 4, 0, tzinfo=UTC),
+    )
+    roi.refresh(campaign.brand, now=NOW)
+    campaign.campaign.attribution_days = 40
+    today = date(2027, 3, 1)
+
+    assert roi.campaign_report(campaign.campaign, today=today).totals.revenue == Decimal("1250.00")
+    january = roi.DateRange(date(2027, 1, 1), date(2027, 1, 31))
+    chosen = roi.campaign_report(campaign.campaign, today=today, dates=january)
+    assert chosen.totals.revenue == Decimal("300.00")
+    assert chosen.range_query == "&from=2027-01-01&to=2027-01-31"
+
+
+def test_the_campaign_page_counts_the_chosen_days(client, brand_manager, campaign):
+    roi.refresh(campaign.brand, now=NOW)
+    client.force_login(brand_manager)
+    url = reverse("campaigns:detail", args=[campaign.campaign.pk])
+
+    whole = client.get(url).content.decode()
+    assert "its dates and 30-day attribution window" in whole
+    page = client.get(url, {"from": "2026-11-06", "to": "2026-11-30"})
+    assert page.context["performance"].totals.revenue == 0
+    assert "6 Nov 2026 – 30 Nov 2026" in page.content.decode()
+    wrong = client.get(url, {"from": "2026-11-30", "to": "2026-11-01"}).content.decode()
+    assert "The last day cannot come before the first." in wrong
 
 
 def test_campaign_report_queries_do_not_grow_with_participants_or_days(campaign):
