@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partnerships import tenancy
+from partnerships import apikeys, tenancy
 from partnerships.apikeys import BrandAPIKeyAuthentication
-from partnerships.models import ExchangeRate, Product
+from partnerships.models import Brand, ExchangeRate, Product
 
 
 class BrandAPIKeyScheme(OpenApiAuthenticationExtension):
@@ -27,7 +27,7 @@ class BrandAPIKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Api-Key <key>`, made with `manage.py create_api_key`.",
+            "description": "`Api-Key <key>`, made on the API keys page (`/api-keys/`).",
         }
 
 
@@ -69,13 +69,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class BrandScopedViewSet(viewsets.ModelViewSet):
-    """Rows of the API key's brand only; new rows join that brand."""
+    """Rows of the caller's brand only (the API key's, or the signed-in member's current
+    brand); new rows join that brand."""
 
     model: type[models.Model]
 
     @property
-    def brand(self):
-        return self.request.auth.brand
+    def brand(self) -> Brand:
+        return apikeys.brand_of(self.request)
 
     def get_queryset(self) -> models.QuerySet:
         queryset = self.model._default_manager.all()
@@ -86,7 +87,7 @@ class BrandScopedViewSet(viewsets.ModelViewSet):
     def get_serializer_context(self) -> dict:
         return {
             **super().get_serializer_context(),
-            "brand": getattr(self.request.auth, "brand", None),
+            "brand": None if getattr(self, "swagger_fake_view", False) else self.brand,
         }
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:

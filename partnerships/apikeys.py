@@ -1,4 +1,6 @@
-"""API keys: each belongs to one brand, and a request made with one acts for that brand.
+"""Who calls the API for which brand: an API key acts for the brand it belongs to; a signed-in
+member (their session, as on /api/docs/) acts for the brand they work in, reading with any role
+and writing as an owner or manager.
 
 Kept apart from the viewsets because DRF imports its authentication classes while it loads.
 """
@@ -11,8 +13,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_api_key.permissions import KeyParser
 
-from partnerships import throttles
-from partnerships.models import BrandAPIKey
+from partnerships import tenancy, throttles
+from partnerships.models import Brand, BrandAPIKey
 
 
 class BrandAPIKeyAuthentication(BaseAuthentication):
@@ -43,3 +45,28 @@ class BrandAPIKeyAuthentication(BaseAuthentication):
 class HasBrandAPIKey(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, BrandAPIKey)
+
+
+def brand_of(request: Request) -> Brand:
+    """The brand a request acts for: its API key's, or the signed-in member's current brand
+    (Http404 for a user of no brand)."""
+    if isinstance(request.auth, BrandAPIKey):
+        return request.auth.brand
+    return tenancy.current_brand(request)
+
+
+class BrandAccess(permissions.BasePermission):
+    """An API key, or a signed-in member of the brand: reads for every role, writes for
+    owners and managers."""
+
+    message = "Your role in this brand does not allow this change."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if isinstance(request.auth, BrandAPIKey):
+            return True
+        if not request.user.is_authenticated:
+            return False
+        brand = brand_of(request)
+        if request.method in permissions.SAFE_METHODS:
+            return tenancy.role_of(request.user, brand) is not None
+        return tenancy.can(request.user, brand)

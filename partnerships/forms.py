@@ -35,6 +35,18 @@ class ProductForm(BrandOwnedForm):
         ]
 
 
+class APIKeyForm(forms.Form):
+    name = forms.CharField(
+        max_length=50, help_text="Who or what will use it, e.g. “Shopify orders”."
+    )
+    expiry_date = forms.DateTimeField(
+        required=False,
+        label="Expires",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a key that works until revoked.",
+    )
+
+
 class ProductFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search", help_text="SKU, name or category")
     category = forms.ChoiceField(

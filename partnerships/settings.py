@@ -229,8 +229,12 @@ LIVE_FIGURES = env.bool("LIVE_FIGURES", default=True)
 # --- API --------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["partnerships.apikeys.BrandAPIKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["partnerships.apikeys.HasBrandAPIKey"],
+    # An API key, or the session of a signed-in member (so "Try it out" on /api/docs/ works).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partnerships.apikeys.BrandAPIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partnerships.apikeys.BrandAccess"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -245,7 +249,11 @@ API_RATE_PER_ADDRESS = env.str("API_RATE_PER_ADDRESS", default="300/min")
 API_RATE_PER_KEY = env.str("API_RATE_PER_KEY", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnerships API",
-    "DESCRIPTION": "Brand-scoped API: send `Authorization: Api-Key <key>`.",
+    "DESCRIPTION": (
+        "Brand-scoped API: send `Authorization: Api-Key <key>` with a key made on the API keys "
+        "page, or call it signed in (here, with Try it out): your session acts for the brand "
+        "you work in, reading with any role and writing as an owner or manager."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
     path("reminders/", views.reminder_list, name="reminders"),
+    path("api-keys/", views.api_keys, name="api_keys"),
     path("influencers/", include("influencers.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("contracts.urls")),

@@ -5,15 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnerships import csv_downloads, reminders, tenancy
 from partnerships import dashboard as dashboard_figures
-from partnerships.forms import DashboardRangeForm, ProductFilterForm, ProductForm
-from partnerships.models import Product, Reminder
+from partnerships.forms import APIKeyForm, DashboardRangeForm, ProductFilterForm, ProductForm
+from partnerships.models import BrandAPIKey, Product, Reminder
 
 PAGE_SIZE = 25
 
@@ -138,4 +138,29 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "kinds": reminders.counts_by_kind(brand),
             "today": timezone.localdate(timezone=brand.timezone),
         },
+    )
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The current brand's API keys, for its owners: make one (its key is shown once, on the
+    answer to that request only), see them all, revoke one."""
+    brand = tenancy.current_brand(request)
+    tenancy.require(request.user, brand, tenancy.OWNER_ROLES)
+    keys = tenancy.scope_to_brand(BrandAPIKey.objects.all(), brand)
+    form = APIKeyForm(request.POST if "create" in request.POST else None)
+    new_key = None
+    if request.method == "POST" and "revoke" in request.POST:
+        key = get_object_or_404(keys, prefix=request.POST["revoke"])
+        if not key.revoked:
+            key.revoked = True
+            key.save(update_fields=["revoked"])
+        messages.success(request, f"Revoked “{key.name}”: calls made with it are refused.")
+        return redirect("api_keys")
+    if form.is_valid():
+        _, new_key = BrandAPIKey.objects.create_key(brand=brand, **form.cleaned_data)
+    return render(
+        request,
+        "partnerships/api_keys.html",
+        {"keys": keys.order_by("revoked", "-created"), "form": form, "new_key": new_key},
     )

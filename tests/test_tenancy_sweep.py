@@ -267,6 +267,22 @@ def test_own_manager_reaches_every_page_with_an_id(client, brand_manager, rows_o
     assert client.get(url, **headers).status_code == 200, url
 
 
+def test_owner_of_other_brand_neither_sees_nor_revokes_a_brands_api_key(
+    client, rows_of_a, rows_of_b, other_brand
+):
+    """The API keys page names a key by its prefix in the form, not in the address."""
+    owner = factories.UserFactory()
+    factories.MembershipFactory(user=owner, brand=other_brand, role="owner")
+    key_of_a, key_of_b = rows_of_a[BrandAPIKey], rows_of_b[BrandAPIKey]
+    client.force_login(owner)
+    page = client.get(reverse("api_keys")).content.decode()
+    assert key_of_b.prefix in page
+    assert key_of_a.prefix not in page
+    assert client.post(reverse("api_keys"), {"revoke": key_of_a.prefix}).status_code == 404
+    key_of_a.refresh_from_db()
+    assert not key_of_a.revoked
+
+
 # --- admin -------------------------------------------------------------------------------------
 
 PROJECT_APPS = {"partnerships", "influencers", "contracts", "campaigns"}
