@@ -7,6 +7,8 @@ PORT ?= 8000
 
 # DEBUG is off unless set (production mode); the local run and the tests turn it on.
 run test: export DEBUG ?= true
+# Links in the mail that make run sends point at the address it serves.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # Installs exactly the locked versions, each checked against its hash; `make lock` writes the locks.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -42,7 +44,9 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py send_reminders
 	@echo
 	@echo "  Partnerships: http://127.0.0.1:$(PORT)/"
-	@echo "  Sign in as demo / demo (brand manager) or agency / agency (staff, /admin/)."
+	@echo "  Sign in as demo / demo (brand manager), finance / finance (approves and pays"
+	@echo "  statements) or agency / agency (staff of both demo brands, also in /admin/)."
+	@echo "  Links in e-mails point at $(SITE_URL)/."
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

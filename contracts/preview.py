@@ -8,12 +8,12 @@ from or written to the database here.
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from contracts import compensation, wording
-from contracts.models import CompensationTerm, ContentType, Contract
+from contracts.models import METHOD_KINDS, CompensationTerm, ContentType, Contract
 from partnerships import money
 
 Kind = CompensationTerm.Kind
@@ -121,6 +121,8 @@ def preview(contract: Contract, terms: Iterable[CompensationTerm], sample: Sampl
     days late are given. Each amount comes from `compensation.*` in the contract's currency,
     rounded there once; the total is the sum of the rounded lines."""
     currency = contract.currency
+    # Installments tied to a milestone the contract already reached are due on its date.
+    sample = replace(sample, milestones={**known_milestones(contract), **sample.milestones})
     lines = []
     for term in terms:
         amount = _price(term, sample, currency)
@@ -193,6 +195,52 @@ def _price(term: CompensationTerm, sample: Sample, currency: str) -> Decimal | N
                 currency=currency,
             )
     raise ValueError(f"kind: cannot preview a term of kind {term.kind!r}.")
+
+
+def known_milestones(contract: Contract) -> dict[str, date]:
+    """The milestones the contract itself records: its signing day, in the brand's zone."""
+    if contract.signed_at is None:
+        return {}
+    zone = contract.partnership.brand.timezone
+    return {CompensationTerm.Milestone.ON_SIGNING: contract.signed_at.astimezone(zone).date()}
+
+
+# The sample numbers each kind of term is priced on (a bonus also on its metric to date).
+KIND_INPUTS: dict[str, tuple[str, ...]] = {
+    Kind.FLAT_FEE: (),
+    Kind.PER_DELIVERABLE: ("published_items",),
+    Kind.CPM: ("views_per_item",),
+    Kind.CPA: ("confirmed_orders",),
+    Kind.COMMISSION: ("net_sales",),
+    Kind.REVENUE_SHARE: ("joint_brand_sales",),
+    Kind.REBATE: ("wholesale_purchases",),
+}
+BONUS_INPUTS = {
+    Metric.VIEWS: ("views_per_item", "views_to_date"),
+    Metric.SALES: ("net_sales", "sales_to_date"),
+    Metric.CONVERSIONS: ("confirmed_orders", "conversions_to_date"),
+}
+
+
+def inputs_for(contract: Contract, terms: Iterable[CompensationTerm]) -> set[str]:
+    """The preview form fields that can change what `terms` pay: the period, and the numbers
+    of the kinds of term the contract has (of every kind its cooperation method allows, while
+    it has none)."""
+    terms = list(terms)
+    kinds = {term.kind for term in terms} or set(METHOD_KINDS.get(contract.method, ()))
+    names = {"period_start", "period_end"}
+    for kind in kinds - {Kind.BONUS}:
+        names.update(KIND_INPUTS[kind])
+    bonuses = [term.metric for term in terms if term.kind == Kind.BONUS]
+    if Kind.BONUS in kinds and not bonuses:
+        bonuses = list(BONUS_INPUTS)
+    for metric in bonuses:
+        names.update(BONUS_INPUTS[metric])
+    names.update(f"published_{term.content_type}" for term in terms if term.content_type)
+    names.update(term.milestone for term in terms if term.milestone)
+    if contract.late_delivery_per_day:
+        names.add("days_late_per_item")
+    return names
 
 
 def _due_date(term: CompensationTerm, sample: Sample) -> date | None:

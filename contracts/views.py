@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from contracts import amendments, preview, wording, workflow
+from contracts import amendments, preview, settlement, wording, workflow
 from contracts.forms import (
     KIND_FIELDS,
     METHOD_SECTIONS,
@@ -31,10 +31,22 @@ _PREVIEW_MAIN = {
     "period_start", "period_end", "net_sales", "confirmed_orders", "views_per_item",
     "published_items", "wholesale_purchases", "joint_brand_sales", "days_late_per_item",
 }  # fmt: skip
-PREVIEW_FIELDS = {
-    "main": [f for f in preview.FORM_FIELDS if f[0] in _PREVIEW_MAIN],
-    "more": [f for f in preview.FORM_FIELDS if f[0] not in _PREVIEW_MAIN],
-}
+
+
+def _preview_fields(contract: Contract, terms: list) -> dict:
+    """The preview form's fields this contract's terms are priced on, with the period it is
+    in today (or its first) filled in."""
+    used = preview.inputs_for(contract, terms)
+    today = timezone.localdate(timezone=contract.partnership.brand.timezone)
+    if contract.start:
+        today = min(max(today, contract.start), contract.end or today)
+    period = settlement.contract_period(contract, today) if contract.start else None
+    values = {"period_start": period.start, "period_end": period.end} if period else {}
+    fields = [(*f, values.get(f[0])) for f in preview.FORM_FIELDS if f[0] in used]
+    return {
+        "main": [f for f in fields if f[0] in _PREVIEW_MAIN],
+        "more": [f for f in fields if f[0] not in _PREVIEW_MAIN],
+    }
 
 
 @login_required
@@ -124,7 +136,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "amendments": amendments.amendments(contract),
             "next_statuses": [(s, Contract.Status(s).label) for s in workflow.allowed(contract)],
             "can_edit": tenancy.can(request.user, contract.partnership.brand_id),
-            "preview_fields": PREVIEW_FIELDS,
+            "preview_fields": _preview_fields(contract, terms),
         },
     )
 

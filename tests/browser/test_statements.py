@@ -22,7 +22,11 @@ def test_finance_approves_a_statement_and_marks_it_paid(page):
     page.get_by_label("Status").select_option("draft")
     table = page.locator("#statement-table")
     expect(table).to_contain_text("Anna Sokolova")
-    table.get_by_role("link", name="Anna Sokolova").click()
+    influencer = statement.contract.partnership.influencer
+    expect(table.get_by_role("link", name="Anna Sokolova", exact=True)).to_have_attribute(
+        "href", f"/influencers/{influencer.pk}/"
+    )
+    table.get_by_role("link", name="Statement of Anna Sokolova").click()
 
     expect(page.get_by_role("heading", name="Statement for 1–30 Nov 2026")).to_be_visible()
     expect(page.locator("#lines")).to_contain_text(f"ORD-{statement.pk}-0002 / 1")
@@ -48,7 +52,8 @@ def test_finance_approves_exports_and_pays_a_demo_statement(page):
     sign_in(page, "finance", "finance")
     page.get_by_role("navigation").first.get_by_role("link", name="Statements").click()
     # Her oldest statement comes last; statements are approved in period order.
-    page.locator("#statement-table").get_by_role("link", name="Anna Sokolova").last.click()
+    table = page.locator("#statement-table")
+    table.get_by_role("link", name="Statement of Anna Sokolova").last.click()
     expect(page.locator("#lines")).to_contain_text("Installment 1 of 3")
 
     actions = page.locator("#statement-actions")

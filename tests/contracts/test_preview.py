@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from contracts import preview, wording
 from contracts.models import CompensationTerm, Contract
@@ -293,3 +294,91 @@ def test_every_form_field_is_listed_for_the_template():
     names = [name for name, _, _ in preview.FORM_FIELDS]
     assert {"net_sales", "views_per_item", "published_short", "on_signing"} <= set(names)
     assert len(names) == len(set(names))
+
+
+# --- the preview on the contract page ----------------------------------------------------------
+
+
+@pytest.fixture
+def signed_paid_media(brand):
+    from datetime import UTC, datetime
+
+    contract = factories.ContractFactory(
+        partnership__brand=brand,
+        partnership__influencer__brand=brand,
+        method=Contract.Method.PAID_MEDIA,
+        status=Contract.Status.SIGNED,
+        signed_at=datetime(2027, 1, 3, 9, 0, tzinfo=UTC),
+        start=date(2027, 1, 1),
+        end=date(2027, 6, 30),
+    )
+    terms_of(
+        contract,
+        {
+            "kind": "flat_fee",
+            "description": "Installment 1 of 2",
+            "amount": D("500.00"),
+            "milestone": "on_signing",
+        },
+        {
+            "kind": "flat_fee",
+            "description": "Launch fee",
+            "amount": D("300.00"),
+            "due_date": date(2027, 1, 15),
+        },
+        {
+            "kind": "flat_fee",
+            "description": "Installment 2 of 2",
+            "amount": D("500.00"),
+            "due_date": date(2027, 3, 1),
+        },
+        {"kind": "cpa", "amount": D("4.00")},
+    )
+    return contract
+
+
+def test_preview_counts_fees_and_installments_due_in_the_sample_period(
+    client, brand_manager, signed_paid_media
+):
+    client.force_login(brand_manager)
+    response = client.post(
+        reverse("contracts:preview", args=[signed_paid_media.pk]),
+        {"period_start": "2027-01-01", "period_end": "2027-02-01", "confirmed_orders": "10"},
+    )
+    page = response.content.decode()
+    # 500.00 due on signing (3 Jan), 300.00 due 15 Jan, 40.00 for ten orders; not March's
+    assert page.count("<tr><td>") == 3
+    assert '<td class="num" id="preview-total">840.00 USD</td>' in page
+
+
+def test_preview_form_asks_only_for_what_the_contracts_terms_are_priced_on(
+    client, brand_manager, signed_paid_media
+):
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:detail", args=[signed_paid_media.pk])).content.decode()
+    form = page.split('id="preview-form"')[1].split("</form>")[0]
+    assert 'name="confirmed_orders"' in form
+    assert 'name="period_start"' in form
+    for other in ("net_sales", "wholesale_purchases", "joint_brand_sales", "views_per_item"):
+        assert f'name="{other}"' not in form
+
+
+def test_preview_form_of_a_contract_without_terms_shows_its_methods_fields(
+    client, brand_manager, brand
+):
+    contract = factories.ContractFactory(
+        partnership__brand=brand,
+        partnership__influencer__brand=brand,
+        method=Contract.Method.DISTRIBUTION,
+        start=date(2027, 1, 1),
+        end=date(2027, 6, 30),
+    )
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    form = page.split('id="preview-form"')[1].split("</form>")[0]
+    assert 'name="wholesale_purchases"' in form
+    assert 'name="net_sales"' in form
+    assert 'name="published_items"' not in form
+    assert 'name="joint_brand_sales"' not in form
+    # the period it is in (or its first) is filled in
+    assert 'name="period_start" type="date" value="2027-' in form

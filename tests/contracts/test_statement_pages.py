@@ -440,3 +440,15 @@ def test_pages_need_sign_in(client, draft):
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert client.get(LIST).status_code == 302
+
+
+def test_list_links_the_influencer_to_the_influencer_and_the_period_to_the_statement(
+    client, brand_manager, brand
+):
+    statement = statement_with_sources(brand, sales=1)
+    influencer = statement.contract.partnership.influencer
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:statements")).content.decode()
+    influencer_link = reverse("influencers:detail", args=[influencer.pk])
+    assert f'<a href="{influencer_link}">{influencer.name}</a>' in page
+    assert f'<a href="{reverse("contracts:statement", args=[statement.pk])}"' in page
