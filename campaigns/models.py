@@ -595,6 +595,8 @@ class DailySummary(models.Model):
         ContentItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     statement_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    # The settlement rules applied to periods not settled yet (contracts.settlement.accrued).
+    accrued_cost = models.DecimalField(**MONEY, default=Decimal(0))
     seeding_cost = models.DecimalField(**MONEY, default=Decimal(0))
     revenue = models.DecimalField(**MONEY, default=Decimal(0))
     cogs = models.DecimalField("cost of goods sold", **MONEY, default=Decimal(0))
@@ -610,7 +612,7 @@ class DailySummary(models.Model):
     clicks = models.BigIntegerField(default=0)
     conversions = models.BigIntegerField(default=0)
 
-    AMOUNTS = ("statement_cost", "seeding_cost", "revenue", "cogs")
+    AMOUNTS = ("statement_cost", "accrued_cost", "seeding_cost", "revenue", "cogs")
     COUNTERS = (
         "orders",
         "views",

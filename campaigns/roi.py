@@ -45,6 +45,7 @@ from campaigns.models import (
     Shipment,
     ShipmentItem,
 )
+from contracts import settlement
 from contracts.models import Contract, StatementLine
 from influencers.models import Influencer
 from partnerships import money, tenancy
@@ -96,6 +97,8 @@ class Figures:
 
     currency: str
     statement_cost: Decimal = ZERO
+    # Periods not settled yet, priced so far by the settlement rules: never part of `cost`.
+    accrued_cost: Decimal = ZERO
     seeding_cost: Decimal = ZERO
     revenue: Decimal = ZERO
     cogs: Decimal = ZERO
@@ -120,6 +123,16 @@ class Figures:
     @property
     def gross_profit(self) -> Decimal:
         return self.revenue - self.cogs
+
+    @property
+    def cost_with_accrued(self) -> Decimal:
+        """Settled cost plus what open periods have accrued so far."""
+        return self.cost + self.accrued_cost
+
+    @property
+    def roi_with_accrued(self) -> Decimal | None:
+        """ROI as it stands once the accrued cost is settled too."""
+        return ratio(self.gross_profit - self.cost_with_accrued, self.cost_with_accrued)
 
     @property
     def roi(self) -> Decimal | None:
@@ -556,6 +569,7 @@ CSV_COLUMNS = (
     "cost",
     "statement_cost",
     "seeding_cost",
+    "accrued_cost",
     "revenue",
     "gross_profit",
     "roi",
@@ -596,6 +610,7 @@ def csv_cells(figures: Figures) -> list[Any]:
         amount(figures.cost),
         amount(figures.statement_cost),
         amount(figures.seeding_cost),
+        amount(figures.accrued_cost),
         amount(figures.revenue),
         amount(figures.gross_profit),
         fraction(figures.roi),
@@ -635,17 +650,22 @@ def campaign_report_rows(report: CampaignReport) -> Iterator[list]:
 def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
     """Recompute the brand's daily summaries from `since` (every day when None) and return how
     many rows it wrote. The rows are replaced in one transaction under a lock on the brand's
-    metrics row, so two refreshes at once, or one run twice, leave the same rows."""
+    metrics row, so two refreshes at once, or one run twice, leave the same rows. The accrued
+    cost of periods not settled yet is recomputed on every day each time, as the facts it is
+    priced on keep arriving."""
     state, _ = BrandMetrics.objects.get_or_create(brand=brand)  # the row the lock is taken on
     with transaction.atomic():
         BrandMetrics.objects.select_for_update().filter(pk=state.pk).first()
+        accruals = settlement.accrued(brand, today=now.astimezone(brand.timezone).date())
         old = tenancy.scope_to_brand(DailySummary.objects.all(), brand)
         if since is not None:
+            # Days before `since` keep their rows, less their accrued cost, rebuilt below.
+            old.filter(day__lt=since).exclude(accrued_cost=0).update(accrued_cost=ZERO)
             old = old.filter(day__gte=since)
         old.delete()
         # Written as they are made, a batch at a time, so a large brand's rows never sit in
         # memory as model instances all at once.
-        summaries, written = _Builder(brand, since).build(), 0
+        summaries, written = _Builder(brand, since, accruals).build(), 0
         while batch := list(islice(summaries, WRITE_BATCH)):
             DailySummary.objects.bulk_create(batch)
             written += len(batch)
@@ -681,6 +701,7 @@ class _Builder:
 
     brand: Brand
     since: date | None
+    accruals: list[settlement.Accrual]
     rows: dict[Key, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
 
     def __post_init__(self) -> None:
@@ -709,6 +730,7 @@ class _Builder:
         self._seeding()
         self._metrics()
         self._statements()
+        self._accrued()
         for key in sorted(self.rows, key=_sort_key):
             values = self.rows.pop(key)
             if not any(values.values()):
@@ -878,7 +900,22 @@ class _Builder:
                 return weights
         return []
 
-    def _share_by_campaign(self, line: dict) -> None:
+    def _accrued(self) -> None:
+        """Accrued cost lands where an unlinked statement line would: on the period's first
+        day, shared by the contract's participants in campaigns overlapping the period. Every
+        accrual, whatever `since`: each refresh prices them all afresh."""
+        for accrual in self.accruals:
+            line = {
+                "statement__contract_id": accrual.contract_id,
+                "statement__period_start": accrual.period.start,
+                "statement__period_end": accrual.period.end,
+                "statement__currency": accrual.currency,
+                "amount": accrual.amount,
+            }
+            if accrual.amount:
+                self._share_by_campaign(line, "accrued_cost")
+
+    def _share_by_campaign(self, line: dict, name: str = "statement_cost") -> None:
         """A line not priced on sales or content: shared equally by the contract's participants
         in campaigns overlapping the statement period (all of them if none overlap)."""
         contract = line["statement__contract_id"]
@@ -889,15 +926,17 @@ class _Builder:
         ]
         chosen = overlapping or participants
         if not chosen:
-            self._add_shares(line, [(_Place(contract), Decimal(1))])
+            self._add_shares(line, [(_Place(contract), Decimal(1))], name)
             return
-        self._add_shares(line, [(self.place(p["pk"]), Decimal(1)) for p in chosen])
+        self._add_shares(line, [(self.place(p["pk"]), Decimal(1)) for p in chosen], name)
 
-    def _add_shares(self, line: dict, places: list[tuple[_Place, Decimal]]) -> None:
+    def _add_shares(
+        self, line: dict, places: list[tuple[_Place, Decimal]], name: str = "statement_cost"
+    ) -> None:
         currency, day = line["statement__currency"], line["statement__period_start"]
         shares = split(line["amount"], [weight for _, weight in places], currency)
         for (place, _), share in zip(places, shares, strict=True):
-            self.add_amount("statement_cost", share, currency, day, place)
+            self.add_amount(name, share, currency, day, place)
 
 
 def split(amount: Decimal, weights: Sequence[Decimal], currency: str) -> list[Decimal]:

@@ -304,6 +304,73 @@ def settle_period(*, contract_id: int, period: Period, now: datetime) -> Stateme
     ).first()
 
 
+# --- accrued cost: the periods not settled yet, priced so far ---------------------------------
+
+
+@dataclass(frozen=True)
+class Accrual:
+    """What a contract has earned so far in a period that has no statement yet."""
+
+    contract_id: int
+    period: Period  # the whole period its statement will cover
+    currency: str
+    # The period's lines so far; a carried-forward balance is left out, as it was counted on
+    # the statement it comes from.
+    amount: Decimal
+
+
+def accrued(brand: Brand, *, today: date) -> list[Accrual]:
+    """The accrued cost of the brand's contracts on `today` (the brand's date): each period
+    that has begun and has no statement yet — the one running, and ended ones still inside
+    their hold days — priced by the same rules as its statement, over its days up to `today`.
+    Nothing is saved, approved or paid; once the period ends and nothing changes, the
+    statement pays exactly this. A fixed number of queries per chunk of contracts."""
+    contracts = tenancy.scope_to_brand(
+        Contract.objects.filter(status__in=SETTLED_CONTRACTS), brand
+    ).select_related("partnership__brand")
+    settled = set(
+        Statement.objects.filter(contract__in=contracts.values("pk")).values_list(
+            "contract_id", "period_start"
+        )
+    )
+    tomorrow = today + timedelta(days=1)
+    chunks: dict[tuple[Period, Period], list[Contract]] = defaultdict(list)
+    for contract in contracts.order_by("pk"):
+        for period in _unsettled_periods(contract, today, settled):
+            so_far = Period(period.start, min(period.end, tomorrow))
+            chunks[(period, so_far)].append(contract)
+    accruals = []
+    for (period, so_far), group in sorted(chunks.items(), key=lambda item: item[0]):
+        for start in range(0, len(group), CHUNK_SIZE):
+            part = group[start : start + CHUNK_SIZE]
+            history = _History(part, so_far)
+            facts = _Facts(part, so_far, history)
+            for contract in part:
+                draft = _price(contract, so_far, facts, history)
+                if draft.problem or not draft.wanted:
+                    continue
+                amount = sum(
+                    (line.amount for line in draft.lines if line.kind != LineKind.CARRIED_FORWARD),
+                    Decimal(0),
+                )
+                accruals.append(Accrual(contract.pk, period, contract.currency, amount))
+    return accruals
+
+
+def _unsettled_periods(
+    contract: Contract, today: date, settled: set[tuple[int, date]]
+) -> Iterator[Period]:
+    period = contract_period(contract, contract.start)
+    while (
+        period is not None
+        and period.start <= today
+        and (contract.end is None or period.start <= contract.end)
+    ):
+        if (contract.pk, period.start) not in settled:
+            yield period
+        period = contract_period(contract, period.end)
+
+
 # --- one chunk: lock, gather, price, write ---------------------------------------------------
 
 

@@ -14,6 +14,7 @@ The nightly refresh and reminder runs stay as the safety net.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
@@ -23,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from campaigns import roi
 from campaigns.models import BrandMetrics
 from partnerships import reminders
 from partnerships.models import Brand
@@ -81,15 +81,27 @@ def _mark_stale(brand_id: int, since: date | datetime | None) -> bool:
     return queue
 
 
-def refresh_queued(brand_id: int, *, now: datetime) -> int:
-    """Run the brand's queued refresh over the days marked stale and return the summary rows
-    written; 0 when none is waiting (another run took it). Writes marked while it runs queue
-    the next one."""
+@dataclass(frozen=True)
+class Claim:
+    """A queued refresh taken by the run that does it: the brand, and from which day."""
+
+    brand: Brand
+    since: date | None
+
+
+def claim_refresh(brand_id: int) -> Claim | None:
+    """Take the brand's queued refresh; None when none is waiting (another run took it).
+    Writes marked after this queue the next one."""
     with transaction.atomic():
-        state = BrandMetrics.objects.select_for_update().filter(brand_id=brand_id).first()
+        state = (
+            BrandMetrics.objects.select_for_update(of=("self",))
+            .select_related("brand")
+            .filter(brand_id=brand_id)
+            .first()
+        )
         if state is None or not state.refresh_queued:
-            return 0
-        since = state.queued_from
+            return None
+        claim = Claim(state.brand, state.queued_from)
         state.refresh_queued, state.queued_from = False, None
         state.save(update_fields=["refresh_queued", "queued_from"])
-    return roi.refresh(state.brand, now=now, since=since)
+    return claim

@@ -3,6 +3,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from campaigns import roi
 from partnerships import freshness, reminders
 
 
@@ -18,4 +19,7 @@ def send_daily_reminders(day: str | None = None) -> int:
 def refresh_brand_figures(brand_id: int) -> int:
     """Refresh one brand's summaries over the days writes marked stale (partnerships/
     freshness.py); returns how many summary rows were written."""
-    return freshness.refresh_queued(brand_id, now=timezone.now())
+    claim = freshness.claim_refresh(brand_id)
+    if claim is None:
+        return 0
+    return roi.refresh(claim.brand, now=timezone.now(), since=claim.since)
