@@ -553,7 +553,11 @@ class ShipmentAdmin(BrandScopedAdmin):
 
 
 class IngestUploadForm(BrandUploadForm, ingest.UploadForm):
-    """A sales or metrics file, into one of the user's brands."""
+    """A metrics file, into one of the user's brands."""
+
+
+class SalesIngestUploadForm(BrandUploadForm, ingest.SalesUploadForm):
+    """A sales file or order export, into one of the user's brands."""
 
 
 class IngestAdminMixin(CsvImportAdminMixin):
@@ -571,7 +575,10 @@ class IngestAdminMixin(CsvImportAdminMixin):
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         if not self.may_import(request):
             raise PermissionDenied
-        form = IngestUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        upload = (
+            SalesIngestUploadForm if self.ingest_kind == ImportJob.Kind.SALES else IngestUploadForm
+        )
+        form = upload(request.POST or None, request.FILES or None, user=request.user)
         job = None
         if form.is_bound and form.is_valid():
             job = ingest.create_job(
@@ -579,11 +586,11 @@ class IngestAdminMixin(CsvImportAdminMixin):
                 kind=self.ingest_kind,
                 file=form.cleaned_data["file"],
                 user=request.user,
+                format=form.cleaned_data.get("format", ""),
             )
             job = tasks.start_import(job)
             if job.status == ImportJob.Status.DONE:
-                message = f"{job.brand}: {job.filename} imported: {job.created} added, "
-                message += f"{job.updated} updated, {job.unchanged} unchanged."
+                message = f"{job.brand}: {job.filename} imported: {job.summary()}"
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             if job.status != ImportJob.Status.FAILED:
@@ -738,6 +745,9 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
         "created",
         "updated",
         "unchanged",
+        "format",
+        "unattributed",
+        "unattributed_list",
         "created_by",
         "created_at",
         "finished_at",
@@ -753,6 +763,17 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
     @admin.display(description="progress")
     def progress(self, obj: ImportJob) -> str:
         return f"{obj.progress}%"
+
+    @admin.display(description="unattributed lines")
+    def unattributed_list(self, obj: ImportJob) -> str:
+        if not obj.unattributed_lines:
+            return "—"
+        rows = ((line["line"], line["order"], line["reason"]) for line in obj.unattributed_lines)
+        return format_html(
+            "<table><thead><tr><th>Line</th><th>Order</th><th>Why</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description="errors")
     def error_list(self, obj: ImportJob) -> str:

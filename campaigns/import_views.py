@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from campaigns import ingest, tasks
+from campaigns import ingest, order_exports, tasks
 from campaigns.models import ImportJob
 from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
 from partnerships import csv_downloads, tenancy
@@ -28,15 +28,21 @@ def imports(request: HttpRequest) -> HttpResponse:
     """The upload forms and the brand's recent sales and metrics imports."""
     brand = tenancy.current_brand(request)
     form, errors = ImportFileForm(), []
-    uploads = {kind: ingest.UploadForm(prefix=kind) for kind in ImportJob.Kind.values}
+    uploads = {kind: form(prefix=kind) for kind, form in ingest.UPLOAD_FORMS.items()}
     if request.method == "POST":
         tenancy.require(request.user, brand)
         kind = request.POST.get("kind", "influencers")
         if kind in uploads:
-            upload = uploads[kind] = ingest.UploadForm(request.POST, request.FILES, prefix=kind)
+            upload = uploads[kind] = ingest.UPLOAD_FORMS[kind](
+                request.POST, request.FILES, prefix=kind
+            )
             if upload.is_valid():
                 job = ingest.create_job(
-                    brand=brand, kind=kind, file=upload.cleaned_data["file"], user=request.user
+                    brand=brand,
+                    kind=kind,
+                    file=upload.cleaned_data["file"],
+                    user=request.user,
+                    format=upload.cleaned_data.get("format", ""),
                 )
                 _announce(request, tasks.start_import(job))
                 return redirect(f"{reverse('imports')}?job={job.pk}#job-{job.pk}")
@@ -62,6 +68,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             "sales_form": uploads[ImportJob.Kind.SALES],
             "metrics_form": uploads[ImportJob.Kind.METRICS],
             "sales_columns": ingest.SALES_COLUMNS,
+            "export_formats": order_exports.FORMATS,
             "sales_example": ingest.SALES_EXAMPLE,
             "metrics_columns": ingest.METRICS_COLUMNS,
             "metrics_example": ingest.METRICS_EXAMPLE,
@@ -76,11 +83,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 def _announce(request: HttpRequest, job: ImportJob) -> None:
     if job.status == ImportJob.Status.DONE:
-        messages.success(
-            request,
-            f"{job.filename} imported: {job.created} added, {job.updated} updated, "
-            f"{job.unchanged} unchanged.",
-        )
+        messages.success(request, f"{job.filename} imported: {job.summary()}")
     elif job.status == ImportJob.Status.FAILED:
         count = len(job.errors)
         messages.error(

@@ -40,19 +40,24 @@ Rules:
 progress, counts and errors on the job.
 """
 
+import csv
+import io
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from pathlib import PurePath
 from typing import IO, Any, Literal, NamedTuple
 
+from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from campaigns import attribution, order_exports
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
 from partnerships import csv_files, freshness, money, tenancy
 from partnerships.csv_files import Column, Record
@@ -114,14 +119,21 @@ SALES_COLUMNS = (
         "How much of the line was refunded so far, at most its net amount; 0 clears a refund. "
         "Status refunded without an amount refunds the whole line.",
     ),
+    Column(
+        "channel",
+        False,
+        f"Where the order was placed: {', '.join(Sale.Channel.values)}; empty if not said.",
+    ),
+    Column("order_reference", False, "The order's reference in its channel, e.g. #1001."),
 )
 SALES_HEADER = tuple(column.name for column in SALES_COLUMNS)
 SALES_EXAMPLE = (
     ",".join(SALES_HEADER) + "\n"
-    "200045781,1,2026-11-05T14:30:00+08:00,ANNA10,WIG-BW-22,1,189.00,USD,confirmed,,\n"
+    "200045781,1,2026-11-05T14:30:00+08:00,ANNA10,WIG-BW-22,1,189.00,USD,confirmed,,,,\n"
     "200045781,2,2026-11-05T14:30:00+08:00,ANNA10,WIG-CL-18,2,250.00,USD,confirmed,"
-    "2026-11-20T09:00:00+08:00,125.00\n"
-    "200046002,1,2026-11-06 10:02,MIA-LIVE,WIG-BW-22,1,1299.00,CNY,refunded,2026-11-09 16:45,\n"
+    "2026-11-20T09:00:00+08:00,125.00,,\n"
+    "200046002,1,2026-11-06 10:02,MIA-LIVE,WIG-BW-22,1,1299.00,CNY,refunded,2026-11-09 16:45,,"
+    "tmall,TM-88120\n"
 )
 
 COUNTERS = MetricSnapshot.COUNTERS
@@ -159,12 +171,23 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class Unattributed:
+    """An order line of a shop's or marketplace's file that nothing attributes: not written."""
+
+    row: int
+    order: str
+    reason: str
+
+
 @dataclass
 class IngestResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    unattributed: int = 0  # order lines not written, since nothing attributes them
+    unattributed_lines: list[Unattributed] = field(default_factory=list)  # the first ones
 
     @property
     def ok(self) -> bool:
@@ -175,7 +198,7 @@ class IngestResult:
 
     def summary(self) -> str:
         """The counts in one sentence, for a message."""
-        return f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged."
+        return ImportJob(**self.counts(), unattributed=self.unattributed).summary()
 
 
 @dataclass
@@ -189,6 +212,11 @@ class Batch:
     # Rows with a problem of their own whose codes, SKUs or content are still looked up, so
     # that every problem of a row is reported at once.
     flawed: list = field(default_factory=list)
+    # Of a shop's or marketplace's file: the lines nothing attributes, and when a refund the
+    # file does not date was made (the import's time; a stored refund keeps its date).
+    unattributed: int = 0
+    unattributed_lines: list[Unattributed] = field(default_factory=list)
+    refunds_dated: datetime | None = None
 
 
 class _Bad(ValueError):
@@ -409,6 +437,8 @@ class SaleValues(NamedTuple):
     status: str
     refunded_at: datetime | None
     refunded_amount: Decimal
+    channel: str
+    order_reference: str
 
 
 SALE_UPDATED_FIELDS = SaleValues._fields[2:]  # the order and line never change
@@ -423,6 +453,7 @@ class _SaleRow:
     order_id: str
     line_id: str
     given: dict[str, Any]  # the non-empty cells, read: code and sku as text, the rest as values
+    updates_only: bool = False  # a stored sale is updated; none is added
 
     @property
     def key(self) -> tuple[str, str]:
@@ -430,11 +461,149 @@ class _SaleRow:
 
 
 def read_sales_csv(
-    file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, progress: Progress | None = None
+    file: IO[str] | IO[bytes] | bytes | str,
+    *,
+    brand: Brand,
+    progress: Progress | None = None,
+    format: str = "",
 ) -> Batch:
-    """Read a sales file and check each row on its own (no database queries)."""
-    records, errors = _read_csv(file, SALES_COLUMNS)
-    return _check_sales(records, errors, brand.timezone, progress, noun="line")
+    """Read a sales file and check each row on its own: the sales CSV, or a shop's or
+    marketplace's order export (campaigns.order_exports), recognised from its header or named
+    by `format` ("sales" or an export's name). An export's lines are attributed by their codes,
+    creator or content; those nothing attributes are counted and listed, not written."""
+    text, errors = csv_files.read_text(file, SALES_COLUMNS, most_bad_lines=1)
+    if errors:
+        return Batch(rows=[], errors=_row_errors(errors), total=0)
+    export, delimiter, errors = _layout(text, format)
+    if errors:
+        return Batch(rows=[], errors=errors, total=0)
+    if export is None:
+        records, errors = _read_csv(text, SALES_COLUMNS)
+        return _check_sales(records, errors, brand.timezone, progress, noun="line")
+    records, errors, unattributed, updates_only = _export_records(text, delimiter, export, brand)
+    batch = _check_sales(
+        records, errors, brand.timezone, progress, noun="line", updates_only=updates_only
+    )
+    batch.unattributed = len(unattributed)
+    batch.unattributed_lines = unattributed[:LISTED_UNATTRIBUTED]
+    batch.refunds_dated = timezone.now()
+    return batch
+
+
+LISTED_UNATTRIBUTED = 1_000  # unattributed lines listed on a job; all are counted
+ATTRIBUTION_CHUNK = 5_000  # order lines attributed with one set of queries
+
+
+def _layout(
+    text: str, format: str
+) -> tuple[order_exports.ExportFormat | None, str, list[RowError]]:
+    """The file's layout (None for the sales CSV) and delimiter, or why it is not known."""
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    names = order_exports.header_names(header)
+    # A file of ';' is told to save with commas, as the sales CSV reader says.
+    native = {"order_id", "line_id"} & set(names) or (len(names) == 1 and ";" in first)
+    if format == "sales" or (not format and native):
+        return None, ",", []
+    export = order_exports.BY_NAME.get(format) if format else order_exports.detect(header)
+    if export is None:
+        known = [f"the sales CSV ({', '.join(SALES_HEADER)})"] + [
+            f"{layout.label} ({', '.join(layout.columns)})" for layout in order_exports.FORMATS
+        ]
+        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "none"
+        message = (
+            f"Unknown layout: the columns found are {found}. The formats known are "
+            f"{'; '.join(known)}."
+        )
+        return None, delimiter, [RowError(1, "", message)]
+    missing = [
+        column
+        for column in export.columns
+        if column not in order_exports.header_names(header, export)
+    ]
+    errors = [
+        RowError(1, column, f"Missing from the header of a {export.label}.") for column in missing
+    ]
+    return export, delimiter, errors
+
+
+def _export_records(
+    text: str, delimiter: str, export: order_exports.ExportFormat, brand: Brand
+) -> tuple[list[Record], list[RowError], list[Unattributed], set[int]]:
+    """An order export's lines as rows of the sales CSV, attributed; the lines' errors; the
+    lines nothing attributes; and the rows that may only update a stored sale."""
+    errors: list[RowError] = []
+    lines = export.read(
+        _export_rows(text, delimiter, export, errors),
+        order_exports.Context(currency=brand.default_currency),
+    )
+    records: list[Record] = []
+    unattributed: list[Unattributed] = []
+    updates_only: set[int] = set()
+    read = (line for line in lines if _kept(line, errors))
+    for chunk in iter(lambda: list(islice(read, ATTRIBUTION_CHUNK)), []):
+        for line, code, reason in attribution.attribute(chunk, export, brand):
+            if code is None:
+                unattributed.append(Unattributed(line.row, line.order, reason))
+            else:
+                records.append((line.row, _sale_cells(line, code, export)))
+                if line.updates_only:
+                    updates_only.add(line.row)
+    return records, errors, unattributed, updates_only
+
+
+def _kept(line: order_exports.OrderLine | csv_files.RowError, errors: list[RowError]) -> bool:
+    if isinstance(line, csv_files.RowError):
+        errors.append(RowError(line.line, line.column, line.message))
+        return False
+    return True
+
+
+def _export_rows(
+    text: str, delimiter: str, export: order_exports.ExportFormat, errors: list[RowError]
+) -> Iterator[order_exports.Row]:
+    """The export's lines as cells by (translated, lower-case) column; unreadable lines go to
+    `errors`."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = order_exports.header_names(next(reader), export)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            errors.append(RowError(line, "", f"Cannot read this line: {error}."))
+            return
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != len(header):
+            message = f"This line has {len(cells)} value(s) but the header has {len(header)}."
+            errors.append(RowError(line, "", message))
+            continue
+        yield line, dict(zip(header, cells, strict=True))
+
+
+def _sale_cells(
+    line: order_exports.OrderLine, code: str, export: order_exports.ExportFormat
+) -> dict[str, str]:
+    """An attributed order line as the cells of a sales CSV row."""
+    return {
+        "order_id": f"{export.channel}:{line.order}",
+        "line_id": line.line,
+        "ordered_at": line.ordered_at,
+        "code": code,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "net_amount": line.net_amount,
+        "currency": line.currency,
+        "status": line.status,
+        "refunded_at": line.refunded_at,
+        "refunded_amount": line.refunded_amount,
+        "channel": export.channel,
+        "order_reference": line.order,
+    }
 
 
 def read_sales(items: Any, *, brand: Brand) -> Batch:
@@ -467,6 +636,8 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         "status": lambda cell: _choice(cell, STATUSES),
         "refunded_at": moment,
         "refunded_amount": _amount,
+        "channel": lambda cell: _choice(cell, Sale.Channel.values),
+        "order_reference": text,
     }
 
 
@@ -477,6 +648,7 @@ def _check_sales(
     progress: Progress | None,
     *,
     noun: str,
+    updates_only: Container[int] = (),
 ) -> Batch:
     readers = _sale_readers(tz)
     seen: dict[tuple[str, str], int] = {}
@@ -487,7 +659,9 @@ def _check_sales(
         _require(row, given, problems, ("order_id", "line_id"))
         if "order_id" not in given or "line_id" not in given:
             return None, problems
-        sale = _SaleRow(row, given.pop("order_id"), given.pop("line_id"), given)
+        sale = _SaleRow(
+            row, given.pop("order_id"), given.pop("line_id"), given, row in updates_only
+        )
         if (first := seen.setdefault(sale.key, row)) != row:
             message = (
                 f"Order {sale.order_id} line {sale.line_id} is already at {noun} {first}; "
@@ -521,8 +695,14 @@ def save_sales(batch: Batch, *, brand: Brand, method: Method = "auto") -> Ingest
         for row in batch.flawed:
             errors += _unknown_references(row, codes, products)
         sales: list[SaleValues] = []
+        skipped = 0
         for row in batch.rows:
-            values, problems = _resolve_sale(row, stored.get(row.key), codes, products)
+            if row.updates_only and row.key not in stored:
+                skipped += 1  # cancelled before it was ever imported: nothing to record
+                continue
+            values, problems = _resolve_sale(
+                row, stored.get(row.key), codes, products, batch.refunds_dated
+            )
             errors += problems
             if values is not None:
                 sales.append(values)
@@ -537,15 +717,25 @@ def save_sales(batch: Batch, *, brand: Brand, method: Method = "auto") -> Ingest
                 old.ordered_at for _, old in stored.values()
             ]
             freshness.figures_changed(brand.pk, min(changed))
-    return IngestResult(created=created, updated=updated, unchanged=len(sales) - created - updated)
+    return IngestResult(
+        created=created,
+        updated=updated,
+        unchanged=len(sales) - created - updated + skipped,
+        unattributed=batch.unattributed,
+        unattributed_lines=batch.unattributed_lines,
+    )
 
 
 def import_sales_csv(
-    file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, method: Method = "auto"
+    file: IO[str] | IO[bytes] | bytes | str,
+    *,
+    brand: Brand,
+    method: Method = "auto",
+    format: str = "",
 ) -> IngestResult:
-    """Import a sales file into `brand`: every row or none (the rules are in the module's
-    docstring)."""
-    return save_sales(read_sales_csv(file, brand=brand), brand=brand, method=method)
+    """Import a sales file or order export into `brand`: every row or none (the rules are in
+    the module's docstring)."""
+    return save_sales(read_sales_csv(file, brand=brand, format=format), brand=brand, method=method)
 
 
 def import_sales(items: Any, *, brand: Brand, method: Method = "auto") -> IngestResult:
@@ -625,6 +815,7 @@ def _resolve_sale(
     stored: tuple[int, SaleValues] | None,
     codes: Mapping[str, int],
     products: Mapping[str, int],
+    refunds_dated: datetime | None = None,
 ) -> tuple[SaleValues | None, list[RowError]]:
     """The sale as it will be written (the row's cells over the stored values), or why not."""
     given = row.given
@@ -635,7 +826,14 @@ def _resolve_sale(
 
     old = stored[1] if stored else None
     values: dict[str, Any] = (
-        old._asdict() if old else {"refunded_at": None, "refunded_amount": Decimal(0)}
+        old._asdict()
+        if old
+        else {
+            "refunded_at": None,
+            "refunded_amount": Decimal(0),
+            "channel": "",
+            "order_reference": "",
+        }
     )
     values.update({name: value for name, value in given.items() if name not in ("code", "sku")})
     values["order_id"], values["line_id"] = row.order_id, row.line_id
@@ -669,6 +867,8 @@ def _resolve_sale(
         if "refunded_at" in given:
             problem("refunded_at", "Nothing was refunded (refunded_amount is 0): leave it empty.")
         values["refunded_at"] = None
+    elif values["refunded_at"] is None and refunds_dated:
+        values["refunded_at"] = max(refunds_dated, values["ordered_at"])
     elif values["refunded_at"] is None:
         problem("refunded_at", "Say when the refund was made.")
     elif values["refunded_at"] < values["ordered_at"]:
@@ -906,13 +1106,32 @@ def import_metrics(items: Any, *, brand: Brand) -> IngestResult:
 MAX_FILE_MEGABYTES = 50
 
 
+FORMAT_CHOICES = [
+    ("", "Recognise it from the header"),
+    ("sales", "Sales CSV (the columns below)"),
+    *((export.name, export.label) for export in order_exports.FORMATS),
+]
+
+
 class UploadForm(csv_files.CsvFileForm):
     """A sales or metrics file."""
 
     max_megabytes = MAX_FILE_MEGABYTES
 
 
-READERS = {ImportJob.Kind.SALES: read_sales_csv, ImportJob.Kind.METRICS: read_metrics_csv}
+class SalesUploadForm(UploadForm):
+    """A sales file: the sales CSV or a shop's or marketplace's order export."""
+
+    format = forms.ChoiceField(
+        choices=FORMAT_CHOICES,
+        required=False,
+        help_text="Order exports are recognised from their header; pick one if not.",
+    )
+
+
+UPLOAD_FORMS = {ImportJob.Kind.SALES: SalesUploadForm, ImportJob.Kind.METRICS: UploadForm}
+
+
 SAVERS = {ImportJob.Kind.SALES: save_sales, ImportJob.Kind.METRICS: save_metrics}
 FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
 STOPPED = (
@@ -921,7 +1140,9 @@ STOPPED = (
 )
 
 
-def create_job(*, brand: Brand, kind: str, file: UploadedFile, user: Any) -> ImportJob:
+def create_job(
+    *, brand: Brand, kind: str, file: UploadedFile, user: Any, format: str = ""
+) -> ImportJob:
     """Store an uploaded file as a queued import job; its rows are counted roughly (by lines)
     until the import reads them."""
     lines = ends_open = 0
@@ -932,6 +1153,7 @@ def create_job(*, brand: Brand, kind: str, file: UploadedFile, user: Any) -> Imp
     return ImportJob.objects.create(
         brand=brand,
         kind=kind,
+        format=format if kind == ImportJob.Kind.SALES else "",
         file=file,
         filename=PurePath(file.name).name[:255],
         total_rows=max(lines + ends_open - 1, 0),
@@ -958,7 +1180,10 @@ def run_job(job_id: int) -> ImportJob:
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
-        batch = READERS[job.kind](data, brand=job.brand, progress=progress)
+        if job.kind == ImportJob.Kind.SALES:
+            batch = read_sales_csv(data, brand=job.brand, progress=progress, format=job.format)
+        else:
+            batch = read_metrics_csv(data, brand=job.brand, progress=progress)
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().select_related("brand").get(pk=job.pk)
             if job.status != ImportJob.Status.RUNNING:
@@ -974,6 +1199,11 @@ def run_job(job_id: int) -> ImportJob:
             job.errors = [
                 {"line": error.row, "field": error.field, "message": error.message}
                 for error in result.errors
+            ]
+            job.unattributed = result.unattributed
+            job.unattributed_lines = [
+                {"line": line.row, "order": line.order, "reason": line.reason}
+                for line in result.unattributed_lines
             ]
             job.finished_at = timezone.now()
             job.save()

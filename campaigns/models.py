@@ -430,6 +430,16 @@ class Sale(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REFUNDED = "refunded", "Refunded"
 
+    class Channel(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+        AMAZON = "amazon", "Amazon"
+        TIKTOK = "tiktok", "TikTok Shop"
+        SHOPEE = "shopee", "Shopee"
+        LAZADA = "lazada", "Lazada"
+        ALIEXPRESS = "aliexpress", "AliExpress"
+        TMALL = "tmall", "Tmall"
+        OTHER = "other", "Other shop"
+
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
     order_id = models.CharField(max_length=64)
     line_id = models.CharField(max_length=64)
@@ -444,6 +454,12 @@ class Sale(models.Model):
     refunded_at = models.DateTimeField(null=True, blank=True)
     refunded_amount = models.DecimalField(
         **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+    )
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, blank=True, help_text="Where the order was placed."
+    )
+    order_reference = models.CharField(
+        max_length=64, blank=True, help_text="The order's reference in its channel, e.g. #1001."
     )
     # The statement lines this sale was paid on (settlement keeps the trace).
     statement_lines = models.ManyToManyField(
@@ -545,6 +561,13 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     # Every bad row: [{"line": 3, "field": "code", "message": "..."}].
     errors = models.JSONField(default=list, blank=True)
+    format = models.CharField(
+        max_length=10, blank=True, help_text="The file's layout; empty: recognised from its header."
+    )
+    # Order lines nothing attributes (a shop's or marketplace's file): how many, and the first
+    # of them: [{"line": 4, "order": "#1001", "reason": "..."}].
+    unattributed = models.PositiveIntegerField(default=0)
+    unattributed_lines = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -556,6 +579,13 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.filename}"
+
+    def summary(self) -> str:
+        """A finished job's counts in one sentence."""
+        counts = f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.unattributed:
+            counts += f"; {self.unattributed} unattributed order line(s) left out"
+        return counts + "."
 
     @property
     def progress(self) -> int:

@@ -50,16 +50,16 @@ def test_a_job_records_its_progress_every_chunk_and_ends_done(shop, monkeypatch)
     assert (job.status, job.total_rows, job.filename) == ("queued", 10, "sales.csv")
     stored = ImportJob.objects.filter(pk=job.pk).values_list("status", "processed_rows")
     seen = []
-    read = ingest.READERS["sales"]
+    read = ingest.read_sales_csv
 
-    def reader(data, *, brand, progress):
+    def reader(data, *, brand, progress, format):
         def recorded(done: int, total: int) -> None:
             progress(done, total)
             seen.append(stored.get())
 
-        return read(data, brand=brand, progress=recorded)
+        return read(data, brand=brand, progress=recorded, format=format)
 
-    monkeypatch.setitem(ingest.READERS, "sales", reader)
+    monkeypatch.setattr(ingest, "read_sales_csv", reader)
     ingest.run_job(job.pk)
 
     job.refresh_from_db()

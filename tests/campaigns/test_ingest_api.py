@@ -149,6 +149,8 @@ def test_listing_sales_is_paginated_and_filters_by_code_and_time(api, shop):
         "status": "confirmed",
         "refunded_at": None,
         "refunded_amount": "0.00",
+        "channel": "",
+        "order_reference": "",
     }
     assert [row["line_id"] for row in by_code["results"]] == ["2"]
     assert november["count"] == 2

@@ -38,7 +38,14 @@ class IngestCommand(BaseCommand):
             raise CommandError(
                 f"Nothing was imported: {count} problem{'s' * (count != 1)} in {path.name}."
             )
+        unattributed = (
+            f", {result.unattributed} unattributed order line(s) left out"
+            if result.unattributed
+            else ""
+        )
         self.stdout.write(
             f"{brand}: {self.noun} from {path.name}: {result.created} created, "
-            f"{result.updated} updated, {result.unchanged} unchanged."
+            f"{result.updated} updated, {result.unchanged} unchanged{unattributed}."
         )
+        for line in result.unattributed_lines:
+            self.stdout.write(f"  line {line.row}, order {line.order}: {line.reason}")
