@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_campaign_attribution_window'),
+        ('campaigns', '0006_daily_summary_accrued_cost'),
     ]
 
     operations = [
