@@ -3,6 +3,7 @@ from decimal import Decimal
 from random import Random
 from typing import TypeVar
 
+from django.apps import apps as installed_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -498,6 +499,8 @@ class Command(BaseCommand):
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
             agency = self._user("agency", "agency", staff=True, brands=[demo, other])
+            # The group comes from a migration; made again if the database was emptied since.
+            schedules.install_schedule_editors(installed_apps, None)
             agency.groups.add(Group.objects.get(name=schedules.SCHEDULE_EDITORS))
             self._user("finance", "finance", staff=True, brands=[demo], role=Role.FINANCE)
             _seed_campaigns(demo, today, get_user_model().objects.get(username="demo"))
