@@ -47,6 +47,7 @@ run: $(VENV)/.installed
 	@echo "  Sign in as demo / demo (brand manager), finance / finance (approves and pays"
 	@echo "  statements) or agency / agency (staff of both demo brands, also in /admin/)."
 	@echo "  Links in e-mails point at $(SITE_URL)/."
+	@echo "  Creator portal: creator / creator (influencer Lucía Fernández), http://127.0.0.1:$(PORT)/portal/"
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

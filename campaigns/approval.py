@@ -4,8 +4,9 @@ Every move is guarded (`refusal` says why not, in plain words), made under a row
 written to the item's comment thread with the status it moved to. Approving re-runs the
 disclosure check on the caption as it is now; a failing caption is approved only with an
 override reason, which is kept on the item and in the thread. Owners and managers review;
-finance and viewers read. A contract that does not require approval lets content go straight
-to published.
+finance and viewers read. The influencer (through the portal) submits, resubmits, answers in
+the thread and marks an item published; a draft they submit must pass the disclosure check
+first. A contract that does not require approval lets content go straight to published.
 """
 
 from datetime import datetime
@@ -21,6 +22,8 @@ from partnerships import freshness, tenancy
 
 Status = ContentItem.Status
 REVIEWER_ROLES = tenancy.EDIT_ROLES
+# The moves an influencer makes on their own items.
+INFLUENCER_MOVES = frozenset({Status.SUBMITTED, Status.PUBLISHED})
 # Where an item may go from each status; a published item stays published.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.CHANGES_REQUESTED, Status.APPROVED, Status.PUBLISHED}),
@@ -108,12 +111,15 @@ def move(
     override_reason: str = "",
     caption: str | None = None,
     url: str | None = None,
+    as_influencer: bool = False,
 ) -> ContentItem:
     """Move the item to `to`, or raise ValidationError({"status": reason}).
 
     `comment` goes to the thread (required when asking for changes); `published_at` is
     required for published; `override_reason` lets a caption that fails the disclosure check
     be approved; `caption` and `url` replace the item's on resubmission or publishing.
+    `as_influencer`: `by` is the item's influencer (the portal has checked it), who may only
+    resubmit or publish, and resubmits only a caption that passes the disclosure check.
     """
     with transaction.atomic():
         # of=("self",): PostgreSQL does not lock the nullable side of an outer join.
@@ -122,7 +128,9 @@ def move(
             .select_related("participant__contract", "participant__campaign__brand", "deliverable")
             .get(pk=item.pk)
         )
-        if not may_review(by, item):
+        if as_influencer and to not in INFLUENCER_MOVES:
+            raise ValidationError({"status": "Only the brand reviews content."})
+        if not as_influencer and not may_review(by, item):
             raise ValidationError(
                 {"status": "Only an owner or manager of the brand may review content."}
             )
@@ -142,6 +150,8 @@ def move(
         if reason:
             raise ValidationError({"status": reason})
         result = disclosure.recheck(item)
+        if as_influencer and to == Status.SUBMITTED and not result.ok:
+            raise ValidationError({"caption": list(result.problems)})
         if to == Status.APPROVED and not result.ok and override_reason.strip():
             _keep_override(item, by=by, reason=override_reason.strip())
         _apply(item, to, by=by, now=now, published_at=published_at)
@@ -187,10 +197,27 @@ def _keep_override(item: ContentItem, *, by, reason: str) -> None:
     )
 
 
-def comment(item: ContentItem, *, by, body: str) -> ContentComment:
-    """Add a message to the item's thread without moving it."""
+def submit(item: ContentItem, *, by, now: datetime, as_influencer: bool = False) -> ContentItem:
+    """Put a new item (participant, deliverable, caption, URL or file set) into the approval
+    queue as submitted, with the disclosure verdict kept on it. A draft the influencer submits
+    must pass the check: ValidationError({"caption": [what is missing, ...]}) otherwise."""
+    result = disclosure.recheck(item)
+    if as_influencer and not result.ok:
+        raise ValidationError({"caption": list(result.problems)})
+    item.status, item.submitted_at = Status.SUBMITTED, now
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        ContentComment.objects.create(
+            content=item, author=by, body="Submitted.", status=item.status
+        )
+    return item
+
+
+def comment(item: ContentItem, *, by, body: str, as_influencer: bool = False) -> ContentComment:
+    """Add a message to the item's thread without moving it (`as_influencer`: see `move`)."""
     if not body.strip():
         raise ValidationError({"body": "Write a comment."})
-    if not may_review(by, item):
+    if not as_influencer and not may_review(by, item):
         raise ValidationError({"body": "Only an owner or manager of the brand may comment."})
     return ContentComment.objects.create(content=item, author=by, body=body.strip())

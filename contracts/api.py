@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -39,7 +39,7 @@ from contracts.models import (
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
-from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey
+from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey, IsBrandMember
 from partnerships.models import BrandAPIKey, Product
 
 # What a term field sent as null means: "not used", which the model stores as "" or [].
@@ -525,7 +525,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
     authentication_classes = [BrandAPIKeyAuthentication, SessionAuthentication]
-    permission_classes = [HasBrandAPIKey | permissions.IsAuthenticated]
+    permission_classes = [HasBrandAPIKey | IsBrandMember]
 
     def get_queryset(self) -> models.QuerySet[Statement]:
         statements = Statement.objects.prefetch_related("lines").order_by("-period_start", "pk")

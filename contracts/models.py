@@ -716,3 +716,113 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Acceptance(models.Model):
+    """The influencer's acceptance of a contract offer in the portal: who, when, from where,
+    and the SHA-256 of the exact terms summary they were shown (kept beside it)."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="acceptance")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    terms_summary = models.TextField()
+    terms_sha256 = models.CharField("SHA-256 of the terms summary", max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.contract} accepted {self.accepted_at:%Y-%m-%d %H:%M}"
+
+
+class ContractMessage(models.Model):
+    """One message in a contract offer's thread: the influencer's requests for changes and the
+    brand's answers."""
+
+    brand_path = "contract__partnership__brand"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_influencer = models.BooleanField(default=False)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class PayoutDetails(models.Model):
+    """How the influencer is paid by one brand, kept by the influencer in the portal; finance
+    reads them in the payment batch."""
+
+    brand_path = "influencer__brand"
+
+    class Method(models.TextChoices):
+        BANK = "bank", "Bank transfer"
+        PAYPAL = "paypal", "PayPal"
+        ALIPAY = "alipay", "Alipay"
+        WISE = "wise", "Wise"
+        OTHER = "other", "Other"
+
+    influencer = models.OneToOneField(
+        Influencer, on_delete=models.CASCADE, related_name="payout_details"
+    )
+    method = models.CharField(max_length=6, choices=Method.choices)
+    account_holder = models.CharField(max_length=200, help_text="As the bank or service knows you.")
+    account_number = models.CharField(
+        max_length=64, blank=True, help_text="IBAN or account number (bank transfer)."
+    )
+    bank_name = models.CharField(max_length=200, blank=True)
+    bank_code = models.CharField(
+        "SWIFT/BIC or routing code", max_length=34, blank=True, help_text="Bank transfer."
+    )
+    account_email = models.EmailField(
+        blank=True, help_text="The e-mail of your PayPal or Wise account."
+    )
+    alipay_id = models.CharField(
+        "Alipay account",
+        max_length=100,
+        blank=True,
+        help_text="The phone or e-mail of the account.",
+    )
+    instructions = models.TextField(blank=True, help_text="How to pay you (other methods).")
+    tax_id = models.CharField("tax identifier", max_length=60, blank=True)
+    address = models.TextField(blank=True, help_text="Your address, as on invoices.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The fields each method needs filled in.
+    REQUIRED = {
+        Method.BANK: ("account_number", "bank_name"),
+        Method.PAYPAL: ("account_email",),
+        Method.ALIPAY: ("alipay_id",),
+        Method.WISE: ("account_email",),
+        Method.OTHER: ("instructions",),
+    }
+
+    class Meta:
+        verbose_name_plural = "payout details"
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} for {self.influencer}"
+
+    def clean(self) -> None:
+        errors = {
+            name: f"Required for {self.get_method_display()}."
+            for name in self.REQUIRED.get(self.method, ())
+            if not str(getattr(self, name)).strip()
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def account_last4(self) -> str:
+        """The only part of the account number shown back: its last four characters."""
+        number = self.account_number.replace(" ", "")
+        return f"•••• {number[-4:]}" if number else ""

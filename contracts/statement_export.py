@@ -18,7 +18,7 @@ from django.db.models.functions import RowNumber
 
 from campaigns.models import ContentLine, SaleLine
 from contracts import payouts
-from contracts.models import Statement, StatementLine
+from contracts.models import PayoutDetails, Statement, StatementLine
 
 OrderLink = StatementLine.orders.through
 
@@ -55,6 +55,18 @@ BATCH_COLUMNS = [
     "amount",
     "currency",
     "due_date",
+]
+
+
+# Who is paid how, from the influencer's payout details (empty when none are on file).
+PAYOUT_COLUMNS = [
+    "payout_method",
+    "account_holder",
+    "account",
+    "bank_name",
+    "bank_code",
+    "tax_id",
+    "address",
 ]
 
 
@@ -228,10 +240,13 @@ def _line_cells(line: StatementLine) -> list:
 
 
 def batch_rows(statements: models.QuerySet[Statement]) -> Iterator[list]:
-    """BATCH_COLUMNS, then one row per statement (see payouts.payment_batch)."""
-    yield BATCH_COLUMNS
+    """BATCH_COLUMNS and the payout details columns, then one row per statement (see
+    payouts.payment_batch)."""
+    yield BATCH_COLUMNS + PAYOUT_COLUMNS
+    statements = statements.select_related("contract__partnership__influencer__payout_details")
     for statement in statements:
         influencer = statement.contract.partnership.influencer
+        details = getattr(influencer, "payout_details", None)
         yield [
             statement.pk,
             influencer.name,
@@ -244,7 +259,31 @@ def batch_rows(statements: models.QuerySet[Statement]) -> Iterator[list]:
             statement.total,
             statement.currency,
             statement.due_date.isoformat() if statement.due_date else "",
+            *_details_cells(details),
         ]
+
+
+def _details_cells(details: PayoutDetails | None) -> list[str]:
+    """The payout details columns of the plain batch CSV (see PAYOUT_COLUMNS): finance sees the
+    whole account here, to pay it."""
+    if details is None:
+        return ["", "", "", "", "", "", ""]
+    account = {
+        PayoutDetails.Method.BANK: details.account_number,
+        PayoutDetails.Method.PAYPAL: details.account_email,
+        PayoutDetails.Method.WISE: details.account_email,
+        PayoutDetails.Method.ALIPAY: details.alipay_id,
+        PayoutDetails.Method.OTHER: details.instructions,
+    }[details.method]
+    return [
+        details.method,
+        details.account_holder,
+        account,
+        details.bank_name,
+        details.bank_code,
+        details.tax_id,
+        " ".join(details.address.split()),
+    ]
 
 
 def _plain(number: Decimal | None) -> Decimal | None:

@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from contracts import payouts, statement_export
+from contracts import invoices, payout_files, payouts, statement_export
 from contracts.forms import PaymentForm, StatementFilterForm
 from contracts.models import Statement
 from partnerships import csv_downloads, tenancy
@@ -180,9 +181,25 @@ def statement_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @login_required
+def statement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement printed as a self-billed invoice."""
+    statement = _statement(request, pk)
+    back_url = reverse("contracts:statement", args=[statement.pk])
+    context = {"invoice": invoices.invoice(statement), "back_url": back_url}
+    return render(request, "contracts/statement_invoice.html", context)
+
+
+# The bulk formats of the payment batch, by `format=`: (file suffix, rows).
+BATCH_FORMATS = ("csv", "paypal", "wise")
+
+
+@login_required
 def payment_batch(request: HttpRequest) -> HttpResponse:
-    """The current brand's approved, payable statements (of one month's periods, if given)."""
+    """The current brand's approved, payable statements (of one month's periods, if given):
+    the plain CSV with payout details, or with format=paypal (and currency=, one a file) or
+    format=wise the providers' bulk files. Finance and owners only, as it holds accounts."""
     brand = tenancy.current_brand(request)
+    tenancy.require(request.user, brand, payouts.APPROVE_ROLES)
     form = StatementFilterForm(request.GET, brand=brand)
     if not form.is_valid():
         return HttpResponseBadRequest(
@@ -191,6 +208,24 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data["period"]
     statements = payouts.payment_batch(brand, month)
     suffix = f"{month:%Y-%m}" if month else "all"
+    kind = request.GET.get("format", "csv")
+    if kind not in BATCH_FORMATS:
+        return HttpResponseBadRequest(f"format: choose one of {', '.join(BATCH_FORMATS)}.")
+    if kind == "wise":
+        rows = payout_files.wise_rows(statements, brand.default_currency)
+        return csv_downloads.download(rows, f"{brand.slug}-wise-batch-{suffix}.csv")
+    if kind == "paypal":
+        currencies = payout_files.paypal_currencies(statements)
+        currency = request.GET.get("currency") or (currencies[0] if len(currencies) == 1 else "")
+        if currency not in currencies:
+            listed = ", ".join(currencies) or "none in this batch"
+            return HttpResponseBadRequest(
+                f"currency: PayPal takes one currency a file; choose one of: {listed}."
+            )
+        rows = payout_files.paypal_rows(statements, currency)
+        # PayPal reads the first cell as the recipient: no byte-order mark before it.
+        filename = f"{brand.slug}-paypal-payouts-{suffix}-{currency}.csv"
+        return csv_downloads.download(rows, filename, bom=False)
     return csv_downloads.download(
         statement_export.batch_rows(statements), f"{brand.slug}-payments-{suffix}.csv"
     )

@@ -13,10 +13,12 @@ urlpatterns = [
     path("contracts/<int:pk>/status/", views.contract_status, name="status"),
     path("contracts/<int:pk>/preview/", views.contract_preview, name="preview"),
     path("contracts/<int:pk>/document/", views.signed_document, name="document"),
+    path("contracts/<int:pk>/messages/", views.contract_message, name="message"),
     path("statements/", statement_views.statement_list, name="statements"),
     path("statements/payments.csv", statement_views.payment_batch, name="payment_batch"),
     path("statements/<int:pk>/", statement_views.statement_detail, name="statement"),
     path("statements/<int:pk>/export.csv", statement_views.statement_csv, name="statement_csv"),
+    path("statements/<int:pk>/invoice/", statement_views.statement_invoice, name="invoice"),
     path("statements/<int:pk>/approve/", statement_views.approve, name="statement_approve"),
     path("statements/<int:pk>/pay/", statement_views.pay, name="statement_pay"),
 ]

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from contracts import amendments, preview, settlement, wording, workflow
+from contracts import amendments, offers, preview, settlement, wording, workflow
 from contracts.forms import (
     KIND_FIELDS,
     METHOD_SECTIONS,
@@ -19,7 +20,7 @@ from contracts.forms import (
     SignedDocumentForm,
     TermFormSet,
 )
-from contracts.models import Contract, Partnership
+from contracts.models import Acceptance, Contract, Partnership
 from influencers.forms import StatusForm
 from influencers.models import Influencer
 from partnerships import tenancy
@@ -133,6 +134,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 margin=F("product__retail_price") - F("price")
             ),
             "joint_brand": getattr(contract, "joint_brand", None),
+            "acceptance": Acceptance.objects.filter(contract=contract)
+            .select_related("accepted_by")
+            .first(),
+            "thread": contract.messages.select_related("author"),
             "amendments": amendments.amendments(contract),
             "next_statuses": [(s, Contract.Status(s).label) for s in workflow.allowed(contract)],
             "can_edit": tenancy.can(request.user, contract.partnership.brand_id),
@@ -231,3 +236,24 @@ def signed_document(request: HttpRequest, pk: int) -> HttpResponse:
     if not contract.signed_document:
         raise Http404("No signed document uploaded.")
     return FileResponse(contract.signed_document.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_POST
+def contract_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brand's answer in the offer's thread, which the influencer reads in the portal."""
+    contract = _contract(request, pk)
+    tenancy.require(request.user, contract.partnership.brand_id)
+    try:
+        offers.write(
+            contract,
+            by=request.user,
+            body=request.POST.get("body", ""),
+            now=timezone.now(),
+            from_influencer=False,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Message sent to the influencer.")
+    return redirect(reverse("contracts:detail", args=[contract.pk]) + "#offer-thread")

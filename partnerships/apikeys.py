@@ -70,3 +70,13 @@ class BrandAccess(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return tenancy.role_of(request.user, brand) is not None
         return tenancy.can(request.user, brand)
+
+
+class IsBrandMember(permissions.BasePermission):
+    """A signed-in member of at least one brand (not an influencer's portal sign-in)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user.is_superuser or user.memberships.exists()

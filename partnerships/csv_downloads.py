@@ -43,18 +43,22 @@ class _Echo:
         return value
 
 
-def lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The rows (the header first) as CSV text, a line at a time, the byte-order mark first."""
+def lines(rows: Iterable[Iterable[Any]], *, bom: bool = True) -> Iterator[str]:
+    """The rows (the header first) as CSV text, a line at a time, the byte-order mark first
+    unless `bom` is False (a file for a provider's upload that reads its first cell as data)."""
     writer = csv.writer(_Echo())
-    yield BOM
+    if bom:
+        yield BOM
     for row in rows:
         yield writer.writerow([cell(value) for value in row])
 
 
-def download(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
-    """A response that streams `rows` as the CSV file `filename`."""
+def download(
+    rows: Iterable[Iterable[Any]], filename: str, *, bom: bool = True
+) -> StreamingHttpResponse:
+    """A response that streams `rows` as the CSV file `filename` (see `lines` for `bom`)."""
     return StreamingHttpResponse(
-        lines(rows),
+        lines(rows, bom=bom),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )

@@ -34,6 +34,10 @@ class Brand(models.Model):
         blank=True,
         help_text="Topics the brand's buyers follow, e.g. wigs, evening wear.",
     )
+    # The buyer's side of a self-billed invoice.
+    legal_name = models.CharField(max_length=200, blank=True, help_text="As on invoices.")
+    address = models.TextField(blank=True)
+    tax_id = models.CharField("tax identifier", max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

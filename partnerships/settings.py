@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "influencers",
     "contracts",
     "campaigns",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="partnerships@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the site is reached from outside, for links in e-mails (reminders).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# How long a portal invitation link stays valid.
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 
 # --- Celery -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from campaigns import import_views
 from contracts import api as contract_api
 from influencers import api as influencer_api
 from partnerships import api, views
+from portal import views as portal_views
 
 router = DefaultRouter()
 router.register("products", api.ProductViewSet, basename="product")
@@ -33,12 +34,14 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("api-keys/", views.api_keys, name="api_keys"),
+    path("influencers/<int:pk>/invite/", portal_views.invite, name="portal_invite"),
     path("influencers/", include("influencers.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("contracts.urls")),
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),
     path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"),
+    path("portal/", include("portal.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

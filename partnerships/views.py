@@ -21,6 +21,8 @@ PAGE_SIZE = 25
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not tenancy.brands_of(request.user).exists():
+        if request.user.creator_links.exists():
+            return redirect("portal:home")  # an influencer's sign-in: their portal
         return render(request, "partnerships/no_brand.html")
     brand = tenancy.current_brand(request)
     today = timezone.localdate(timezone=brand.timezone)

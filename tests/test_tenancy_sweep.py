@@ -34,11 +34,12 @@ from campaigns.models import (
     SaleLine,
     Shipment,
 )
-from contracts.models import Contract, DistributorOrder, Partnership, Statement
+from contracts.models import Contract, Deliverable, DistributorOrder, Partnership, Statement
 from influencers.models import Influencer
 from partnerships.admin import BrandScopedMixin
 from partnerships.models import BrandAPIKey, Product
 from partnerships.urls import router
+from portal.models import CreatorLink
 from tests import factories
 from tests.conftest import api_client_for
 
@@ -75,8 +76,13 @@ PAGES: dict[str, dict[str, type[models.Model]]] = {
     "contracts:statement_pay": {"pk": Statement},
     "import_job": {"pk": ImportJob},
     "import_errors": {"pk": ImportJob},
+    "portal_invite": {"pk": Influencer},
+    "contracts:message": {"pk": Contract},
+    "contracts:invoice": {"pk": Statement},
 }
 POST_ONLY = {
+    "portal_invite",
+    "contracts:message",
     "influencers:status",
     "campaigns:content_review",
     "campaigns:shipment_status",
@@ -87,7 +93,7 @@ POST_ONLY = {
 }
 # Answered with a redirect to the full page unless asked for by HTMX.
 HTMX_ONLY = {"campaigns:sales", "campaigns:performance"}
-OUTSIDE_THE_SWEEP = ("admin/", "api/")
+OUTSIDE_THE_SWEEP = ("admin/", "api/", "portal/")
 
 
 def _id_patterns(
@@ -418,3 +424,164 @@ def test_signed_in_member_of_other_brand_gets_404_on_statement_routes(
             response = session.generic(method.upper(), url, "{}", content_type="application/json")
             assert response.status_code == 404, url
     assert Statement.objects.get(pk=statement.pk).status == Statement.Status.DRAFT
+
+
+# --- the creator portal ------------------------------------------------------------------------
+
+# Every portal page whose address carries an id: the model each id names (the payout details
+# page names the creator's influencer record of one brand).
+PORTAL_PAGES: dict[str, dict[str, type[models.Model]]] = {
+    "portal:contract": {"pk": Contract},
+    "portal:contract_accept": {"pk": Contract},
+    "portal:contract_changes": {"pk": Contract},
+    "portal:deliverable_submit": {"pk": Deliverable},
+    "portal:content": {"pk": ContentItem},
+    "portal:content_resubmit": {"pk": ContentItem},
+    "portal:content_publish": {"pk": ContentItem},
+    "portal:content_reply": {"pk": ContentItem},
+    "portal:shipment_received": {"pk": Shipment},
+    "portal:statement": {"pk": Statement},
+    "portal:statement_csv": {"pk": Statement},
+    "portal:statement_invoice": {"pk": Statement},
+    "portal:payout_details": {"pk": Influencer},
+}
+PORTAL_POST_ONLY = {
+    "portal:contract_accept",
+    "portal:contract_changes",
+    "portal:content_resubmit",
+    "portal:content_publish",
+    "portal:content_reply",
+    "portal:shipment_received",
+}
+# Open to anyone signed in or not: signing in and out, and the API's public schema.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "schema",
+    "api_docs",
+}
+
+
+def _creator_of(rows: dict[type[models.Model], models.Model], username: str):
+    """A sign-in linked to the rows' influencer, with the rows in the states a creator sees:
+    the contract signed, a deliverable still open, the statement approved."""
+    user = factories.UserFactory(username=username)
+    CreatorLink.objects.create(user=user, influencer=rows[Influencer])
+    Deliverable.objects.filter(pk=rows[Deliverable].pk).update(quantity=2)
+    Statement.objects.filter(pk=rows[Statement].pk).update(status=Statement.Status.APPROVED)
+    return user
+
+
+@pytest.fixture
+def creator_of_a(rows_of_a):
+    return _creator_of(rows_of_a, "creator-a")
+
+
+@pytest.fixture
+def creator_of_b(rows_of_b):
+    return _creator_of(rows_of_b, "creator-b")
+
+
+def _portal_url(name: str, rows: dict[type[models.Model], models.Model]) -> str:
+    kwargs = {kwarg: rows[model].pk for kwarg, model in PORTAL_PAGES[name].items()}
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_portal_page_with_an_id_is_in_the_sweep():
+    found = {name: ints for _, name, ints in _portal_patterns()}
+    assert set(found) == set(PORTAL_PAGES), sorted(set(found) ^ set(PORTAL_PAGES))
+    for name, ints in found.items():
+        assert sorted(PORTAL_PAGES[name]) == ints, name
+
+
+def _portal_patterns() -> Iterator[tuple[str, str, list[str]]]:
+    for route, name, ints in _all_patterns():
+        if route.startswith("portal/") and ints:
+            yield route, name, ints
+
+
+@pytest.mark.parametrize("name", sorted(PORTAL_PAGES))
+def test_creator_of_another_influencer_gets_404_on_every_portal_page(
+    client, creator_of_a, creator_of_b, rows_of_a, name
+):
+    before = _snapshot(rows_of_a)
+    client.force_login(creator_of_b)
+    url = _portal_url(name, rows_of_a)
+    assert client.get(url).status_code == (405 if name in PORTAL_POST_ONLY else 404), url
+    assert client.post(url, {}).status_code == 404, url
+    assert _snapshot(rows_of_a) == before
+
+
+@pytest.mark.parametrize("name", sorted(PORTAL_PAGES))
+def test_creator_reaches_every_portal_page_of_their_own(client, creator_of_a, rows_of_a, name):
+    client.force_login(creator_of_a)
+    url = _portal_url(name, rows_of_a)
+    if name in PORTAL_POST_ONLY:
+        assert client.post(url, {}).status_code not in (404, 405), url
+        return
+    assert client.get(url).status_code == 200, url
+
+
+def test_brand_manager_is_not_let_into_the_portal(client, brand_manager, rows_of_a):
+    client.force_login(brand_manager)
+    assert client.get(reverse("portal:home")).status_code == 404
+    assert client.get(_portal_url("portal:contract", rows_of_a)).status_code == 404
+
+
+def _brand_urls(rows: dict[type[models.Model], models.Model]) -> Iterator[str]:
+    """Every address of the brand's side: the pages (with the rows' ids), the admin and the
+    API's lists and rows."""
+    for route, name, ints in _all_patterns():
+        if name in PUBLIC or route.startswith(("portal/", "admin/", "api/")):
+            continue
+        if not ints:
+            yield reverse(name)
+        elif name in PAGES:
+            yield _page_url(name, rows)
+    yield reverse("admin:index")
+    for model in _scoped_admins():
+        opts = model._meta
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    for name, _, model in DETAIL_ROUTES:
+        if name.endswith("-detail"):
+            yield reverse(name, kwargs={"pk": rows[model].pk})
+            yield reverse(name.replace("-detail", "-list"))
+
+
+def _all_patterns(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, list[str]]]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _all_patterns(pattern, route, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            ints = [n for n, c in pattern.pattern.converters.items() if isinstance(c, IntConverter)]
+            others = set(pattern.pattern.converters) - set(ints)
+            if not others and "(?P<" not in route:
+                yield route, ":".join(filter(None, [namespace, pattern.name])), ints
+
+
+def test_every_brand_url_is_refused_to_a_creator(client, creator_of_a, rows_of_a):
+    """Signed in as the influencer of brand A, none of brand A's own pages, admin or API
+    answers: each is a 404, a 403, a 405 or a redirect away (to the portal or to sign in)."""
+    before = _snapshot(rows_of_a)
+    client.force_login(creator_of_a)
+    urls = sorted(set(_brand_urls(rows_of_a)))
+    assert len(urls) > 40
+    for url in urls:
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code in (302, 401, 403, 404, 405), (url, response.status_code)
+            if response.status_code == 302:
+                assert response.url.startswith(("/portal/", "/admin/login/", "/accounts/login/")), (
+                    url,
+                    response.url,
+                )
+    assert _snapshot(rows_of_a) == before

@@ -177,11 +177,20 @@ def test_list_queries_do_not_grow_with_statements(client, brand_manager, brand):
     assert len(many) == len(few)
 
 
-def test_batch_link_follows_the_chosen_month(client, brand_manager, brand):
+def test_batch_link_follows_the_chosen_month(client, finance, brand):
     statement(brand)
-    client.force_login(brand_manager)
+    client.force_login(finance)
     assert f'href="{BATCH}?period=2026-11"' in page_of(client.get(LIST, {"period": "2026-11"}))
     assert f'href="{BATCH}"' in page_of(client.get(LIST))
+
+
+def test_payment_batch_with_payout_accounts_is_for_finance_and_owners_only(
+    client, brand_manager, brand
+):
+    statement(brand)
+    client.force_login(brand_manager)
+    assert f'href="{BATCH}"' not in page_of(client.get(LIST))
+    assert client.get(BATCH).status_code == 403
 
 
 # --- detail ----------------------------------------------------------------------------------

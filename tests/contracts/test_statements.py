@@ -257,6 +257,13 @@ def test_payment_batch_rows_name_who_to_pay_how_much_and_when(brand):
         "amount": "1234.50",
         "currency": "USD",
         "due_date": "2026-12-31",
+        "payout_method": "",
+        "account_holder": "",
+        "account": "",
+        "bank_name": "",
+        "bank_code": "",
+        "tax_id": "",
+        "address": "",
     }
 
 

@@ -26,7 +26,7 @@ from campaigns.models import (
     ShipmentItem,
     TrackingCode,
 )
-from contracts import settlement
+from contracts import payouts, settlement
 from contracts.models import (
     CompensationTerm,
     Contract,
@@ -35,17 +35,23 @@ from contracts.models import (
     DistributorPrice,
     JointBrand,
     Partnership,
+    PayoutDetails,
+    Statement,
 )
 from influencers import scoring
 from influencers.models import Influencer, RiskAssessment, SocialAccount
 from partnerships import money, schedules
 from partnerships.models import Brand, ExchangeRate, Membership, Product, Role
+from portal.models import CreatorLink
 
 DEMO_BRAND = {
     "slug": "lumiere",
     "name": "Lumière Hair & Gowns",
     "default_currency": "USD",
     "timezone": "Asia/Shanghai",
+    "legal_name": "Lumière Hair & Gowns Trading Ltd.",
+    "address": "18F, 1000 Century Avenue\nPudong, Shanghai 200120\nChina",
+    "tax_id": "91310115MA1K4XYZ9Q",
 }
 OTHER_BRAND = {
     "slug": "kestrel",
@@ -395,7 +401,44 @@ DEMO_CONTRACTS = [
             {"content_type": "live_stream", "platform": "tiktok", "quantity": 3, "due_day": 45},
         ],
     },
+    {
+        "influencer": "Lucía Fernández",
+        "method": Contract.Method.PAID_MEDIA,
+        "title": "Winter gown try-on videos",
+        "status": Contract.Status.NEGOTIATING,
+        "start": 21,
+        "days": 60,
+        "fields": {"disclosure_text": "#ad #LuciaxLumiere", "usage_months": 6},
+        "terms": [
+            {
+                "kind": "flat_fee",
+                "description": "On signing",
+                "amount": Decimal("800.00"),
+                "milestone": "on_signing",
+            },
+            {
+                "kind": "per_deliverable",
+                "description": "Per try-on video",
+                "amount": Decimal("350.00"),
+                "content_type": "video",
+            },
+        ],
+        "deliverables": [
+            {"content_type": "video", "platform": "youtube", "quantity": 2, "due_day": 30},
+        ],
+    },
 ]
+# The demo creator: Lucía signs in to the portal and finds an offer to answer, a draft under
+# review, a shipment on its way and a paid statement.
+DEMO_CREATOR = {"username": "creator", "password": "creator", "influencer": "Lucía Fernández"}
+DEMO_CREATOR_PAYOUT = {
+    "method": "paypal",
+    "account_holder": "Lucía Fernández García",
+    "account_email": "lucia.fernandez@example.com",
+    "tax_id": "ES-12345678Z",
+    "address": "Calle de Serrano 41\n28001 Madrid\nSpain",
+}
+DEMO_PAYOUT_REFERENCE = "PAYPAL-DEMO-0001"
 SIGNED_STATUSES = {Contract.Status.SIGNED, Contract.Status.ACTIVE, Contract.Status.COMPLETED}
 M = TypeVar("M")
 
@@ -507,12 +550,14 @@ class Command(BaseCommand):
         # The demo contracts' ended periods as statements, before the ROI summaries read them;
         # drafts are recomputed from scratch, so seeding again gives the same statements.
         settlement.settle_due(now=timezone.now(), brand=demo)
+        _seed_creator(demo, today)
         # So that the dashboard shows the demo's figures before the first nightly refresh.
         roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
             f"Demo data ready: sign in as demo / demo (manager of {demo}), "
             f"finance / finance (approves and pays {demo}'s statements) or "
-            f"agency / agency (staff, member of {demo} and {other})."
+            f"agency / agency (staff, member of {demo} and {other}); the creator portal as "
+            f"creator / creator ({DEMO_CREATOR['influencer']})."
         )
 
     def _brand(self, fields: dict, products: list[tuple]) -> Brand:
@@ -974,3 +1019,40 @@ def _refund_some(sale: Sale, random: Random, *, today: date, now: datetime) -> N
             sale.refunded_amount = money.round(sale.net_amount * part, sale.currency)
     elif sale.ordered_at.date() > today - timedelta(days=PENDING_DAYS):
         sale.status = Sale.Status.PENDING
+
+
+# --- The creator portal -------------------------------------------------------------------------
+
+
+def _seed_creator(brand: Brand, today: date) -> None:
+    """The demo creator's sign-in linked to their influencer record, their payout details, and
+    their first payable statement approved and paid (earlier ones approved first, in order)."""
+    influencer = Influencer.objects.get(brand=brand, name=DEMO_CREATOR["influencer"])
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_CREATOR["username"],
+        defaults={"email": DEMO_CREATOR_PAYOUT["account_email"], "first_name": "Lucía"},
+    )
+    if created:
+        user.set_password(DEMO_CREATOR["password"])
+        user.save(update_fields=["password"])
+    CreatorLink.objects.get_or_create(influencer=influencer, defaults={"user": user})
+    PayoutDetails.objects.update_or_create(influencer=influencer, defaults=DEMO_CREATOR_PAYOUT)
+    statements = Statement.objects.filter(contract__partnership__influencer=influencer)
+    if statements.filter(status=Statement.Status.PAID).exists():
+        return
+    finance = get_user_model().objects.get(username="finance")
+    now = timezone.now()
+    for statement in statements.order_by("period_start"):
+        if statement.problem:
+            return
+        if statement.status == Statement.Status.DRAFT:
+            statement = payouts.approve(statement, user=finance, now=now)
+        if statement.payable and statement.total > 0:
+            payouts.mark_paid(
+                statement,
+                user=finance,
+                reference=DEMO_PAYOUT_REFERENCE,
+                paid_on=min(today, statement.due_date or today),
+                today=today,
+            )
+            return
