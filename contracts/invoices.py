@@ -4,6 +4,9 @@ tax identifiers (the influencer's from their payout details), the period, every 
 words and the total."""
 
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
 
 from contracts import payouts
 from contracts.models import PayoutDetails, Statement, StatementLine
@@ -31,8 +34,15 @@ class Invoice:
     note: str = NOTE
 
     @property
-    def period_last_day(self):
+    def period_last_day(self) -> date:
         return payouts.last_day(self.statement)
+
+    @property
+    def issued_on(self) -> date | None:
+        """The day the brand approved the statement, in the brand's time zone."""
+        approved = self.statement.approved_at
+        tz = self.statement.contract.partnership.brand.timezone
+        return timezone.localdate(approved, tz) if approved else None
 
 
 def number(statement: Statement) -> str:

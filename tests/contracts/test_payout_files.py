@@ -46,8 +46,9 @@ def test_paypal_file_has_no_header_and_one_row_per_paypal_payout(client, finance
     _paid_by(brand, "bank", account_number="DE89370400440532013000", bank_name="Commerzbank")
     client.force_login(finance)
     response = client.get(BATCH, {"format": "paypal"})
-    assert not response.getvalue().decode().startswith(csv_downloads.BOM)
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    data = response.getvalue().decode()
+    assert not data.startswith(csv_downloads.BOM)
+    rows = list(csv.reader(io.StringIO(data)))
     assert rows == [
         [
             "anna@example.com",
