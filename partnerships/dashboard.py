@@ -8,13 +8,14 @@ from functools import reduce
 from typing import Any
 
 from campaigns import roi
-from campaigns.models import Campaign
+from campaigns.models import Campaign, DailySummary, Sale, TrackingCode
 from contracts.models import Contract
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.models import Brand, Product
 
 RANGES = {
+    "last_30": "Last 30 days",
     "month": "This month",
     "last_month": "Last month",
     "quarter": "This quarter",
@@ -45,6 +46,58 @@ def figures(brand: Brand, today: date) -> Figures:
     )
 
 
+@dataclass(frozen=True)
+class Step:
+    label: str
+    help: str
+    url_name: str
+    done: bool
+
+
+def getting_started(brand: Brand) -> list[Step]:
+    """What a brand with no figures yet still has to do before its dashboard shows some, each
+    step with whether it is done; nothing once it has figures or has done every step."""
+
+    def has(queryset) -> bool:
+        return tenancy.scope_to_brand(queryset, brand).exists()
+
+    if has(DailySummary.objects.all()):
+        return []
+    steps = [
+        Step(
+            "Add your products",
+            "Their unit costs make gross profit.",
+            "product_create",
+            has(Product.objects.all()),
+        ),
+        Step(
+            "Add influencers",
+            "With their accounts, for fit scores.",
+            "influencers:create",
+            has(Influencer.objects.all()),
+        ),
+        Step(
+            "Record a contract",
+            "What you pay, under one cooperation method.",
+            "contracts:create",
+            has(Contract.objects.all()),
+        ),
+        Step(
+            "Plan a campaign with tracking codes",
+            "Codes attribute sales to the influencer.",
+            "campaigns:create",
+            has(TrackingCode.objects.all()),
+        ),
+        Step(
+            "Import sales",
+            "The orders that came through the codes.",
+            "imports",
+            has(Sale.objects.all()),
+        ),
+    ]
+    return [] if all(step.done for step in steps) else steps
+
+
 def date_range(
     choice: str, today: date, first: date | None = None, last: date | None = None
 ) -> roi.DateRange:
@@ -58,7 +111,9 @@ def date_range(
     if choice == "quarter":
         start = month.replace(month=(today.month - 1) // 3 * 3 + 1)
         return roi.DateRange(start, _months_later(start, 3) - timedelta(days=1))
-    return roi.DateRange(month, _months_later(month, 1) - timedelta(days=1))
+    if choice == "month":
+        return roi.DateRange(month, _months_later(month, 1) - timedelta(days=1))
+    return roi.DateRange(today - timedelta(days=29), today)
 
 
 def _months_later(first_day: date, months: int) -> date:

@@ -40,6 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "partnerships/_roi.html", context)
     context["figures"] = dashboard_figures.figures(brand, today)
+    if not request.GET:  # a range asked for is shown, figures or not
+        context["getting_started"] = dashboard_figures.getting_started(brand)
     return render(request, "partnerships/dashboard.html", context)
 
 

@@ -158,7 +158,8 @@ def november(brand, other_brand):
         ("last_month", date(2026, 1, 5), date(2025, 12, 1), date(2025, 12, 31)),
         ("quarter", date(2026, 11, 23), date(2026, 10, 1), date(2026, 12, 31)),
         ("quarter", date(2026, 2, 28), date(2026, 1, 1), date(2026, 3, 31)),
-        ("", date(2026, 12, 31), date(2026, 12, 1), date(2026, 12, 31)),
+        ("last_30", date(2026, 12, 31), date(2026, 12, 2), date(2026, 12, 31)),
+        ("", date(2026, 3, 1), date(2026, 1, 31), date(2026, 3, 1)),
     ],
 )
 def test_ranges_cover_whole_months_and_quarters(choice, today, first, last):
@@ -170,7 +171,7 @@ def test_a_custom_range_needs_both_days_in_order():
     missing = DashboardRangeForm({"range": "custom", "from": "2026-11-01"})
     assert not missing.is_valid()
     assert missing.errors["to"] == ["Choose the last day."]
-    assert missing.dates(today) == roi.DateRange(date(2026, 11, 1), date(2026, 11, 30))
+    assert missing.dates(today) == roi.DateRange(date(2026, 10, 25), date(2026, 11, 23))
     backwards = DashboardRangeForm({"range": "custom", "from": "2026-11-05", "to": "2026-11-01"})
     assert backwards.errors["to"] == ["The last day cannot come before the first."]
     assert not DashboardRangeForm({"range": "fortnight"}).is_valid()
@@ -246,13 +247,14 @@ def test_range_changes_swap_only_the_figures_with_htmx(client, brand_manager, no
     assert 'id="figures"' not in page
 
 
-def test_invalid_range_says_why_and_shows_this_month(client, brand_manager):
+def test_invalid_range_says_why_and_shows_the_last_30_days(client, brand_manager):
     client.force_login(brand_manager)
     response = client.get(reverse("dashboard"), {"range": "custom", "from": "2026-11-30"})
     assert response.status_code == 200
     assert "Choose the last day." in response.content.decode()
     today = timezone.localdate(timezone=response.context["current_brand"].timezone)
-    assert response.context["overview"].dates.first == today.replace(day=1)
+    assert response.context["overview"].dates.first == today - timedelta(days=29)
+    assert response.context["overview"].dates.last == today
 
 
 def test_roi_table_exports_as_csv(client, brand_manager, november):
@@ -284,3 +286,43 @@ def test_dashboard_queries_do_not_grow_with_summaries(client, brand_manager, bra
             _summary(contract, date(2026, 11, day), statement_cost="10.00", revenue="15.00")
     many = _queries(client, reverse("dashboard") + "?range=custom&from=2026-11-01&to=2026-11-30")
     assert many == few
+
+
+# --- an empty brand ---------------------------------------------------------------------------
+
+
+def test_an_empty_brand_shows_what_to_do_first_instead_of_empty_charts(
+    client, brand_manager, brand
+):
+    factories.ProductFactory(brand=brand)
+    client.force_login(brand_manager)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="getting-started"' in page
+    assert '<section id="roi"' not in page
+    steps = page.split('id="getting-started"')[1].split("</section>")[0]
+    assert steps.count('data-step-done="true"') == 1  # the products
+    assert steps.count('data-step-done="false"') == 4
+    for url in ("influencers:create", "contracts:create", "campaigns:create", "imports"):
+        assert f'href="{reverse(url)}"' in steps
+    assert "Import sales" in steps
+
+
+def test_a_brand_with_figures_shows_its_charts(client, brand_manager, november):
+    client.force_login(brand_manager)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="getting-started"' not in page
+    assert '<section id="roi"' in page
+    assert '<option value="last_30" selected>Last 30 days</option>' in page
+
+
+def test_agency_lands_on_the_demo_brand_with_nothing_yet_and_gets_the_list(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True)
+    client.force_login(get_user_model().objects.get(username="agency"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Kestrel Running Co." in page
+    assert 'id="getting-started"' in page
+    client.force_login(get_user_model().objects.get(username="demo"))
+    assert 'id="getting-started"' not in client.get(reverse("dashboard")).content.decode()
