@@ -10,7 +10,7 @@ targets rather than payments, drop zero cents (¥10,000).
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
 from contracts import compensation
@@ -123,6 +123,13 @@ def format_rate(rate: Decimal | None) -> str:
 def format_date(day: date) -> str:
     """15 Jan 2027."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_moment(moment: datetime, zone: tzinfo) -> str:
+    """15 Jan 2027, 14:30 CST: a moment on the clock of `zone` (the brand's), named by its
+    abbreviation, so no time on a page is read in the wrong zone."""
+    local = moment.astimezone(zone)
+    return f"{format_date(local)}, {local:%H:%M} {local.tzname()}"
 
 
 def _days(count: int) -> str:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "partnerships.middleware.no_store_when_signed_in",
+    "partnerships.middleware.brand_time_zone",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -113,6 +114,8 @@ else:
 # --- Time and language ------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# Date and time formats of our own (partnerships/formats/): times carry their zone.
+FORMAT_MODULE_PATH = ["partnerships.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
