@@ -37,7 +37,7 @@ from contracts.models import (
     StatementLine,
 )
 from influencers.models import Influencer
-from partnerships import tenancy
+from partnerships import freshness, tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey, IsBrandMember
 from partnerships.models import BrandAPIKey, Product
@@ -339,6 +339,8 @@ def save_contract(
             for row in rows:
                 row.contract = contract
                 row.save()
+        # Terms price the accrued cost of the periods not settled yet.
+        freshness.figures_changed(contract.partnership.brand_id, timezone.now())
     return with_details(Contract.objects.all()).get(pk=contract.pk)
 
 

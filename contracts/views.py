@@ -23,7 +23,7 @@ from contracts.forms import (
 from contracts.models import Acceptance, Contract, Partnership
 from influencers.forms import StatusForm
 from influencers.models import Influencer
-from partnerships import tenancy
+from partnerships import freshness, tenancy
 
 BOARD_CARDS_PER_COLUMN = 30
 BOARD_COLUMNS = [s for s in Influencer.Status if s != Influencer.Status.BLOCKED]
@@ -180,6 +180,8 @@ def contract_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 for name in used:
                     sections[name].instance = contract
                     sections[name].save()
+                # Terms price the accrued cost of the periods not settled yet.
+                freshness.figures_changed(brand.pk, timezone.now())
             messages.success(request, f"Saved “{contract}”.")
             return redirect("contracts:detail", pk=contract.pk)
     return render(

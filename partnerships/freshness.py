@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +28,6 @@ from partnerships import reminders
 from partnerships.models import Brand
 
 logger = logging.getLogger(__name__)
-REFRESH_TASK = "partnerships.tasks.refresh_brand_figures"
 
 
 def figures_changed(
@@ -49,8 +47,12 @@ def reminders_changed(brand_id: int) -> None:
 
 def _after_commit(brand_id: int, since: date | datetime | None, resolves: bool) -> None:
     if settings.LIVE_FIGURES and _mark_stale(brand_id, since):
+        # Imported here: the task module imports this one, and a web process has to have the
+        # task registered for it to run in-process (a worker imports every task module).
+        from partnerships.tasks import refresh_brand_figures
+
         try:
-            current_app.signature(REFRESH_TASK, args=[brand_id]).delay()
+            refresh_brand_figures.delay(brand_id)
         except OperationalError:
             # The broker is away: the brand stays marked, and the nightly refresh catches up.
             logger.exception("Could not queue the refresh of brand %s", brand_id)

@@ -118,3 +118,14 @@ def test_dashboard_campaign_and_influencer_pages_label_the_accrued_cost(
     table = influencer_page.content.decode().split('id="contract-performance"')[1]
     assert "Accrued, not yet settled" in table
     assert "539.00" in table.split("</table>")[0]
+
+
+def test_a_term_changed_through_the_api_reprices_the_accrued_cost_at_once(
+    api, brand, contract, django_capture_on_commit_callbacks
+):
+    terms = [{"kind": "commission", "rate": "0.2000", "basis": "total"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(f"/api/v1/contracts/{contract.pk}/", {"terms": terms}, format="json")
+    assert response.status_code == 200, response.json()
+    # 20% of the 350.00 sold in November, whatever day it is now: the period is not settled.
+    assert roi.BrandFigures.load(brand).totals().accrued_cost == Decimal("70.00")
