@@ -30,6 +30,7 @@ from contracts.models import (
     JOINT_BRAND_FIELDS,
     PRICE_FIELDS,
     TERM_FORM_FIELDS,
+    Acceptance,
     CompensationTerm,
     Contract,
     Deliverable,
@@ -37,6 +38,7 @@ from contracts.models import (
     DistributorPrice,
     JointBrand,
     Partnership,
+    PayoutDetails,
     Statement,
     StatementLine,
 )
@@ -595,3 +597,21 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
         if moved:
             noun = "statement" if moved == 1 else "statements"
             self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
+
+
+# Kept by the influencer in the creator portal: read here, never changed by the brand.
+@admin.register(PayoutDetails)
+class PayoutDetailsAdmin(ReadOnlyMixin, BrandScopedAdmin):
+    list_display = ["influencer", "method", "account_holder", "tax_id", "updated_at"]
+    list_filter = ["method", ("influencer__brand", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["influencer"]
+    search_fields = ["influencer__name", "account_holder"]
+
+
+# The record of an influencer accepting an offer in the portal.
+@admin.register(Acceptance)
+class AcceptanceAdmin(ReadOnlyMixin, BrandScopedAdmin):
+    list_display = ["contract", "accepted_by", "accepted_at", "ip_address", "terms_sha256"]
+    list_filter = [ROW_BRAND_FILTER]
+    list_select_related = ["contract", "accepted_by"]
+    search_fields = ["contract__title", "terms_sha256"]

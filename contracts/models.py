@@ -797,7 +797,14 @@ class PayoutDetails(models.Model):
     address = models.TextField(blank=True, help_text="Your address, as on invoices.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The fields each method needs filled in.
+    # The fields each method uses, and those it needs filled in.
+    FIELDS = {
+        Method.BANK: ("account_number", "bank_name", "bank_code"),
+        Method.PAYPAL: ("account_email",),
+        Method.ALIPAY: ("alipay_id",),
+        Method.WISE: ("account_email",),
+        Method.OTHER: ("instructions",),
+    }
     REQUIRED = {
         Method.BANK: ("account_number", "bank_name"),
         Method.PAYPAL: ("account_email",),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from contracts import invoices, payout_files, payouts, statement_export
 from contracts.forms import PaymentForm, StatementFilterForm
-from contracts.models import Statement
+from contracts.models import PayoutDetails, Statement
 from partnerships import csv_downloads, tenancy
 from partnerships.models import Brand
 
@@ -98,6 +98,14 @@ def _actions(
             else None
         ),
         "payment_form": payment_form if may_approve and payable_now else None,
+        # Whom to pay how: the influencer's payout details, for finance and owners only.
+        "payout_details": (
+            PayoutDetails.objects.filter(
+                influencer_id=statement.contract.partnership.influencer_id
+            ).first()
+            if may_approve and payable_now
+            else None
+        ),
     }
 
 

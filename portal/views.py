@@ -477,4 +477,5 @@ def payout_details(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, f"Payout details for {influencer.brand} saved.")
         return redirect("portal:money")
-    return render(request, "portal/payout_details.html", {"influencer": influencer, "form": form})
+    context = {"influencer": influencer, "form": form, "method_fields": PayoutDetails.FIELDS}
+    return render(request, "portal/payout_details.html", context)

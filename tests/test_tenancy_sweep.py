@@ -34,7 +34,15 @@ from campaigns.models import (
     SaleLine,
     Shipment,
 )
-from contracts.models import Contract, Deliverable, DistributorOrder, Partnership, Statement
+from contracts.models import (
+    Acceptance,
+    Contract,
+    Deliverable,
+    DistributorOrder,
+    Partnership,
+    PayoutDetails,
+    Statement,
+)
 from influencers.models import Influencer
 from partnerships.admin import BrandScopedMixin
 from partnerships.models import BrandAPIKey, Product
@@ -151,6 +159,16 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
     statement = factories.StatementFactory(contract=contract)
     line = factories.StatementLineFactory(statement=statement)
     api_key, _ = BrandAPIKey.objects.create_key(brand=brand, name="shop")
+    payout_details = PayoutDetails.objects.create(
+        influencer=influencer, method="paypal", account_holder="A", account_email="a@example.com"
+    )
+    acceptance = Acceptance.objects.create(
+        contract=contract,
+        accepted_by=manager,
+        accepted_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
+        terms_summary="Terms.",
+        terms_sha256="0" * 64,
+    )
     rows = [
         brand,
         manager.memberships.get(brand=brand),
@@ -170,6 +188,8 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
         joint_brand,
         statement,
         line,
+        payout_details,
+        acceptance,
         campaign,
         participant,
         code,

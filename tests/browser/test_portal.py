@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,6 +16,7 @@ from campaigns import approval
 from campaigns.models import ContentItem, Shipment
 from contracts import payouts
 from contracts.models import Acceptance, Contract
+from portal.models import CreatorLink
 from tests import factories
 from tests.browser.test_sign_in import sign_in
 from tests.factories import PASSWORD
@@ -126,8 +128,6 @@ def test_invited_creator_joins_accepts_delivers_confirms_and_gets_paid(
 
 
 def test_demo_creator_finds_an_offer_a_draft_a_shipment_and_a_paid_statement(page):
-    from django.core.management import call_command
-
     call_command("seed_demo", force=True)
     sign_in(page, "creator", "creator")
     expect(page).to_have_url(re.compile(r"/portal/$"))
@@ -137,3 +137,20 @@ def test_demo_creator_finds_an_offer_a_draft_a_shipment_and_a_paid_statement(pag
     expect(page.locator("#items")).to_contain_text("Submitted")
     page.get_by_role("link", name="Money").click()
     expect(page.locator("#statements")).to_contain_text("Paid")
+
+
+def test_payout_form_shows_the_fields_of_the_chosen_method(page, brand):
+    influencer = factories.InfluencerFactory(brand=brand)
+    user = factories.UserFactory(username="anna")
+    CreatorLink.objects.create(user=user, influencer=influencer)
+    sign_in(page, "anna", PASSWORD)
+    page.goto(f"/portal/payout/{influencer.pk}/")
+    page.get_by_label("Method").select_option("bank")
+    expect(page.get_by_label("Account number")).to_be_visible()
+    expect(page.get_by_label("Account email")).to_be_hidden()
+    page.get_by_label("Method").select_option("paypal")
+    expect(page.get_by_label("Account number")).to_be_hidden()
+    page.get_by_label("Account holder").fill("Anna Sokolova")
+    page.get_by_label("Account email").fill("anna@example.com")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#payout-details")).to_contain_text("PayPal · anna@example.com")

@@ -126,3 +126,16 @@ def test_batch_reads_payout_details_in_one_query_however_many(brand, django_asse
     statements = payouts.payment_batch(brand, None)
     with django_assert_num_queries(1):
         assert len(list(payout_files.paypal_rows(statements, "USD"))) == 5
+
+
+def test_statement_page_tells_finance_whom_to_pay_how(client, finance, brand_manager, brand):
+    statement = _paid_by(
+        brand, "bank", account_number="DE89370400440532013000", bank_name="Commerzbank"
+    )
+    url = reverse("contracts:statement", args=[statement.pk])
+    client.force_login(finance)
+    pay_to = client.get(url).content.decode()
+    assert "Pay to" in pay_to
+    assert "DE89370400440532013000 at Commerzbank" in pay_to
+    client.force_login(brand_manager)
+    assert "DE89370400440532013000" not in client.get(url).content.decode()
