@@ -22,7 +22,9 @@ from campaigns.models import (
     Sale,
     Shipment,
     ShipmentItem,
+    ShopWebhook,
     TrackingCode,
+    WebhookDelivery,
 )
 from partnerships.admin import (
     BRAND_FILTER,
@@ -797,6 +799,42 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
             f"; the first {self.shown_errors} are below." if more > 0 else "",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+
+
+@admin.register(ShopWebhook)
+class ShopWebhookAdmin(BrandScopedAdmin):
+    """Where a shop sends its orders: the address to give it is on the change page."""
+
+    list_display = ["__str__", "kind", "brand", "created_at"]
+    list_filter = ["kind", BRAND_FILTER]
+    fields = ["brand", "kind", "shop_domain", "secret", "address"]
+    readonly_fields = ["address"]
+
+    @admin.display(description="address to give the shop")
+    def address(self, obj: ShopWebhook) -> str:
+        if obj.pk is None:
+            return "Shown once saved."
+        if obj.kind == ShopWebhook.Kind.SHOPIFY:
+            return reverse("webhook_shopify")
+        return reverse("webhook_sales", args=[obj.pk])
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyMixin, BrandScopedAdmin):
+    list_display = [
+        "delivery_id",
+        "topic",
+        "order_ref",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "unattributed",
+        "received_at",
+    ]
+    list_filter = ["status", "topic"]
+    list_select_related = ["webhook__brand"]
+    search_fields = ["delivery_id", "order_ref"]
 
 
 @admin.register(BrandMetrics)

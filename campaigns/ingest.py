@@ -480,7 +480,27 @@ def read_sales_csv(
     if export is None:
         records, errors = _read_csv(text, SALES_COLUMNS)
         return _check_sales(records, errors, brand.timezone, progress, noun="line")
-    records, errors, unattributed, updates_only = _export_records(text, delimiter, export, brand)
+    errors: list[RowError] = []
+    lines = export.read(
+        _export_rows(text, delimiter, export, errors),
+        order_exports.Context(currency=brand.default_currency),
+    )
+    return read_order_lines(lines, export=export, brand=brand, progress=progress, errors=errors)
+
+
+def read_order_lines(
+    lines: Iterable[order_exports.OrderLine | csv_files.RowError],
+    *,
+    export: order_exports.ExportFormat,
+    brand: Brand,
+    progress: Progress | None = None,
+    errors: list[RowError] | None = None,
+) -> Batch:
+    """Attribute the order lines of a shop or marketplace and check each on its own, as rows
+    of the sales CSV; `errors` are the problems found reading them (filled as they are read).
+    Lines nothing attributes are counted and listed, not written."""
+    errors = [] if errors is None else errors
+    records, unattributed, updates_only = _attributed_records(lines, export, brand, errors)
     batch = _check_sales(
         records, errors, brand.timezone, progress, noun="line", updates_only=updates_only
     )
@@ -528,16 +548,14 @@ def _layout(
     return export, delimiter, errors
 
 
-def _export_records(
-    text: str, delimiter: str, export: order_exports.ExportFormat, brand: Brand
-) -> tuple[list[Record], list[RowError], list[Unattributed], set[int]]:
-    """An order export's lines as rows of the sales CSV, attributed; the lines' errors; the
-    lines nothing attributes; and the rows that may only update a stored sale."""
-    errors: list[RowError] = []
-    lines = export.read(
-        _export_rows(text, delimiter, export, errors),
-        order_exports.Context(currency=brand.default_currency),
-    )
+def _attributed_records(
+    lines: Iterable[order_exports.OrderLine | csv_files.RowError],
+    export: order_exports.ExportFormat,
+    brand: Brand,
+    errors: list[RowError],
+) -> tuple[list[Record], list[Unattributed], set[int]]:
+    """The attributed lines as rows of the sales CSV (their errors go to `errors`); the lines
+    nothing attributes; and the rows that may only update a stored sale."""
     records: list[Record] = []
     unattributed: list[Unattributed] = []
     updates_only: set[int] = set()
@@ -550,7 +568,7 @@ def _export_records(
                 records.append((line.row, _sale_cells(line, code, export)))
                 if line.updates_only:
                     updates_only.add(line.row)
-    return records, errors, unattributed, updates_only
+    return records, unattributed, updates_only
 
 
 def _kept(line: order_exports.OrderLine | csv_files.RowError, errors: list[RowError]) -> bool:

@@ -698,3 +698,82 @@ class BrandMetrics(models.Model):
 
     def __str__(self) -> str:
         return f"Metrics of {self.brand}"
+
+
+class ShopWebhook(models.Model):
+    """A shop that pushes its orders to a brand, each delivery signed with the webhook's secret
+    (HMAC-SHA256 of the body): a Shopify store (orders and refunds as Shopify sends them), or
+    any other shop sending rows of the sales CSV as JSON."""
+
+    brand_path = "brand"
+
+    class Kind(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify store"
+        SALES = "sales", "Sales rows (any shop)"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    shop_domain = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Shopify: the store's domain as Shopify sends it, e.g. wigs.myshopify.com.",
+    )
+    secret = models.CharField(
+        max_length=200,
+        help_text="Shopify: the signing secret shown under Settings → Notifications → Webhooks; "
+        "any other shop: a long random value both sides keep.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop_domain"],
+                condition=~Q(shop_domain=""),
+                name="one_webhook_per_shop_domain",
+                violation_error_message="This store already sends its orders to a brand.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.shop_domain or f"{self.get_kind_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.shop_domain = self.shop_domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class WebhookDelivery(models.Model):
+    """One delivery received: kept once per delivery id, its payload imported by a worker."""
+
+    brand_path = "webhook__brand"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Rejected"
+
+    webhook = models.ForeignKey(ShopWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=128)
+    topic = models.CharField(max_length=64, blank=True)
+    order_ref = models.CharField(max_length=64, blank=True, help_text="The shop's order id.")
+    payload = models.JSONField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.QUEUED)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    unattributed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "delivery_id"], name="one_delivery_per_id")
+        ]
+        indexes = [models.Index(fields=["webhook", "order_ref"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic or 'delivery'} {self.delivery_id}"

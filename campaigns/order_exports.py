@@ -272,6 +272,63 @@ def _shopify_order(order: str, rows: list[Row], context: Context) -> Iterator[Or
         )
 
 
+def shopify_order_lines(order: Mapping) -> Iterator[OrderLine | RowError]:
+    """The lines of an order as Shopify's webhooks send it (orders/create, orders/updated, with
+    the refunds received so far): the same lines as the order's rows in the orders export, the
+    line's position in the order its line id, and each line's refund its refund lines' subtotal,
+    dated by the latest refund."""
+    try:
+        currency = currency_code(str(order.get("currency") or ""))
+        status = status_of(
+            str(order.get("financial_status") or ""), SHOPIFY_STATUSES, "financial_status"
+        )
+        ordered_at = moment(str(order.get("created_at") or ""), ())
+        cancelled_at = moment(str(order["cancelled_at"]), ()) if order.get("cancelled_at") else ""
+        refunds: dict[object, Decimal] = {}
+        refunded_at: dict[object, str] = {}
+        for refund in order.get("refunds") or []:
+            for item in refund.get("refund_line_items") or []:
+                key = item.get("line_item_id")
+                refunds[key] = refunds.get(key, Decimal(0)) + amount(str(item.get("subtotal", "")))
+                refunded_at[key] = max(refunded_at.get(key, ""), moment(refund["created_at"], ()))
+        items = [
+            (
+                item.get("id"),
+                str(item.get("sku") or ""),
+                int(item.get("quantity") or 0),
+                amount(str(item.get("price") or "")),
+                amount(str(item.get("total_discount") or "")),
+            )
+            for item in order.get("line_items") or []
+        ]
+    except (Bad, KeyError, TypeError, ValueError) as error:
+        yield RowError(None, "", f"Order {order.get('name', '')}: {error}")
+        return
+    codes = tuple(
+        code.upper()
+        for entry in order.get("discount_codes") or []
+        if (code := str(entry.get("code") or "").strip())
+    )
+    for position, (item_id, sku, quantity, price, discount) in enumerate(items, start=1):
+        line_net = money.round(max(price * quantity - discount, Decimal(0)), currency)
+        whole_refund = status == REFUNDED or bool(cancelled_at)
+        refund = line_net if whole_refund else min(refunds.get(item_id, Decimal(0)), line_net)
+        yield OrderLine(
+            row=position,
+            order=str(order.get("name") or order.get("id")),
+            line=str(position),
+            ordered_at=ordered_at,
+            sku=sku,
+            quantity=str(quantity),
+            net_amount=str(line_net),
+            currency=currency,
+            status=REFUNDED if refund and refund == line_net else status,
+            refunded_at=(cancelled_at or refunded_at.get(item_id, "")) if refund else "",
+            refunded_amount=refund_text(refund, currency),
+            codes=codes,
+        )
+
+
 # --- Amazon All Orders report ---------------------------------------------------------------
 
 AMAZON_STATUSES = {

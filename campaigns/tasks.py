@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import ingest, roi
+from campaigns import ingest, roi, webhooks
 from campaigns.models import ImportJob
 
 # Files up to this many rows are imported during the upload request; larger ones by a worker.
@@ -33,3 +33,9 @@ def start_import(job: ImportJob) -> ImportJob:
         return ingest.run_job(job.pk)
     transaction.on_commit(lambda: import_file.delay(job.pk))
     return job
+
+
+@shared_task(acks_late=True)
+def import_delivery(delivery_id: int) -> str:
+    """Import a shop's webhook delivery; safe to run twice (a processed one is left alone)."""
+    return webhooks.process(delivery_id).status

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from campaigns import api as campaign_api
-from campaigns import import_views
+from campaigns import import_views, webhooks
 from contracts import api as contract_api
 from influencers import api as influencer_api
 from partnerships import api, views
@@ -44,6 +44,12 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/webhooks/shopify/", webhooks.ShopifyWebhookView.as_view(), name="webhook_shopify"),
+    path(
+        "api/v1/webhooks/sales/<int:pk>/",
+        webhooks.SalesWebhookView.as_view(),
+        name="webhook_sales",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),

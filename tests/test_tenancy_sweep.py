@@ -33,6 +33,8 @@ from campaigns.models import (
     Participant,
     SaleLine,
     Shipment,
+    ShopWebhook,
+    WebhookDelivery,
 )
 from contracts.models import (
     Acceptance,
@@ -203,6 +205,10 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
         ContentLine.objects.create(content=content, line=line, quantity=Decimal("1")),
         factories.ImportJobFactory(brand=brand),
         BrandMetrics.objects.create(brand=brand, reference_cpm=Decimal("9.50")),
+        webhook := ShopWebhook.objects.create(
+            brand=brand, kind="sales", secret=f"key-{brand.slug}"
+        ),
+        WebhookDelivery.objects.create(webhook=webhook, delivery_id="d-1", payload=[]),
         DailySummary.objects.create(
             brand=brand,
             day=date(2026, 11, 3),
@@ -605,3 +611,31 @@ def test_every_brand_url_is_refused_to_a_creator(client, creator_of_a, rows_of_a
                     response.url,
                 )
     assert _snapshot(rows_of_a) == before
+
+
+def test_a_webhook_takes_only_deliveries_signed_with_its_own_brands_secret(rows_of_a, rows_of_b):
+    from campaigns import webhooks
+
+    body = b"[]"
+    theirs = rows_of_b[ShopWebhook]
+    url = reverse("webhook_sales", kwargs={"pk": rows_of_a[ShopWebhook].pk})
+    before = WebhookDelivery.objects.count()
+    response = Client().post(
+        url,
+        body,
+        content_type="application/json",
+        headers={
+            "X-Signature-Sha256": webhooks.signature(theirs.secret, body),
+            "X-Delivery-Id": "d-2",
+        },
+    )
+    assert response.status_code == 401
+    assert WebhookDelivery.objects.count() == before
+    own = webhooks.signature(rows_of_a[ShopWebhook].secret, body)
+    response = Client().post(
+        url,
+        body,
+        content_type="application/json",
+        headers={"X-Signature-Sha256": own, "X-Delivery-Id": "d-2"},
+    )
+    assert response.status_code == 202
