@@ -545,6 +545,21 @@ class Table:
     updating: bool
 
 
+@dataclass(frozen=True)
+class ScopeFigures:
+    """One scope's figures over all days, with when they were refreshed."""
+
+    totals: Figures
+    refreshed_at: datetime | None
+    updating: bool
+
+
+def contract_figures(contract: Contract) -> ScopeFigures:
+    """The contract's cost (settled and accrued), revenue and ROI over all days: two queries."""
+    reader = BrandFigures.load(contract.partnership.brand)
+    return ScopeFigures(reader.totals(contract=contract), reader.refreshed_at, reader.updating)
+
+
 def influencer_contracts(influencer: Influencer) -> Table:
     """Each of the influencer's contracts with its figures over all days, newest first."""
     reader = BrandFigures.load(influencer.brand)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns import roi
 from contracts import amendments, offers, preview, settlement, wording, workflow
 from contracts.forms import (
     KIND_FIELDS,
@@ -142,6 +143,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_statuses": [(s, Contract.Status(s).label) for s in workflow.allowed(contract)],
             "can_edit": tenancy.can(request.user, contract.partnership.brand_id),
             "preview_fields": _preview_fields(contract, terms),
+            "figures": roi.contract_figures(contract),
         },
     )
 

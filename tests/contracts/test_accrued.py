@@ -129,3 +129,12 @@ def test_a_term_changed_through_the_api_reprices_the_accrued_cost_at_once(
     assert response.status_code == 200, response.json()
     # 20% of the 350.00 sold in November, whatever day it is now: the period is not settled.
     assert roi.BrandFigures.load(brand).totals().accrued_cost == Decimal("70.00")
+
+
+def test_the_contract_page_shows_settled_and_accrued_cost(client, brand_manager, brand, contract):
+    roi.refresh(brand, now=datetime(2026, 11, 30, 12, tzinfo=UTC))
+    client.force_login(brand_manager)
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    figures = page.split('id="contract-figures"')[1].split("</section>")[0]
+    assert "Accrued, not yet settled" in figures
+    assert "539.00" in figures
