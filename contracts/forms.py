@@ -113,11 +113,15 @@ class TiersWidget(forms.Widget):
                 for number, (start, rate) in enumerate([*rows, ("", "")], start=1)
             ),
         )
+        # Takes the field's classes, so that an error ("is-invalid") shows under the rows.
+        given = self.build_attrs(self.attrs, attrs).get("class", "")
+        classes = " ".join(["tiers", *given.split()])
         return format_html(
-            '<div class="tiers" data-tiers><table class="table table-sm mb-1"><thead><tr>'
+            '<div class="{}" data-tiers><table class="table table-sm mb-1"><thead><tr>'
             "<th>From</th><th>Rate %</th><th></th></tr></thead><tbody>{}</tbody></table>"
             '<button type="button" class="btn btn-sm btn-outline-primary" data-tier-add>'
             "Add tier</button></div>",
+            classes,
             cells,
         )
 

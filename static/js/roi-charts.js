@@ -52,7 +52,10 @@
       if (!source || !make) continue;
       Chart.getChart(canvas)?.destroy();
       const data = JSON.parse(source.textContent)[canvas.dataset.chart];
-      new Chart(canvas, { type: "bar", ...make(data) });
+      const chart = make(data);
+      // The box around the canvas sets the height, so a narrow screen keeps it readable.
+      chart.options = { ...chart.options, maintainAspectRatio: false };
+      new Chart(canvas, { type: "bar", ...chart });
     }
   }
 
