@@ -5,12 +5,13 @@ A row reaches its influencer through the lookup in INFLUENCER_PATHS; a row of an
 influencer, or of a model not listed, is a 404.
 """
 
+from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from campaigns.models import ContentItem, Shipment
@@ -56,12 +57,12 @@ def get_for_creator(source: type[M] | models.QuerySet[M], user, pk: object) -> M
     return get_object_or_404(scope(queryset, user), pk=pk)
 
 
-def creator_required(view):
+def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Portal pages: signed in, and linked to at least one influencer record; anyone else is
     sent to sign in (a brand member without a link gets a 404 page that says so)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_creator(request.user):

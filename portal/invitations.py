@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -81,7 +82,7 @@ def find(token: str, *, now: datetime) -> Invitation:
     return invitation
 
 
-def existing_account(invitation: Invitation):
+def existing_account(invitation: Invitation) -> AbstractBaseUser | None:
     """The sign-in that already has the invitation's e-mail, if any: that person signs in
     instead of setting a password."""
     return (

@@ -1,8 +1,10 @@
 """The creator portal's pages: the creator's own rows only (portal.access), every change made
 through the same functions the brand's pages use."""
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -260,12 +262,14 @@ def deliverable_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
     for field, field_messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_messages)
 
 
-def _refused(request: HttpRequest, item: ContentItem, form, error: ValidationError):
+def _refused(
+    request: HttpRequest, item: ContentItem, form: forms.Form, error: ValidationError
+) -> HttpResponse | None:
     """A refused move: what the creator typed wrong next to its field; a move that may not be
     made now (status) as a message on the item's page."""
     if "status" in error.message_dict:
@@ -308,53 +312,49 @@ def _content_page(request: HttpRequest, item: ContentItem, **forms) -> HttpRespo
 @creator_required
 @require_POST
 def content_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
     form = ResubmitForm(request.POST)
-    if form.is_valid():
-        try:
-            approval.move(
-                item,
-                Status.SUBMITTED,
-                by=request.user,
-                now=timezone.now(),
-                comment=request.POST.get("comment", ""),
-                caption=form.cleaned_data["caption"],
-                url=form.cleaned_data["url"] or None,
-                as_influencer=True,
-            )
-        except ValidationError as error:
-            if refused := _refused(request, item, form, error):
-                return refused
-        else:
-            messages.success(request, "Resubmitted: the brand reviews it again.")
-            return redirect("portal:content", pk=item.pk)
-    return _content_page(request, item, resubmit_form=form)
+    return _creator_move(
+        request, pk, form, Status.SUBMITTED, "Resubmitted: the brand reviews it again.",
+        lambda data, now: {"caption": data["caption"], "url": data["url"] or None},
+    )  # fmt: skip
 
 
 @creator_required
 @require_POST
 def content_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
     form = PublishForm(request.POST)
+    return _creator_move(
+        request, pk, form, Status.PUBLISHED, "Marked published.",
+        lambda data, now: {"published_at": now, "url": data["url"]},
+    )  # fmt: skip
+
+
+def _creator_move(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    to: str,
+    done: str,
+    given: Callable[[dict, datetime], dict],
+) -> HttpResponse:
+    """Move the creator's item to `to` with what the form gives (`given(cleaned_data, now)`):
+    back to its page with `done`, or the page again with why not."""
+    item = _item(request, pk)
     if form.is_valid():
         now = timezone.now()
         try:
             approval.move(
-                item,
-                Status.PUBLISHED,
-                by=request.user,
-                now=now,
-                published_at=now,
-                url=form.cleaned_data["url"],
-                as_influencer=True,
-            )
+                item, to, by=request.user, now=now, as_influencer=True,
+                **given(form.cleaned_data, now),
+            )  # fmt: skip
         except ValidationError as error:
             if refused := _refused(request, item, form, error):
                 return refused
         else:
-            messages.success(request, "Marked published.")
+            messages.success(request, done)
             return redirect("portal:content", pk=item.pk)
-    return _content_page(request, item, publish_form=form)
+    name = "resubmit_form" if to == Status.SUBMITTED else "publish_form"
+    return _content_page(request, item, **{name: form})
 
 
 @creator_required

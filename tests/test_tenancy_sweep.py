@@ -106,25 +106,32 @@ HTMX_ONLY = {"campaigns:sales", "campaigns:performance"}
 OUTSIDE_THE_SWEEP = ("admin/", "api/", "portal/")
 
 
-def _id_patterns(
+def _patterns(
     resolver: URLResolver | None = None,
     prefix: str = "",
     namespace: str = "",
     converters: dict | None = None,
-) -> Iterator[tuple[str, str, list[str]]]:
-    """(route, URL name, names of its int parameters) of every page with an int in its address."""
+) -> Iterator[tuple[str, str, list[str], bool]]:
+    """(route, URL name, names of its int parameters, whether it takes other parameters) of
+    every named page."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         found = {**(converters or {}), **pattern.pattern.converters}
         if isinstance(pattern, URLResolver):
             inner = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from _id_patterns(pattern, route, inner, found)
-        elif isinstance(pattern, URLPattern):
+            yield from _patterns(pattern, route, inner, found)
+        elif isinstance(pattern, URLPattern) and pattern.name:
             ints = sorted(name for name, c in found.items() if isinstance(c, IntConverter))
-            if ints and not route.startswith(OUTSIDE_THE_SWEEP):
-                name = ":".join(filter(None, [namespace, pattern.name]))
-                yield route, name, ints
+            others = len(found) > len(ints) or "(?P<" in route
+            yield route, ":".join(filter(None, [namespace, pattern.name])), ints, others
+
+
+def _id_patterns() -> Iterator[tuple[str, str, list[str]]]:
+    """(route, URL name, names of its int parameters) of every page with an int in its address."""
+    for route, name, ints, _ in _patterns():
+        if ints and not route.startswith(OUTSIDE_THE_SWEEP):
+            yield route, name, ints
 
 
 def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
@@ -526,7 +533,7 @@ def test_every_portal_page_with_an_id_is_in_the_sweep():
 
 
 def _portal_patterns() -> Iterator[tuple[str, str, list[str]]]:
-    for route, name, ints in _all_patterns():
+    for route, name, ints, _ in _patterns():
         if route.startswith("portal/") and ints:
             yield route, name, ints
 
@@ -562,8 +569,8 @@ def test_brand_manager_is_not_let_into_the_portal(client, brand_manager, rows_of
 def _brand_urls(rows: dict[type[models.Model], models.Model]) -> Iterator[str]:
     """Every address of the brand's side: the pages (with the rows' ids), the admin and the
     API's lists and rows."""
-    for route, name, ints in _all_patterns():
-        if name in PUBLIC or route.startswith(("portal/", "admin/", "api/")):
+    for route, name, ints, others in _patterns():
+        if others or name in PUBLIC or route.startswith(("portal/", "admin/", "api/")):
             continue
         if not ints:
             yield reverse(name)
@@ -577,22 +584,6 @@ def _brand_urls(rows: dict[type[models.Model], models.Model]) -> Iterator[str]:
         if name.endswith("-detail"):
             yield reverse(name, kwargs={"pk": rows[model].pk})
             yield reverse(name.replace("-detail", "-list"))
-
-
-def _all_patterns(
-    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, list[str]]]:
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from _all_patterns(pattern, route, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            ints = [n for n, c in pattern.pattern.converters.items() if isinstance(c, IntConverter)]
-            others = set(pattern.pattern.converters) - set(ints)
-            if not others and "(?P<" not in route:
-                yield route, ":".join(filter(None, [namespace, pattern.name])), ints
 
 
 def test_every_brand_url_is_refused_to_a_creator(client, creator_of_a, rows_of_a):
