@@ -37,6 +37,9 @@ from contracts.models import (
     DistributorOrder,
     DistributorPrice,
     JointBrand,
+    Meeting,
+    Message,
+    NextStep,
     Partnership,
     PayoutDetails,
     Statement,
@@ -145,6 +148,40 @@ class PartnershipAdmin(BrandScopedAdmin):
             else:
                 owner.queryset = brand_members([obj.brand_id], keep=obj.owner_id)
         return form
+
+
+class NextStepInline(BrandScopedInline):
+    model = NextStep
+    fields = ["description", "owner", "due_on", "done_at"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(BrandScopedAdmin):
+    list_display = ["partnership", "held_on", "attendees", "recorded_by"]
+    list_filter = [("partnership__brand", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["partnership__influencer__name", "attendees", "agenda", "notes"]
+    date_hierarchy = "held_on"
+    fields = ["partnership", "held_on", "attendees", "agenda", "notes"]
+    inlines = [NextStepInline]
+
+    def save_model(self, request: HttpRequest, obj: Meeting, form, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Message)
+class MessageAdmin(BrandScopedAdmin):
+    """The thread as it was written: readable here, written through the partnership page or
+    the creator portal so that the other side is told."""
+
+    list_display = ["partnership", "side", "sent_at", "author", "recorded_by", "read_at"]
+    list_filter = [("partnership__brand", admin.RelatedOnlyFieldListFilter), "side"]
+    search_fields = ["partnership__influencer__name", "body"]
+    readonly_fields = ["partnership", "side", "author", "recorded_by", "body", "sent_at", "read_at"]
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
 
 
 # --- rows under a contract -------------------------------------------------------------------

@@ -18,6 +18,8 @@ from contracts.models import (
     Deliverable,
     DistributorPrice,
     JointBrand,
+    Meeting,
+    NextStep,
     Partnership,
     Statement,
 )
@@ -309,4 +311,71 @@ class PaymentForm(forms.Form):
     )
     paid_on = forms.DateField(
         label="Paid on", widget=DATE, error_messages={"required": payouts.PAID_ON_MISSING}
+    )
+
+
+class PartnershipForm(forms.ModelForm):
+    """How the relationship is run: who owns it, the influencer's liaison, how often both
+    sides meet and what each wants from it."""
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "owner",
+            "status",
+            "since",
+            "liaison",
+            "meeting_cadence",
+            "influencer_goals",
+            "brand_goals",
+        ]
+        labels = {"influencer_goals": "Influencer's goals", "brand_goals": "Brand's goals"}
+        widgets = {
+            "since": DATE,
+            "influencer_goals": forms.Textarea(attrs={"rows": 3}),
+            "brand_goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = tenancy.members(self.instance.brand_id, tenancy.EDIT_ROLES)
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "attendees", "agenda", "notes"]
+        widgets = {
+            "held_on": DATE,
+            "agenda": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NextStepForm(forms.ModelForm):
+    class Meta:
+        model = NextStep
+        fields = ["description", "owner", "due_on"]
+        labels = {"description": "Next step"}
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = tenancy.members(brand)
+        self.fields["owner"].empty_label = "The influencer"
+
+
+NextStepFormSet = forms.inlineformset_factory(
+    Meeting, NextStep, form=NextStepForm, extra=3, can_delete=False
+)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    received = forms.BooleanField(
+        required=False,
+        label="Record a message received from the influencer",
+        help_text="For one that came by e-mail, phone or chat; it is not sent again.",
     )

@@ -833,3 +833,85 @@ class PayoutDetails(models.Model):
         """The only part of the account number shown back: its last four characters."""
         number = self.account_number.replace(" ", "")
         return f"•••• {number[-4:]}" if number else ""
+
+
+class Meeting(models.Model):
+    """One meeting held within a partnership, with what was said and agreed."""
+
+    brand_path = "partnership__brand"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField("date")
+    attendees = models.CharField(max_length=300, help_text="Who took part, separated by commas.")
+    agenda = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["partnership", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"Meeting of {self.held_on:%d %b %Y}"
+
+
+class NextStep(models.Model):
+    """Something agreed at a meeting: who does what by when; open until marked done."""
+
+    brand_path = "meeting__partnership__brand"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="next_steps")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who at the brand sees it through; blank when the influencer does.",
+    )
+    due_on = models.DateField("due date")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Message(models.Model):
+    """One message of a partnership's thread between the brand and the influencer.
+
+    `side` says who wrote it. A member writes for the brand; the influencer writes from the
+    creator portal (`author` is then their portal user), or a member records a message the
+    influencer sent by other means (`recorded_by`, with no author). `read_at` is when the
+    other side first saw it."""
+
+    brand_path = "partnership__brand"
+
+    class Side(models.TextChoices):
+        BRAND = "brand", "Brand"
+        INFLUENCER = "influencer", "Influencer"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["partnership", "side", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Message from the {self.get_side_display().lower()} of {self.sent_at:%d %b %Y}"

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from contracts import statement_views, views
+from contracts import relationship_views, statement_views, views
 
 app_name = "contracts"
 
 urlpatterns = [
     path("partnerships/", views.board, name="board"),
-    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
+    path("partnerships/<int:pk>/", relationship_views.partnership_detail, name="partnership"),
+    path(
+        "partnerships/<int:pk>/edit/", relationship_views.partnership_edit, name="partnership_edit"
+    ),
+    path(
+        "partnerships/<int:pk>/meetings/", relationship_views.meeting_create, name="meeting_create"
+    ),
+    path(
+        "partnerships/<int:pk>/messages/", relationship_views.message_create, name="message_create"
+    ),
+    path("partnerships/steps/<int:pk>/", relationship_views.step_done, name="step_done"),
     path("contracts/new/", views.contract_form, name="create"),
     path("contracts/<int:pk>/", views.contract_detail, name="detail"),
     path("contracts/<int:pk>/edit/", views.contract_form, name="edit"),

@@ -88,29 +88,6 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = tenancy.get_for_user(
-        Partnership.objects.select_related("influencer", "owner", "brand"), request.user, pk
-    )
-    contracts = list(partnership.contracts.all())
-    timeline = (
-        Contract.history.filter(partnership_id=partnership.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:50]
-    )
-    return render(
-        request,
-        "contracts/partnership_detail.html",
-        {
-            "partnership": partnership,
-            "contracts": contracts,
-            "timeline": timeline,
-            "can_edit": tenancy.can(request.user, partnership.brand_id),
-        },
-    )
-
-
 def _contract(request: HttpRequest, pk: int) -> Contract:
     return tenancy.get_for_user(
         Contract.objects.select_related("partnership__influencer", "partnership__brand"),

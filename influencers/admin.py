@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from influencers import imports, scoring
-from influencers.forms import BaseSocialAccountFormSet, TagsField
+from influencers.forms import BaseSocialAccountFormSet, NamesField, TagsField
 from influencers.models import Influencer, RiskAssessment, SocialAccount
 from partnerships import csv_downloads, tenancy
 from partnerships.admin import (
@@ -135,7 +135,16 @@ class RiskAssessmentFormSet(forms.BaseInlineFormSet):
 class RiskAssessmentInline(BrandScopedInline):
     model = RiskAssessment
     formset = RiskAssessmentFormSet
-    fields = ["kind", "likelihood", "impact", "mitigation", "owner", "review_date", "is_open"]
+    fields = [
+        "kind",
+        "likelihood",
+        "impact",
+        "mitigation",
+        "owner",
+        "review_date",
+        "is_open",
+        "close_reason",
+    ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
     def get_formset(
@@ -150,6 +159,13 @@ class RiskAssessmentInline(BrandScopedInline):
 class InfluencerAdminForm(forms.ModelForm):
     languages = TagsField(required=False, help_text="Language codes, e.g. en, es.")
     niches = TagsField(required=False, help_text="Topics, e.g. wigs, hair care, evening wear.")
+    channels = NamesField(required=False, help_text="e.g. WeChat group, Telegram.")
+    monetisation = forms.MultipleChoiceField(
+        required=False,
+        choices=Influencer.Monetisation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Monetisation offered",
+    )
 
     class Meta:
         model = Influencer
@@ -165,6 +181,9 @@ class InfluencerAdminForm(forms.ModelForm):
             "contact_phone",
             "agency",
             "notes",
+            "members",
+            "channels",
+            "monetisation",
         ]
 
 
@@ -199,6 +218,7 @@ class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
     fieldsets = [
         (None, {"fields": ["brand", "name", "kind", "status", "country", "languages", "niches"]}),
         ("Contact", {"fields": ["contact_email", "contact_phone", "agency", "notes"]}),
+        ("Community", {"fields": ["members", "channels", "monetisation"]}),
         ("Reach and fit", {"fields": readonly_fields}),
     ]
     inlines = [SocialAccountInline, RiskAssessmentInline]

@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from influencers import audience
-from influencers.models import TIER_FOLLOWERS, Influencer, Platform, SocialAccount, Tier
+from influencers.models import (
+    TIER_FOLLOWERS,
+    Influencer,
+    Platform,
+    RiskAssessment,
+    SocialAccount,
+    Tier,
+)
+from partnerships import tenancy
 from partnerships.audience import AGE_BANDS, GENDERS, normalise_tags
 from partnerships.forms import BrandOwnedForm
 from partnerships.models import Brand
@@ -19,6 +27,17 @@ class TagsField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         return normalise_tags((super().to_python(value) or "").split(","))
+
+
+class NamesField(forms.CharField):
+    """A list of names typed as "WeChat group, Telegram", kept as written."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        names = (super().to_python(value) or "").split(",")
+        return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
 class SharesField(forms.CharField):
@@ -38,6 +57,16 @@ class SharesField(forms.CharField):
 class InfluencerForm(BrandOwnedForm):
     languages = TagsField(required=False, help_text="Language codes, e.g. en, es.")
     niches = TagsField(required=False, help_text="Topics, e.g. wigs, hair care, evening wear.")
+    channels = NamesField(
+        required=False, help_text="Communities: where members meet, e.g. WeChat group, Telegram."
+    )
+    monetisation = forms.MultipleChoiceField(
+        required=False,
+        label="Monetisation offered",
+        choices=Influencer.Monetisation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Communities: what they sell to brands and members.",
+    )
 
     class Meta:
         model = Influencer
@@ -53,8 +82,33 @@ class InfluencerForm(BrandOwnedForm):
             "contact_phone",
             "agency",
             "notes",
+            "members",
+            "channels",
+            "monetisation",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class RiskForm(forms.ModelForm):
+    """A risk assessment as owners and managers add or revise it on the influencer page."""
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["kind", "likelihood", "impact", "mitigation", "owner", "review_date"]
+        widgets = {
+            "mitigation": forms.Textarea(attrs={"rows": 2}),
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = tenancy.members(brand)
+
+
+class CloseRiskForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is closed", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StatusForm(forms.ModelForm):
@@ -162,6 +216,7 @@ class InfluencerFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *Influencer.Status.choices]
     )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Influencer.Kind.choices])
     engagement_min = forms.DecimalField(
         required=False, min_value=0, max_value=100, label="Engagement from %"
     )
@@ -192,6 +247,8 @@ class InfluencerFilterForm(forms.Form):
             influencers = influencers.filter(niches__icontains=f'"{niche.strip().lower()}"')
         if status := data.get("status"):
             influencers = influencers.filter(status=status)
+        if kind := data.get("kind"):
+            influencers = influencers.filter(kind=kind)
         for bound, lookup in (("engagement_min", "gte"), ("engagement_max", "lte")):
             if data.get(bound) is not None:
                 rate = data[bound] / Decimal(100)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from influencers import audience
 from partnerships import audience as vocabulary
@@ -66,6 +67,11 @@ class Influencer(models.Model):
         INDIVIDUAL = "individual", "Individual (personal IP)"
         COMMUNITY = "community", "Community (club or circle)"
 
+    class Monetisation(models.TextChoices):
+        MEMBERSHIP = "membership", "Membership"
+        SPONSORED_POSTS = "sponsored_posts", "Sponsored posts or ads"
+        COURSES = "courses", "Courses or talks"
+
     class Status(models.TextChoices):
         PROSPECT = "prospect", "Prospect"
         CONTACTED = "contacted", "Contacted"
@@ -92,6 +98,18 @@ class Influencer(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROSPECT)
     notes = models.TextField(blank=True)
+    # A community's own figures; its accounts' followers do not measure its size.
+    members = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Members of the community (communities only)."
+    )
+    channels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Where the community meets, e.g. WeChat group, Telegram, Discord.",
+    )
+    monetisation = models.JSONField(
+        "monetisation offered", default=list, blank=True, help_text="What the community sells."
+    )
     # Kept up to date from the accounts and risks by influencers.scoring.rescore(), so lists
     # can filter and sort in SQL.
     followers = models.PositiveBigIntegerField(default=0, editable=False)
@@ -115,9 +133,26 @@ class Influencer(models.Model):
     def tier(self) -> Tier:
         return Tier.for_followers(self.followers)
 
+    @property
+    def is_community(self) -> bool:
+        return self.kind == self.Kind.COMMUNITY
+
+    def monetisation_labels(self) -> list[str]:
+        return [self.Monetisation(value).label for value in self.monetisation]
+
     def clean(self) -> None:
         self.niches = vocabulary.normalise_tags(self.niches or [])
         self.languages = vocabulary.normalise_tags(self.languages or [])
+        self.channels = [str(channel).strip() for channel in self.channels or [] if channel]
+        unknown = set(self.monetisation or []) - set(self.Monetisation.values)
+        if unknown:
+            raise ValidationError(
+                {"monetisation": f"Unknown monetisation: {', '.join(sorted(unknown))}."}
+            )
+        if not self.is_community and (self.members or self.channels or self.monetisation):
+            raise ValidationError(
+                {"members": "Members, channels and monetisation are for communities only."}
+            )
 
 
 class SocialAccount(models.Model):
@@ -221,9 +256,16 @@ class RiskAssessment(models.Model):
     is_open = models.BooleanField(
         "open", default=True, help_text="Closed risks no longer lower the fit score."
     )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.TextField("why it was closed", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-is_open", "review_date"]
+        ordering = ["-is_open", "review_date", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} risk ({self.likelihood}×{self.impact})"

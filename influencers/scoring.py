@@ -2,7 +2,9 @@
 
 The score weighs how much of the influencer's audience the brand wants (countries, age bands,
 genders), how well their niches match, and engagement against the norm of their tier; open
-risks subtract. A component whose target the brand has not set is left out and the others are
+risks subtract. A community (club or circle) is sized by its members where a personal account
+is sized by its followers: its tier, and the engagement norm it is held to, follow its members.
+A component whose target the brand has not set is left out and the others are
 scaled up, so a score is always out of 100.
 """
 
@@ -123,8 +125,10 @@ def fit(
     niches: Iterable[str],
     accounts: Sequence[Account],
     risk_severities: Iterable[int],
+    members: int | None = None,
 ) -> Fit:
-    """Score one influencer against a brand's target, with each component's contribution."""
+    """Score one influencer against a brand's target, with each component's contribution;
+    `members` sizes a community in place of its accounts' followers."""
     raw: list[tuple[str, Decimal, str]] = []  # name, fraction 0–1, explanation
     for dimension in ("countries", "age_bands", "genders"):
         wanted = getattr(target, dimension)
@@ -151,12 +155,15 @@ def fit(
         )
         raw.append(("niches", fraction, explanation))
     followers, rate = combined_engagement(accounts)
+    size = members if members is not None else followers
     if rate is None:
         raw.append(("engagement", Decimal(0), "No followers recorded."))
     else:
-        norm = tier_norm(followers)
-        tier = Tier.for_followers(followers).value
+        norm = tier_norm(size)
+        tier = Tier.for_followers(size).value
         text = f"{_percent(rate)} against a {tier} norm of {_percent(norm)}."
+        if members is not None:
+            text += f" A {tier} community by its {members:,} members."
         raw.append(("engagement", min(rate / norm, Decimal(1)), text))
 
     scale = Decimal(100) / sum(WEIGHTS[name] for name, _, _ in raw)
@@ -219,8 +226,13 @@ def rescore(influencers: models.QuerySet[Influencer]) -> int:
     ).values_list("influencer_id", "likelihood", "impact"):
         severities[influencer_id].append(likelihood * impact)
     for row in rows:
-        result = fit(Target.of(row.brand), row.niches, accounts[row.pk], severities[row.pk])
-        row.followers, row.engagement_rate = combined_engagement(accounts[row.pk])
+        members = row.members if row.is_community else None
+        result = fit(
+            Target.of(row.brand), row.niches, accounts[row.pk], severities[row.pk], members
+        )
+        followers, row.engagement_rate = combined_engagement(accounts[row.pk])
+        # Lists sort and filter communities by their members, where creators by followers.
+        row.followers = members if members is not None else followers
         row.fit_score, row.fit_breakdown = result.score, result.as_json()
     with transaction.atomic():
         Influencer.objects.bulk_update(

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.influencer_detail, name="detail"),
     path("<int:pk>/edit/", views.influencer_form, name="edit"),
     path("<int:pk>/status/", views.influencer_status, name="status"),
+    path("<int:pk>/risks/", views.risk_create, name="risk_create"),
+    path("risks/<int:pk>/", views.risk_edit, name="risk_edit"),
+    path("risks/<int:pk>/close/", views.risk_close, name="risk_close"),
 ]

@@ -2,22 +2,28 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns import roi
-from influencers import audience, scoring, tasks
+from influencers import audience, risks, scoring, tasks
 from influencers.forms import (
+    CloseRiskForm,
     InfluencerFilterForm,
     InfluencerForm,
+    RiskForm,
     SocialAccountFormSet,
     StatusForm,
     TargetAudienceForm,
 )
-from influencers.models import Influencer
+from influencers.models import Influencer, RiskAssessment
 from partnerships import csv_downloads, tenancy
 
 PAGE_SIZE = 25
@@ -86,12 +92,17 @@ def _influencer_rows(influencers) -> Iterator[list]:
 def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     influencer = tenancy.get_for_user(
         Influencer.objects.select_related("brand").prefetch_related(
-            "accounts", "risks__owner", "partnerships__contracts"
+            "accounts", "risks__owner", "risks__closed_by", "partnerships__contracts"
         ),
         request.user,
         pk,
     )
     accounts = list(influencer.accounts.all())
+    can_edit = tenancy.can(request.user, influencer.brand_id)
+    risk_rows = [
+        (risk, RiskForm(instance=risk, brand=influencer.brand, prefix=f"risk-{risk.pk}"))
+        for risk in influencer.risks.all()
+    ]
     return render(
         request,
         "influencers/influencer_detail.html",
@@ -102,8 +113,11 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "audience": audience.combine([(a.followers, a.audience) for a in accounts]),
             "status_form": StatusForm(instance=influencer),
-            "can_edit": tenancy.can(request.user, influencer.brand_id),
+            "can_edit": can_edit,
             "performance": roi.influencer_contracts(influencer),
+            "risks": risk_rows,
+            "today": timezone.localdate(timezone=influencer.brand.timezone),
+            "risk_form": RiskForm(brand=influencer.brand, prefix="risk") if can_edit else None,
         },
     )
 
@@ -169,3 +183,72 @@ def target_audience(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Target audience saved; fit scores are being recalculated.")
         return redirect("influencers:list")
     return render(request, "influencers/target_audience.html", {"form": form, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    influencer = tenancy.get_for_user(Influencer.objects.select_related("brand"), request.user, pk)
+    tenancy.require(request.user, influencer.brand_id)
+    risk = RiskAssessment(influencer=influencer)
+    form = RiskForm(request.POST, instance=risk, brand=influencer.brand, prefix="risk")
+    if _saved(request, form, lambda: risks.save_risk(form.instance)):
+        messages.success(request, f"Added the {risk.get_kind_display().lower()} risk.")
+    return _to_risks(influencer.pk)
+
+
+@login_required
+@require_POST
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = _risk(request, pk)
+    form = RiskForm(
+        request.POST, instance=risk, brand=risk.influencer.brand, prefix=f"risk-{risk.pk}"
+    )
+    if _saved(request, form, lambda: risks.save_risk(form.instance)):
+        messages.success(request, f"Saved the {risk.get_kind_display().lower()} risk.")
+    return _to_risks(risk.influencer_id)
+
+
+@login_required
+@require_POST
+def risk_close(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = _risk(request, pk)
+    form = CloseRiskForm(request.POST)
+
+    def close() -> None:
+        risks.close_risk(
+            risk, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
+        )
+
+    if _saved(request, form, close):
+        messages.success(request, f"Closed the {risk.get_kind_display().lower()} risk.")
+    return _to_risks(risk.influencer_id)
+
+
+def _risk(request: HttpRequest, pk: int) -> RiskAssessment:
+    risk = tenancy.get_for_user(
+        RiskAssessment.objects.select_related("influencer__brand"), request.user, pk
+    )
+    tenancy.require(request.user, risk.influencer.brand_id)
+    return risk
+
+
+def _saved(request: HttpRequest, form: Form, save) -> bool:
+    """Run `save` when the form is valid; otherwise, or when it refuses, say which field is
+    wrong and why. Nothing is changed then."""
+    if form.is_valid():
+        try:
+            save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return True
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return False
+
+
+def _to_risks(influencer_id: int) -> HttpResponse:
+    return redirect(reverse("influencers:detail", args=[influencer_id]) + "#risks")

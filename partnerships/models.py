@@ -219,6 +219,9 @@ class Reminder(models.Model):
         STATEMENT_OVERDUE = "statement_overdue", "Statements past their payment date"
         CONTRACT_ENDING = "contract_ending", "Contracts ending"
         USAGE_EXPIRING = "usage_expiring", "Usage rights expiring"
+        MEETING_DUE = "meeting_due", "Meetings due"
+        NEXT_STEP_DUE = "next_step_due", "Next steps due"
+        RISK_REVIEW = "risk_review", "Risk reviews due"
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=18, choices=Kind.choices)

@@ -22,8 +22,17 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import ContentItem, Shipment
-from contracts.models import CompensationTerm, Contract, Deliverable, Statement
+from contracts import meetings
+from contracts.models import (
+    CompensationTerm,
+    Contract,
+    Deliverable,
+    NextStep,
+    Partnership,
+    Statement,
+)
 from contracts.wording import format_date, format_money
+from influencers.models import RiskAssessment
 from partnerships import tenancy
 from partnerships.models import Brand, Membership, Reminder, Role
 
@@ -79,7 +88,9 @@ def attention(brand: Brand, today: date) -> list[Item]:
     first: deliverables due within 3 days or overdue, content waiting 2 days or more for
     approval, shipments not shipped in their window, installments due within 3 days,
     statements to approve or past their payment date, contracts and usage rights ending within
-    30 days. One query per group, however many rows match."""
+    30 days, meetings due by the partnership's cadence, next steps agreed at a meeting and
+    risk reviews, each due within 3 days or overdue. One query per group, however many rows
+    match."""
     items = [
         *_deliverables(brand, today),
         *_content(brand, today),
@@ -87,6 +98,9 @@ def attention(brand: Brand, today: date) -> list[Item]:
         *_installments(brand, today),
         *_statements(brand, today),
         *_contracts(brand, today),
+        *_meetings(brand, today),
+        *_next_steps(brand, today),
+        *_risk_reviews(brand, today),
     ]
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.subject_id))
 
@@ -260,6 +274,70 @@ def _contracts(brand: Brand, today: date) -> Iterable[Item]:
                 expires,
                 _page(contract.pk),
             )
+
+
+def _meetings(brand: Brand, today: date) -> Iterable[Item]:
+    horizon = today + timedelta(DUE_SOON_DAYS)
+    rows = meetings.with_meeting_figures(
+        tenancy.scope_to_brand(Partnership.objects.all(), brand)
+        .filter(status=Partnership.Status.ACTIVE)
+        .exclude(meeting_cadence=Partnership.Cadence.AD_HOC)
+        .select_related("influencer")
+    )
+    for partnership in rows:
+        due = meetings.next_meeting(partnership)
+        if due is None or due > horizon:
+            continue
+        cadence = partnership.get_meeting_cadence_display().lower()
+        last = (
+            f"last met {format_date(partnership.last_met)}" if partnership.last_met else "never met"
+        )
+        yield Item(
+            Kind.MEETING_DUE,
+            "partnership",
+            partnership.pk,
+            f"Meeting with {partnership.influencer} due {format_date(due)} ({cadence}, {last})",
+            due,
+            reverse("contracts:partnership", args=[partnership.pk]) + "#meetings",
+        )
+
+
+def _next_steps(brand: Brand, today: date) -> Iterable[Item]:
+    rows = (
+        tenancy.scope_to_brand(NextStep.objects.all(), brand)
+        .filter(done_at=None, due_on__lte=today + timedelta(DUE_SOON_DAYS))
+        .select_related("owner", "meeting__partnership__influencer")
+    )
+    for step in rows:
+        partnership = step.meeting.partnership
+        owner = step.owner or partnership.influencer
+        yield Item(
+            Kind.NEXT_STEP_DUE,
+            "next_step",
+            step.pk,
+            f"{partnership.influencer}: “{step}” ({owner}), agreed on "
+            f"{format_date(step.meeting.held_on)}, due {format_date(step.due_on)}",
+            step.due_on,
+            reverse("contracts:partnership", args=[partnership.pk]) + "#next-steps",
+        )
+
+
+def _risk_reviews(brand: Brand, today: date) -> Iterable[Item]:
+    rows = (
+        tenancy.scope_to_brand(RiskAssessment.objects.all(), brand)
+        .filter(is_open=True, review_date__lte=today + timedelta(DUE_SOON_DAYS))
+        .select_related("influencer")
+    )
+    for risk in rows:
+        yield Item(
+            Kind.RISK_REVIEW,
+            "risk",
+            risk.pk,
+            f"Review the {risk.get_kind_display().lower()} risk of {risk.influencer} "
+            f"({risk.likelihood} × {risk.impact}) by {format_date(risk.review_date)}",
+            risk.review_date,
+            reverse("influencers:detail", args=[risk.influencer_id]) + "#risks",
+        )
 
 
 def usage_expires(contract: Contract, brand: Brand) -> date | None:

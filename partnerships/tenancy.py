@@ -7,6 +7,7 @@ attribute ("brand", or "partnership__brand" for a row owned through its parent).
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
@@ -70,6 +71,16 @@ def brand_id_of(obj: models.Model) -> int:
     for part in brand_path(type(obj)).split("__"):
         value = getattr(value, part)
     return value if isinstance(value, int) else value.pk
+
+
+def members(brand: Brand | int, roles: Iterable[str] | None = None) -> models.QuerySet:
+    """The active users who are members of `brand` (with one of `roles`, if given), by name;
+    what an owner field of a brand's row may choose from."""
+    memberships = Membership.objects.filter(brand=brand)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    users = get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user"))
+    return users.order_by("first_name", "last_name", "username")
 
 
 def role_of(user, brand: Brand | int) -> str | None:

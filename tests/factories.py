@@ -121,6 +121,37 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     brand = factory.SelfAttribute("influencer.brand")
 
 
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Meeting"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    held_on = date(2026, 11, 2)
+    attendees = "Anna, Lee"
+    agenda = "Spring collection"
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.NextStep"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = factory.Sequence(lambda n: f"Send the brief {n}")
+    due_on = date(2026, 11, 20)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message the influencer wrote, not yet read by the brand."""
+
+    class Meta:
+        model = "contracts.Message"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    side = "influencer"
+    body = "Samples arrived, thank you!"
+    sent_at = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+
+
 class ContractFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contract

@@ -41,11 +41,12 @@ from contracts.models import (
     Contract,
     Deliverable,
     DistributorOrder,
+    NextStep,
     Partnership,
     PayoutDetails,
     Statement,
 )
-from influencers.models import Influencer
+from influencers.models import Influencer, RiskAssessment
 from partnerships.admin import BrandScopedMixin
 from partnerships.models import BrandAPIKey, Product
 from partnerships.urls import router
@@ -63,6 +64,9 @@ PAGES: dict[str, dict[str, type[models.Model]]] = {
     "influencers:detail": {"pk": Influencer},
     "influencers:edit": {"pk": Influencer},
     "influencers:status": {"pk": Influencer},
+    "influencers:risk_create": {"pk": Influencer},
+    "influencers:risk_edit": {"pk": RiskAssessment},
+    "influencers:risk_close": {"pk": RiskAssessment},
     "campaigns:detail": {"pk": Campaign},
     "campaigns:edit": {"pk": Campaign},
     "campaigns:sales": {"pk": Campaign},
@@ -75,6 +79,10 @@ PAGES: dict[str, dict[str, type[models.Model]]] = {
     "campaigns:content_review": {"pk": ContentItem},
     "campaigns:shipment_status": {"pk": Shipment},
     "contracts:partnership": {"pk": Partnership},
+    "contracts:partnership_edit": {"pk": Partnership},
+    "contracts:meeting_create": {"pk": Partnership},
+    "contracts:message_create": {"pk": Partnership},
+    "contracts:step_done": {"pk": NextStep},
     "contracts:detail": {"pk": Contract},
     "contracts:edit": {"pk": Contract},
     "contracts:status": {"pk": Contract},
@@ -94,6 +102,12 @@ POST_ONLY = {
     "portal_invite",
     "contracts:message",
     "influencers:status",
+    "influencers:risk_create",
+    "influencers:risk_edit",
+    "influencers:risk_close",
+    "contracts:meeting_create",
+    "contracts:message_create",
+    "contracts:step_done",
     "campaigns:content_review",
     "campaigns:shipment_status",
     "contracts:status",
@@ -178,6 +192,9 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
         terms_summary="Terms.",
         terms_sha256="0" * 64,
     )
+    meeting = factories.MeetingFactory(partnership=partnership)
+    step = factories.NextStepFactory(meeting=meeting)
+    message = factories.MessageFactory(partnership=partnership)
     rows = [
         brand,
         manager.memberships.get(brand=brand),
@@ -189,6 +206,9 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
         account,
         risk,
         partnership,
+        meeting,
+        step,
+        message,
         contract,
         term,
         deliverable,

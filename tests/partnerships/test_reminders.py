@@ -161,6 +161,42 @@ def _extend_usage(contract) -> date:
     return TODAY
 
 
+def _meeting_due(brand):
+    # Met monthly since 1 Oct and never yet: the first meeting is overdue.
+    partnership = factories.PartnershipFactory(influencer__brand=brand, since=date(2026, 10, 1))
+    return partnership, _page(("contracts:partnership", partnership.pk)) + "#meetings"
+
+
+def _meet(partnership) -> date:
+    factories.MeetingFactory(partnership=partnership, held_on=TODAY)
+    return TODAY
+
+
+def _next_step_due(brand):
+    step = factories.NextStepFactory(
+        meeting__partnership__influencer__brand=brand, due_on=TODAY + timedelta(2)
+    )
+    page = _page(("contracts:partnership", step.meeting.partnership_id)) + "#next-steps"
+    return step, page
+
+
+def _do_step(step) -> date:
+    step.done_at = NOW
+    step.save()
+    return TODAY
+
+
+def _risk_review(brand):
+    risk = factories.RiskAssessmentFactory(influencer__brand=brand, review_date=TODAY)
+    return risk, _page(("influencers:detail", risk.influencer_id)) + "#risks"
+
+
+def _close_risk(risk) -> date:
+    risk.is_open = False
+    risk.save()
+    return TODAY
+
+
 CASES = {
     Kind.DELIVERABLE_DUE: ("deliverable", _deliverable_due, _publish),
     Kind.CONTENT_APPROVAL: ("content", _content_waiting, _approve),
@@ -170,6 +206,9 @@ CASES = {
     Kind.STATEMENT_OVERDUE: ("statement", _statement_unpaid, _pay),
     Kind.CONTRACT_ENDING: ("contract", _contract_ending, _extend),
     Kind.USAGE_EXPIRING: ("contract", _usage_expiring, _extend_usage),
+    Kind.MEETING_DUE: ("partnership", _meeting_due, _meet),
+    Kind.NEXT_STEP_DUE: ("next_step", _next_step_due, _do_step),
+    Kind.RISK_REVIEW: ("risk", _risk_review, _close_risk),
 }
 
 
