@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_daily_reminders_schedule'),
+        ('partnerships', '0004_schedule_editors_group'),
     ]
 
     operations = [
