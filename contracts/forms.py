@@ -23,7 +23,7 @@ from contracts.models import (
     Partnership,
     Statement,
 )
-from influencers.forms import TagsField
+from influencers.forms import TagsField, matching
 from influencers.models import Influencer
 from partnerships import tenancy
 from partnerships.models import Brand, Product
@@ -379,3 +379,27 @@ class MessageForm(forms.Form):
         label="Record a message received from the influencer",
         help_text="For one that came by e-mail, phone or chat; it is not sent again.",
     )
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    owner = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any owner", label="Owner"
+    )
+
+    def __init__(self, *args, brand: Brand, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = tenancy.members(brand, tenancy.EDIT_ROLES)
+
+    def filter(self, influencers: models.QuerySet[Influencer]) -> models.QuerySet[Influencer]:
+        """Influencers whose name or handle contains the search, of the chosen owner's
+        partnerships."""
+        if q := self.cleaned_data.get("q", "").strip():
+            influencers = matching(influencers, q).distinct()
+        if owner := self.cleaned_data.get("owner"):
+            influencers = influencers.filter(partnerships__owner=owner)
+        return influencers
+
+    def problem(self) -> str:
+        field, errors = next(iter(self.errors.items()))
+        return f"{self.fields[field].label}: {errors[0]} Showing everyone."

@@ -10,10 +10,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns import roi
-from contracts import amendments, offers, preview, settlement, wording, workflow
+from contracts import (
+    amendments,
+    meetings,
+    messaging,
+    offers,
+    preview,
+    settlement,
+    wording,
+    workflow,
+)
 from contracts.forms import (
     KIND_FIELDS,
     METHOD_SECTIONS,
+    BoardFilterForm,
     ContractForm,
     DeliverableFormSet,
     JointBrandFormSet,
@@ -53,7 +63,8 @@ def _preview_fields(contract: Contract, terms: list) -> dict:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    """Influencers in columns by pipeline status; a card moves with a status change."""
+    """Influencers in columns by pipeline status, found by name and partnership owner; a card
+    moves with a status change and shows the next meeting and the open next steps."""
     brand = tenancy.current_brand(request)
     can_edit = tenancy.can(request.user, brand)
     if request.method == "POST":
@@ -64,8 +75,18 @@ def board(request: HttpRequest) -> HttpResponse:
             form.save()
         else:
             messages.error(request, f"{influencer}: {form.errors['status'][0]}")
+    filters = BoardFilterForm(request.GET, brand=brand)
     influencers = tenancy.scope_to_brand(Influencer.objects.all(), brand)
-    counts = dict(influencers.values_list("status").annotate(n=Count("pk")).order_by())
+    if filters.is_valid():
+        influencers = filters.filter(influencers)
+    else:
+        messages.error(request, filters.problem())
+    counts = dict(
+        influencers.values_list("status").annotate(n=Count("pk", distinct=True)).order_by()
+    )
+    partnerships = Prefetch(
+        "partnerships", queryset=meetings.with_meeting_figures(Partnership.objects.all())
+    )
     contracts = Prefetch(
         "partnerships__contracts",
         queryset=Contract.objects.only("pk", "title", "status", "method", "partnership_id"),
@@ -77,14 +98,30 @@ def board(request: HttpRequest) -> HttpResponse:
             list(
                 influencers.filter(status=status)
                 .order_by("-updated_at", "name")
-                .prefetch_related("partnerships", contracts)[:BOARD_CARDS_PER_COLUMN]
+                .prefetch_related(partnerships, contracts)[:BOARD_CARDS_PER_COLUMN]
             ),
         )
         for status in BOARD_COLUMNS
     ]
+    unread = messaging.unread_counts(
+        tenancy.scope_to_brand(Partnership.objects.all(), brand), reader=messaging.Side.BRAND
+    )
+    for _, _, cards in columns:
+        for influencer in cards:
+            for partnership in influencer.partnerships.all():
+                partnership.next_meeting = meetings.next_meeting(partnership)
+                partnership.unread = unread.get(partnership.pk, 0)
     template = "contracts/_board.html" if request.htmx else "contracts/board.html"
     return render(
-        request, template, {"columns": columns, "can_edit": can_edit, "statuses": BOARD_COLUMNS}
+        request,
+        template,
+        {
+            "columns": columns,
+            "can_edit": can_edit,
+            "statuses": BOARD_COLUMNS,
+            "filters": filters,
+            "today": timezone.localdate(timezone=brand.timezone),
+        },
     )
 
 

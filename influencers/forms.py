@@ -207,6 +207,12 @@ SORTS = {
 }
 
 
+def matching(influencers, q: str):
+    """Influencers whose name, or the handle of one of whose accounts, contains `q`."""
+    handle = q.lstrip("@").lower()
+    return influencers.filter(Q(name__icontains=q) | Q(accounts__handle__icontains=handle))
+
+
 class InfluencerFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search", help_text="Name or handle")
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
@@ -229,10 +235,7 @@ class InfluencerFilterForm(forms.Form):
         """Apply the valid filters and the chosen order to a queryset of influencers."""
         data = self.cleaned_data
         if q := data.get("q"):
-            handle = q.lstrip("@").lower()
-            influencers = influencers.filter(
-                Q(name__icontains=q) | Q(accounts__handle__icontains=handle)
-            )
+            influencers = matching(influencers, q)
         if platform := data.get("platform"):
             influencers = influencers.filter(accounts__platform=platform)
         if tier := data.get("tier"):

@@ -439,3 +439,74 @@ def test_other_brands_partnership_timeline_is_404(client, other_brand_manager, p
 def test_now_is_not_needed_by_the_timeline_of_a_new_partnership(partnership):
     assert timeline.page(partnership).events == []
     assert timezone.now()
+
+
+# --- the pipeline board ----------------------------------------------------------------------
+
+
+def _card(response, influencer) -> str:
+    html = response.content.decode()
+    start = html.index(f'data-influencer="{influencer.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_board_finds_by_name_and_by_owner(client, brand_manager, brand, partnership):
+    colleague = factories.UserFactory(username="lee", first_name="Lee")
+    factories.MembershipFactory(user=colleague, brand=brand, role=Role.MANAGER)
+    other = factories.PartnershipFactory(
+        influencer__brand=brand, influencer__name="Bo Lace", owner=colleague
+    )
+    client.force_login(brand_manager)
+    board = reverse("contracts:board")
+
+    def names(**query) -> set[str]:
+        response = client.get(board, query, HTTP_HX_REQUEST="true")
+        return {i.name for _, _, cards in response.context["columns"] for i in cards}
+
+    assert names() == {"Anna Silk", "Bo Lace"}
+    assert names(q="silk") == {"Anna Silk"}
+    assert names(owner=colleague.pk) == {other.influencer.name}
+    assert names(q="silk", owner=colleague.pk) == set()
+    response = client.get(board, {"owner": "nobody"}, follow=True)
+    assert "Owner: Select a valid choice" in response.content.decode()
+    assert sum(total for _, total, _ in response.context["columns"]) == 2
+
+
+def test_board_card_shows_next_meeting_open_steps_and_new_messages(
+    client, brand_manager, partnership
+):
+    meeting = factories.MeetingFactory(partnership=partnership, held_on=date(2026, 11, 2))
+    factories.NextStepFactory.create_batch(2, meeting=meeting)
+    factories.NextStepFactory(meeting=meeting, done_at=datetime(2026, 11, 5, tzinfo=UTC))
+    factories.MessageFactory(partnership=partnership)
+    client.force_login(brand_manager)
+
+    card = _card(client.get(reverse("contracts:board")), partnership.influencer)
+
+    assert "Next meeting" in card
+    assert "2 Dec" in card
+    assert "2 open next steps" in card
+    assert "1 new" in card
+
+
+def test_board_queries_do_not_grow_with_meetings_and_steps(client, brand_manager, brand):
+    client.force_login(brand_manager)
+
+    def count() -> int:
+        client.get(reverse("contracts:board"), {"q": "a"})
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("contracts:board"), {"q": "a"})
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            meeting = factories.MeetingFactory(
+                partnership__influencer__brand=brand, partnership__owner=brand_manager
+            )
+            factories.NextStepFactory.create_batch(2, meeting=meeting)
+            factories.MessageFactory(partnership=meeting.partnership)
+
+    add(2)
+    few = count()
+    add(8)
+    assert count() == few
