@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_schedule_editors_group'),
+        ('partnerships', '0005_brand_invoicing_details'),
     ]
 
     operations = [

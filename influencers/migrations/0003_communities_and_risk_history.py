@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('influencers', '0001_initial'),
+        ('influencers', '0002_rates_in_percent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0005_statement_line_late_confirmation'),
+        ('contracts', '0007_acceptances_offer_threads_payout_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
