@@ -16,7 +16,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,6 +35,7 @@ from influencers.models import Platform
 from partnerships import tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.audience import unknown_countries
+from partnerships.inputs import JSONParser, MomentRangeFilter
 
 # --- Sales and metrics ----------------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class SaleFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(
         field_name="tracking_code__code", lookup_expr="iexact", help_text="A tracking code."
     )
-    ordered_at = django_filters.IsoDateTimeFromToRangeFilter(
+    ordered_at = MomentRangeFilter(
         help_text="ordered_at_after and ordered_at_before: ISO 8601 times, both inclusive."
     )
 
@@ -512,10 +512,13 @@ class CampaignViewSet(BrandScopedViewSet):
         with its codes, all or nothing."""
         campaign = self.get_object()
         if request.method == "GET":
-            rows = campaign.participants.select_related(
-                "contract__partnership__influencer"
-            ).prefetch_related("codes")
-            return Response(ParticipantSerializer(rows, many=True).data)
+            rows = (
+                campaign.participants.select_related("contract__partnership__influencer")
+                .prefetch_related("codes")
+                .order_by("pk")
+            )
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
         serializer = ParticipantSerializer(
             data=request.data, context={**self.get_serializer_context(), "campaign": campaign}
         )

@@ -59,7 +59,7 @@ from django.utils import timezone
 
 from campaigns import attribution, order_exports
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
-from partnerships import csv_files, freshness, money, tenancy
+from partnerships import csv_files, freshness, inputs, money, tenancy
 from partnerships.csv_files import Column, Record
 from partnerships.models import Brand, Product
 
@@ -326,16 +326,26 @@ def _moment(cell: str, tz: tzinfo) -> datetime:
         raise _Bad(
             f"'{cell}' is not an ISO 8601 date and time; write e.g. 2026-11-05T14:30:00+08:00."
         ) from None
-    if not 1900 < value.year < 9999:  # beyond that a time zone shift leaves the calendar
-        raise _Bad(f"'{cell}' is not a plausible date.")
-    return value.replace(tzinfo=tz) if timezone.is_naive(value) else value
+    return _plausible(
+        inputs.check_moment, value.replace(tzinfo=tz) if timezone.is_naive(value) else value
+    )
 
 
 def _day(cell: str) -> date:
     try:
-        return date.fromisoformat(cell)
+        value = date.fromisoformat(cell)
     except ValueError:
         raise _Bad(f"'{cell}' is not a date; write YYYY-MM-DD, e.g. 2026-11-10.") from None
+    return _plausible(inputs.check_day, value)
+
+
+def _plausible(check: Callable[[Any], None], value: Any) -> Any:
+    """The value if it passes partnerships.inputs' check, which every way in shares."""
+    try:
+        check(value)
+    except ValueError as error:
+        raise _Bad(str(error)) from None
+    return value
 
 
 def _choice(cell: str, values: Sequence[str]) -> str:

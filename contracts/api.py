@@ -19,7 +19,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -40,6 +39,7 @@ from influencers.models import Influencer
 from partnerships import freshness, tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey, IsBrandMember
+from partnerships.inputs import JSONParser
 from partnerships.models import BrandAPIKey, Product
 
 # What a term field sent as null means: "not used", which the model stores as "" or [].

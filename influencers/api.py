@@ -16,7 +16,6 @@ from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, serializers
-from rest_framework.parsers import JSONParser
 
 from influencers import scoring
 from influencers.audience import DIMENSIONS, validate_breakdown
@@ -30,6 +29,7 @@ from influencers.models import (
 )
 from partnerships import audience as vocabulary
 from partnerships.api import BrandModelSerializer, BrandScopedViewSet
+from partnerships.inputs import JSONParser
 
 
 @dataclass
@@ -42,7 +42,7 @@ class AccountChange:
 
 
 # The code list itself would bury the schema: a pattern and an example say enough.
-@extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$", "example": "US"})
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "US"})
 class CountryCodeField(serializers.ChoiceField):
     """An ISO 3166-1 alpha-2 code such as "US"; lower case is accepted and stored upper case."""
 

@@ -1,6 +1,7 @@
 """The API's foundations (brand-scoped viewsets, the error shape) and the product and
 exchange-rate endpoints."""
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -50,9 +51,23 @@ def _flatten(detail: Any, field: str | None = None) -> list[tuple[str | None, st
     return [(field, str(detail))]
 
 
+def _in_use(exc: models.ProtectedError | models.RestrictedError) -> dict:
+    """Why a row cannot be deleted: the rows that keep pointing at it, counted by kind."""
+    users = (
+        exc.protected_objects if isinstance(exc, models.ProtectedError) else exc.restricted_objects
+    )
+    counts = Counter(row._meta.verbose_name_plural for row in users)
+    listed = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+    message = f"Cannot be deleted while other records use it: {listed}."
+    return {"index": None, "field": None, "message": message}
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Validation errors as `{"errors": [{"index", "field", "message"}]}` (DESIGN §6); the index
-    is the item's position in a list payload and null for a single object."""
+    """A delete refused because other rows use the row is a 409 saying which. Validation
+    errors as `{"errors": [{"index", "field", "message"}]}` (DESIGN §6); the index is the
+    item's position in a list payload and null for a single object."""
+    if isinstance(exc, models.ProtectedError | models.RestrictedError):
+        return Response({"errors": [_in_use(exc)]}, status=status.HTTP_409_CONFLICT)
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.ValidationError):
         return response

@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
+
+    def ready(self) -> None:
+        from django.db import models
+        from rest_framework import serializers
+
+        from partnerships import inputs
+
+        # Every API serializer built from a model reads its dates through the same checks.
+        mapping = serializers.ModelSerializer.serializer_field_mapping
+        mapping[models.DateTimeField] = inputs.MomentField
+        mapping[models.DateField] = inputs.DayField

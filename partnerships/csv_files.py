@@ -16,6 +16,8 @@ from typing import IO, Any, NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 
+from partnerships import inputs
+
 NOT_CSV_UTF8 = "In Excel: Save As → CSV UTF-8."
 
 Upload = IO[str] | IO[bytes] | bytes | str
@@ -83,6 +85,13 @@ def read_text(
             message = f"This line is not UTF-8 text. {NOT_CSV_UTF8}"
             return "", [RowError(number, "", message) for number in islice(bad, most_bad_lines)]
     text = data.removeprefix("\ufeff")
+    if inputs.NUL in text:
+        # Refused before any cell is read, so that no message quotes it to the database.
+        lines = enumerate(text.split("\n"), start=1)
+        bad = (number for number, line in lines if inputs.NUL in line)
+        return "", [
+            RowError(number, "", inputs.NUL_MESSAGE) for number in islice(bad, most_bad_lines)
+        ]
     if not text.strip():
         names = ",".join(column.name for column in columns)
         message = f"The file is empty; its first line names the columns: {names}."

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "partnerships.middleware.no_store_when_signed_in",
     "partnerships.middleware.brand_time_zone",
+    "partnerships.middleware.refuse_nul_in_query",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -247,6 +248,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partnerships.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["partnerships.throttles.APIKeyRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "partnerships.inputs.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # Requests per minute (or /s, /hour, /day) past which the API answers 429 with Retry-After:

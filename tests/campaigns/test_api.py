@@ -141,8 +141,9 @@ def test_add_a_participant_with_codes(api, campaign, contract, brand):
         ("ANNA10", brand.pk, participant.pk),
         ("ANNA-YT", brand.pk, participant.pk),
     }
-    listed = api.get(url).json()
-    assert [row["id"] for row in listed] == [participant.pk]
+    listed = api.get(url).json()  # paged, as the schema says
+    assert listed["count"] == 1
+    assert [row["id"] for row in listed["results"]] == [participant.pk]
 
 
 def test_bad_participant_gets_400_and_nothing_is_written(api, campaign, contract, brand):
