@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -26,7 +27,8 @@ router.register("statements", contract_api.StatementViewSet, basename="statement
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     # For the admin, the API docs and browsers that ask before reading the page's icon link.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Looked up on the first request, not at import: `check --deploy` runs before collectstatic.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("brand/switch/", views.switch_brand, name="switch_brand"),
     path("products/", views.product_list, name="product_list"),
     path("products/new/", views.product_form, name="product_create"),
