@@ -88,11 +88,14 @@ def unread_counts(partnerships: models.QuerySet[Partnership], *, reader: str) ->
 
 
 def _recipients(partnership: Partnership, side: str, by) -> list[str]:
-    """E-mail addresses of the other side: the influencer's contact address, or the
-    partnership's owner (its owners and managers when it has none); never the writer."""
+    """E-mail addresses of the other side: the influencer's contact address and portal
+    sign-in, or the partnership's owner (its owners and managers when it has none); never
+    the writer."""
     if side == Side.BRAND:
-        address = partnership.influencer.contact_email
-        return [address] if address else []
+        # The creator portal's sign-in, when the influencer was invited to it.
+        link = getattr(partnership.influencer, "creator_link", None)
+        portal = link.user.email if link is not None and link.user.is_active else ""
+        return sorted({a for a in (partnership.influencer.contact_email, portal) if a})
     owner = partnership.owner
     if owner is not None and owner.is_active and owner.email:
         users = [owner]
@@ -112,7 +115,10 @@ def _notice(message: Message, address: str) -> EmailMessage:
     partnership = message.partnership
     site = settings.SITE_URL.rstrip("/")
     to_brand = message.side == Side.INFLUENCER
-    url = reverse("contracts:partnership", args=[partnership.pk]) + "#messages" if to_brand else ""
+    if to_brand:
+        url = reverse("contracts:partnership", args=[partnership.pk]) + "#messages"
+    else:
+        url = reverse("portal:thread", args=[partnership.pk])
     body = render_to_string(
         "contracts/message_email.txt",
         {
@@ -120,7 +126,7 @@ def _notice(message: Message, address: str) -> EmailMessage:
             "brand": partnership.brand,
             "influencer": partnership.influencer,
             "to_brand": to_brand,
-            "url": site + url if url else "",
+            "url": site + url,
         },
     )
     sender = partnership.influencer if to_brand else partnership.brand

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from campaigns.models import ContentItem, Shipment
-from contracts.models import Contract, Deliverable, PayoutDetails, Statement
+from contracts.models import Contract, Deliverable, Partnership, PayoutDetails, Statement
 from influencers.models import Influencer
 from portal.models import CreatorLink
 
@@ -23,6 +23,7 @@ M = TypeVar("M", bound=models.Model)
 
 INFLUENCER_PATHS: dict[type[models.Model], str] = {
     Influencer: "pk",
+    Partnership: "influencer",
     Contract: "partnership__influencer",
     Deliverable: "contract__partnership__influencer",
     ContentItem: "participant__contract__partnership__influencer",

@@ -7,4 +7,5 @@ ITEMS: list[tuple[str, str]] = [
     ("Content", "portal:content_list"),
     ("Shipments", "portal:shipments"),
     ("Money", "portal:money"),
+    ("Messages", "portal:threads"),
 ]

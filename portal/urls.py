@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import message_views, views
 
 app_name = "portal"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("statements/<int:pk>/export.csv", views.statement_csv, name="statement_csv"),
     path("statements/<int:pk>/invoice/", views.statement_invoice, name="statement_invoice"),
     path("payout/<int:pk>/", views.payout_details, name="payout_details"),
+    path("messages/", message_views.thread_list, name="threads"),
+    path("messages/<int:pk>/", message_views.thread, name="thread"),
 ]

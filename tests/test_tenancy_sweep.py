@@ -497,6 +497,7 @@ PORTAL_PAGES: dict[str, dict[str, type[models.Model]]] = {
     "portal:statement_csv": {"pk": Statement},
     "portal:statement_invoice": {"pk": Statement},
     "portal:payout_details": {"pk": Influencer},
+    "portal:thread": {"pk": Partnership},
 }
 PORTAL_POST_ONLY = {
     "portal:contract_accept",
