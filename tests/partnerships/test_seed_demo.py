@@ -13,8 +13,8 @@ from campaigns.models import (
     ShipmentItem,
     TrackingCode,
 )
-from contracts.models import Contract, Partnership
-from influencers.models import Influencer
+from contracts.models import Contract, Meeting, Message, NextStep, Partnership
+from influencers.models import Influencer, RiskAssessment
 from partnerships import tenancy
 from partnerships.models import Brand, ExchangeRate, Membership, Product
 
@@ -29,6 +29,7 @@ SEEDED = [
     ),
     *[Participant, TrackingCode, ContentItem, ContentComment, Shipment, ShipmentItem],
     *[MetricSnapshot, Sale],
+    *[Meeting, NextStep, Message, RiskAssessment],
 ]
 
 
@@ -95,3 +96,26 @@ def test_demo_pipeline_statuses_agree_with_the_contracts():
     assert active == in_force
     for name in negotiating - in_force:
         assert Influencer.objects.get(name=name).status == "negotiating"
+
+
+def test_demo_runs_a_relationship_and_deals_with_a_community():
+    call_command("seed_demo", force=True)
+
+    partnership = Partnership.objects.get(influencer__name="Lucía Fernández")
+    assert partnership.owner.username == "demo"
+    assert partnership.brand_goals
+    assert partnership.meetings.count() == 3
+    assert NextStep.objects.filter(meeting__partnership=partnership, done_at=None).count() == 3
+    sides = set(partnership.messages.values_list("side", flat=True))
+    assert sides == {"brand", "influencer"}
+    risks = RiskAssessment.objects.filter(influencer=partnership.influencer)
+    assert risks.filter(is_open=True, review_date__isnull=False).exists()
+    assert risks.filter(is_open=False).exclude(close_reason="").exists()
+
+    club = Influencer.objects.get(name="Glam Wig Club")
+    assert club.kind == "community"
+    assert club.members == 48_000
+    assert club.followers == club.members
+    assert "sponsored_posts" in club.monetisation
+    deal = Contract.objects.get(partnership__influencer=club, title="Sponsored posts in the club")
+    assert deal.terms.get().content_type == "post"

@@ -34,6 +34,9 @@ from contracts.models import (
     DistributorOrder,
     DistributorPrice,
     JointBrand,
+    Meeting,
+    Message,
+    NextStep,
     Partnership,
     PayoutDetails,
     Statement,
@@ -128,7 +131,7 @@ DEMO_INFLUENCERS = [
     ("Anna Sokolova", "RU", "active", "wigs;hair care"),
     ("Mia Chen", "US", "active", "wigs;beauty"),
     ("Lucía Fernández", "ES", "active", "evening wear;fashion"),
-    ("Glam Wig Club", "BR", "negotiating", "wigs;hair care"),
+    ("Glam Wig Club", "BR", "active", "wigs;hair care"),
     ("Aiko Tanaka", "JP", "contacted", "beauty;cosplay"),
     ("Chloé Martin", "FR", "prospect", "fashion;evening wear"),
     ("Zara Okafor", "NG", "prospect", "wigs;natural hair"),
@@ -428,6 +431,77 @@ DEMO_CONTRACTS = [
         ],
     },
 ]
+# Communities: members, where they meet, what they sell (the fit score reads the members).
+DEMO_COMMUNITIES = {
+    "Glam Wig Club": (48_000, ["Facebook group", "WhatsApp"], ["membership", "sponsored_posts"]),
+    "Prom Queens Collective": (12_500, ["Discord", "Instagram channel"], ["sponsored_posts"]),
+    "Curly Girls Circle": (6_200, ["Telegram", "Meetups"], ["membership", "courses"]),
+    "Drag Glam Studio": (21_000, ["Discord"], ["sponsored_posts", "courses"]),
+}
+DEMO_COMMUNITY_DEAL = {
+    "influencer": "Glam Wig Club",
+    "method": Contract.Method.PAID_MEDIA,
+    "title": "Sponsored posts in the club",
+    "status": Contract.Status.ACTIVE,
+    "start": -30,
+    "days": 120,
+    "fields": {"disclosure_text": "#ad #GlamWigClub"},
+    "terms": [
+        {
+            "kind": "per_deliverable",
+            "description": "Per sponsored post",
+            "amount": Decimal("180.00"),
+            "content_type": "post",
+        },
+    ],
+    "deliverables": [
+        {"content_type": "post", "platform": "facebook", "quantity": 4, "due_day": 60},
+    ],
+}
+# The relationship with the demo creator, run on the partnership page: days ago, who met,
+# the agenda and notes, and the next steps agreed (description, owner or None for Lucía,
+# due in days from today, done).
+DEMO_RELATIONSHIP = {
+    "liaison": "Lucía herself (WhatsApp, mornings CET)",
+    "meeting_cadence": Partnership.Cadence.MONTHLY,
+    "influencer_goals": "A steady monthly income; gowns she would wear herself; no more than "
+    "two sponsored videos a month.",
+    "brand_goals": "Evening-wear sales in Spain and Latin America; try-on videos reused on the "
+    "marketplace listings.",
+}
+DEMO_MEETINGS = [
+    (75, "Lucía, demo", "Kick-off: what each side wants", "Agreed on try-on videos rather than "
+     "unboxings; Lucía prefers long-form YouTube.", [
+        ("Send the gown size chart", "demo", -68, True),
+        ("Share last quarter's audience figures", None, -65, True),
+    ]),
+    (45, "Lucía, demo, finance", "First statement and payment timing", "Payment on net 30 is "
+     "fine; Lucía asked for PayPal.", [
+        ("Set up PayPal payout details in the portal", None, -40, True),
+    ]),
+    (14, "Lucía, demo", "Winter gown videos", "Two try-on videos before the holidays; "
+     "shipment of three gowns to Madrid.", [
+        ("Ship the three winter gowns", "demo", 2, False),
+        ("Confirm the filming dates", None, -1, False),
+        ("Draft the winter offer", "demo", 6, False),
+    ]),
+]  # fmt: skip
+# Messages: days ago, who writes (brand, influencer from the portal, or recorded by a member).
+DEMO_MESSAGES = [
+    (20, "brand", "Hi Lucía, the winter collection is in: shall we talk gowns next week?"),
+    (19, "influencer", "Yes please! Thursday afternoon works for me."),
+    (13, "recorded", "Phoned: prefers the emerald and burgundy gowns, size 38."),
+    (3, "brand", "The gowns leave our warehouse on Monday, tracking to follow."),
+    (1, "influencer", "Great, I will film the first video the weekend after they arrive."),
+]
+DEMO_RISKS = [
+    # kind, likelihood, impact, mitigation, review in days, closed because
+    ("delivery", 2, 3, "Shipments to Madrid take 5 to 8 days: ship two weeks ahead.", 2, ""),
+    ("reputation", 1, 3, "Checked her comments for controversy.", -20,
+     "Six months without a single complaint; nothing to watch any more."),
+]  # fmt: skip
+
+
 # The demo creator: Lucía signs in to the portal and finds an offer to answer, a draft under
 # review, a shipment on its way and a paid statement.
 DEMO_CREATOR = {"username": "creator", "password": "creator", "influencer": "Lucía Fernández"}
@@ -551,6 +625,8 @@ class Command(BaseCommand):
         # drafts are recomputed from scratch, so seeding again gives the same statements.
         settlement.settle_due(now=timezone.now(), brand=demo)
         _seed_creator(demo, today)
+        _seed_communities(demo, today)
+        _seed_relationship(demo, today)
         # So that the dashboard shows the demo's figures before the first nightly refresh.
         roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
@@ -1056,3 +1132,81 @@ def _seed_creator(brand: Brand, today: date) -> None:
                 today=today,
             )
             return
+
+
+def _seed_communities(brand: Brand, today: date) -> None:
+    """The communities' own figures, and a sponsored-post deal with one of them."""
+    for name, (members, channels, monetisation) in DEMO_COMMUNITIES.items():
+        values = {"members": members, "channels": channels, "monetisation": monetisation}
+        Influencer.objects.filter(brand=brand, name=name).update(**values)
+    scoring.rescore(Influencer.objects.filter(brand=brand, name__in=DEMO_COMMUNITIES))
+    influencer = Influencer.objects.get(brand=brand, name=DEMO_COMMUNITY_DEAL["influencer"])
+    _seed_contract(brand, influencer, DEMO_COMMUNITY_DEAL, today)
+
+
+def _seed_relationship(brand: Brand, today: date) -> None:
+    """The demo creator's partnership as it is run: goals, meetings with next steps, the
+    message thread with the portal and risks, one due for review."""
+    influencer = Influencer.objects.get(brand=brand, name=DEMO_CREATOR["influencer"])
+    users = get_user_model().objects.filter(username__in=["demo", DEMO_CREATOR["username"]])
+    demo, creator = (users.get(username=name) for name in ["demo", DEMO_CREATOR["username"]])
+    partnership = Partnership.objects.get(brand=brand, influencer=influencer)
+    Partnership.objects.filter(pk=partnership.pk).update(owner=demo, **DEMO_RELATIONSHIP)
+
+    def at(days_ago: int, hour: int) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(today - timedelta(days=days_ago), time(hour)), brand.timezone
+        )
+
+    for days_ago, attendees, agenda, notes, steps in DEMO_MEETINGS:
+        meeting, _ = Meeting.objects.get_or_create(
+            partnership=partnership,
+            held_on=today - timedelta(days=days_ago),
+            defaults={
+                "attendees": attendees,
+                "agenda": agenda,
+                "notes": notes,
+                "recorded_by": demo,
+            },
+        )
+        for description, owner, due_in, done in steps:
+            NextStep.objects.get_or_create(
+                meeting=meeting,
+                description=description,
+                defaults={
+                    "owner": demo if owner else None,
+                    "due_on": today + timedelta(days=due_in),
+                    "done_at": at(-due_in, 17) if done else None,
+                },
+            )
+    for days_ago, side, body in DEMO_MESSAGES:
+        recorded = side == "recorded"
+        sent_at = at(days_ago, 10)
+        Message.objects.get_or_create(
+            partnership=partnership,
+            body=body,
+            defaults={
+                "side": "brand" if side == "brand" else "influencer",
+                "author": {"brand": demo, "influencer": creator}.get(side),
+                "recorded_by": demo if recorded else None,
+                "sent_at": sent_at,
+                # The latest message of each side waits to be read by the other.
+                "read_at": None if days_ago <= 3 else sent_at + timedelta(hours=2),
+            },
+        )
+    for kind, likelihood, impact, mitigation, review_in, closed_because in DEMO_RISKS:
+        closed = {"is_open": False, "closed_at": at(-review_in, 12), "closed_by": demo}
+        RiskAssessment.objects.get_or_create(
+            influencer=influencer,
+            kind=kind,
+            defaults={
+                "likelihood": likelihood,
+                "impact": impact,
+                "mitigation": mitigation,
+                "owner": demo,
+                "review_date": today + timedelta(days=review_in),
+                "close_reason": closed_because,
+                **(closed if closed_because else {}),
+            },
+        )
+    scoring.rescore(Influencer.objects.filter(pk=influencer.pk))
