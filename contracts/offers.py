@@ -16,6 +16,7 @@ from django.db import transaction
 
 from contracts import wording, workflow
 from contracts.models import Acceptance, Contract, ContractMessage
+from partnerships import audit, tenancy
 
 Status = Contract.Status
 STALE = "The terms changed since you opened this page. Read them again before accepting."
@@ -107,7 +108,7 @@ def accept(
         if summary_digest(lines) != shown_sha256:
             raise ValidationError(STALE)
         workflow.move(contract, Status.SIGNED, now=now)
-        return Acceptance.objects.create(
+        acceptance = Acceptance.objects.create(
             contract=contract,
             accepted_by=by,
             accepted_at=now,
@@ -115,6 +116,14 @@ def accept(
             terms_summary="\n".join(lines),
             terms_sha256=summary_digest(lines),
         )
+        audit.record(
+            audit.Action.CONTRACT_ACCEPTED,
+            brand=tenancy.brand_id_of(contract),
+            target=contract,
+            user=by,
+            details={"terms_sha256": acceptance.terms_sha256},
+        )
+        return acceptance
 
 
 def write(

@@ -17,12 +17,13 @@ API call. The rules:
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from contracts.models import Contract, Statement
-from partnerships import freshness, tenancy
+from partnerships import audit, freshness, tenancy
 from partnerships.models import Brand, Role
 
 APPROVE_ROLES = frozenset({Role.OWNER, Role.FINANCE})
@@ -111,6 +112,7 @@ def approve(statement: Statement, *, user, now: datetime) -> Statement:
         freshness.figures_changed(
             tenancy.brand_id_of(statement), statement.period_start, resolves_reminders=True
         )
+        _audit(audit.Action.STATEMENT_APPROVED, statement, user, {})
     return statement
 
 
@@ -134,7 +136,20 @@ def mark_paid(
         freshness.figures_changed(
             tenancy.brand_id_of(statement), statement.period_start, resolves_reminders=True
         )
+        details = {"paid_on": paid_on.isoformat(), "reference": statement.payout_reference}
+        _audit(audit.Action.STATEMENT_PAID, statement, user, details)
     return statement
+
+
+def _audit(action: str, statement: Statement, user: Any, details: dict) -> None:
+    amount = {"total": str(statement.total), "currency": statement.currency}
+    audit.record(
+        action,
+        brand=tenancy.brand_id_of(statement),
+        target=statement,
+        user=user,
+        details={**amount, **details},
+    )
 
 
 def _locked(statement: Statement) -> Statement:

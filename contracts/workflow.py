@@ -7,7 +7,7 @@ from django.db import transaction
 
 from contracts.models import Contract
 from influencers.models import Influencer
-from partnerships import freshness, tenancy
+from partnerships import audit, freshness, tenancy
 
 Status = Contract.Status
 # A contract in force makes its influencer active, unless the pipeline already says otherwise
@@ -62,6 +62,10 @@ def move(contract: Contract, to: str, *, now: datetime) -> Contract:
         if to == Status.SIGNED:
             contract.signed_at = now
         contract.save(update_fields=["status", "signed_at"])
+        if to == Status.SIGNED:
+            audit.record(
+                audit.Action.CONTRACT_SIGNED, brand=tenancy.brand_id_of(contract), target=contract
+            )
         if to in IN_FORCE:
             Influencer.objects.filter(
                 pk=contract.partnership.influencer_id, status__in=BEFORE_A_DEAL

@@ -9,7 +9,15 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from partnerships import tenancy
-from partnerships.models import Brand, BrandAPIKey, ExchangeRate, Membership, Product, Reminder
+from partnerships.models import (
+    AuditEvent,
+    Brand,
+    BrandAPIKey,
+    ExchangeRate,
+    Membership,
+    Product,
+    Reminder,
+)
 
 admin.site.site_header = "Partnerships administration"
 admin.site.site_title = "Partnerships"
@@ -252,3 +260,16 @@ class ReminderAdmin(BrandScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyMixin, BrandScopedAdmin):
+    """The audit trail, read only: not even a superuser edits or deletes an entry."""
+
+    list_display = ["at", "username", "address", "action", "target", "brand"]
+    list_filter = ["action", BRAND_FILTER]
+    search_fields = ["username", "target", "address"]
+    date_hierarchy = "at"
+    fields = ["at", "brand", "username", "address", "action", "target", "details"]
+    readonly_fields = fields
+    actions = None

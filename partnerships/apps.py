@@ -8,7 +8,7 @@ class PartnershipsConfig(AppConfig):
         from django.db import models
         from rest_framework import serializers
 
-        from partnerships import inputs
+        from partnerships import audit, inputs  # noqa: F401 (audit: its signal receivers)
 
         # Every API serializer built from a model reads its dates through the same checks.
         mapping = serializers.ModelSerializer.serializer_field_mapping

@@ -1,10 +1,11 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django import forms
+from django.db import models
 
 from campaigns import roi
 from partnerships import dashboard
-from partnerships.models import Brand, Product
+from partnerships.models import AuditEvent, Brand, Product
 
 
 class BrandOwnedForm(forms.ModelForm):
@@ -122,3 +123,48 @@ class DashboardRangeForm(DaysForm):
             return dashboard.date_range("last_30", today)
         data = self.cleaned_data
         return dashboard.date_range(data["range"] or "last_30", today, data["from"], data["to"])
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit trail page: what happened, by whom, between which days."""
+
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("", "Every action"), *AuditEvent.Action.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    user = forms.CharField(
+        required=False,
+        max_length=150,
+        label="User name",
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "User name"}),
+    )
+    since = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    until = forms.DateField(
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    def filter(self, events: models.QuerySet[AuditEvent], tz: tzinfo) -> models.QuerySet:
+        """The events that pass the filters; days are the brand's days."""
+        if not self.is_valid():
+            return events
+        data = self.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["user"]:
+            events = events.filter(username__iexact=data["user"])
+        if data["since"]:
+            events = events.filter(at__gte=_start_of(data["since"], tz))
+        if data["until"]:
+            events = events.filter(at__lt=_start_of(data["until"] + timedelta(days=1), tz))
+        return events
+
+
+def _start_of(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)

@@ -251,3 +251,69 @@ class Reminder(models.Model):
     def key(self) -> tuple[str, str, int]:
         """What the reminder is about: its kind and its subject."""
         return (self.kind, self.subject_type, self.subject_id)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("The audit trail is never edited.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is never edited.")
+
+
+class AuditEvent(models.Model):
+    """One act in the audit trail (partnerships.audit records them); only ever added."""
+
+    class Action(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Second factor enrolled"
+        KEY_CREATED = "api_key_created", "API key created"
+        KEY_REVOKED = "api_key_revoked", "API key revoked"
+        STATEMENT_APPROVED = "statement_approved", "Statement approved"
+        STATEMENT_PAID = "statement_paid", "Statement marked paid"
+        CONTRACT_SIGNED = "contract_signed", "Contract signed"
+        CONTRACT_ACCEPTED = "contract_accepted", "Contract accepted"
+        EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+        MEMBER_ADDED = "member_added", "Member added"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported"
+        PERSONAL_DATA_ERASED = "personal_data_erased", "Personal data erased"
+
+    brand_path = "brand"
+
+    at = models.DateTimeField(db_index=True)
+    # Null for acts of a person rather than in a brand (signing in); the trail keeps the
+    # event when the brand or user goes, with the user name as it was.
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    target = models.CharField(max_length=300, blank=True, help_text="What it was about.")
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["brand", "-at"]),
+            models.Index(fields=["username", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'}: {self.get_action_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit trail is never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is never edited.")

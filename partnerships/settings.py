@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "partnerships.middleware.no_store_when_signed_in",
     "partnerships.middleware.brand_time_zone",
     "partnerships.middleware.refuse_nul_in_query",
+    "partnerships.audit.downloads",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

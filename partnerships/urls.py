@@ -37,6 +37,7 @@ urlpatterns = [
     path("reminders/", views.reminder_list, name="reminders"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("influencers/<int:pk>/invite/", portal_views.invite, name="portal_invite"),
+    path("audit/", views.audit_trail, name="audit_trail"),
     path("influencers/", include("influencers.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("contracts.urls")),

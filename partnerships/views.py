@@ -10,9 +10,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from partnerships import csv_downloads, reminders, tenancy
+from partnerships import audit, csv_downloads, reminders, tenancy
 from partnerships import dashboard as dashboard_figures
-from partnerships.forms import APIKeyForm, DashboardRangeForm, ProductFilterForm, ProductForm
+from partnerships.forms import (
+    APIKeyForm,
+    AuditFilterForm,
+    DashboardRangeForm,
+    ProductFilterForm,
+    ProductForm,
+)
 from partnerships.models import BrandAPIKey, Product, Reminder
 
 PAGE_SIZE = 25
@@ -168,3 +174,17 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         "partnerships/api_keys.html",
         {"keys": keys.order_by("revoked", "-created"), "form": form, "new_key": new_key},
     )
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """The brand's audit trail, newest first, for its owners."""
+    brand = tenancy.current_brand(request)
+    tenancy.require(request.user, brand, tenancy.OWNER_ROLES)
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(audit.trail_of(brand), brand.timezone).select_related("brand")
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partnerships/audit_trail.html", {"form": form, "page": page})

@@ -48,7 +48,7 @@ from contracts.models import (
 )
 from influencers.models import Influencer, RiskAssessment
 from partnerships.admin import BrandScopedMixin
-from partnerships.models import BrandAPIKey, Product
+from partnerships.models import AuditEvent, BrandAPIKey, Product
 from partnerships.urls import router
 from portal.models import CreatorLink
 from tests import factories
@@ -236,6 +236,9 @@ def brand_data(brand, manager) -> dict[type[models.Model], models.Model]:
             brand=brand, kind="sales", secret=f"key-{brand.slug}"
         ),
         WebhookDelivery.objects.create(webhook=webhook, delivery_id="d-1", payload=[]),
+        AuditEvent.objects.create(
+            at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC), brand=brand, action="signed_in"
+        ),
         DailySummary.objects.create(
             brand=brand,
             day=date(2026, 11, 3),

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from contracts import offers
 from contracts.models import Acceptance, Contract, ContractMessage
+from partnerships.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,9 @@ def test_accepting_records_who_when_where_and_the_hash_of_the_terms_and_signs(
     assert acceptance.terms_sha256 == hashlib.sha256(acceptance.terms_summary.encode()).hexdigest()
     assert acceptance.terms_sha256 == shown
     assert acceptance.terms_summary.splitlines() == offers.terms_summary(offer)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CONTRACT_ACCEPTED)
+    assert (event.user, event.address) == (creator, "203.0.113.7")
+    assert event.brand == offer.partnership.brand
 
 
 def test_brand_sees_the_acceptance_record_on_the_contract_page(
