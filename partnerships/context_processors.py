@@ -12,7 +12,14 @@ def brands(request: HttpRequest) -> dict:
         return {}
     brands = list(tenancy.brands_of(user))
     if not brands:
-        return {"user_brands": []}
+        # Pages every sign-in shares (changing the password) keep an influencer in the
+        # portal's layout; called only by the pages that extend it.
+        return {
+            "user_brands": [],
+            "account_layout": lambda: (
+                "portal/base.html" if user.creator_links.exists() else "base.html"
+            ),
+        }
     current = tenancy.current_brand(request)
     return {
         "user_brands": brands,

@@ -163,3 +163,9 @@ def test_creator_lands_in_the_portal_after_signing_in(client, creator):
     assert response.status_code == 302  # not signed in: to sign in
     client.force_login(creator)
     assert client.get(reverse("dashboard")).url == reverse("portal:home")
+
+
+def test_creator_changes_their_password_in_the_portals_layout(creator_client):
+    page = creator_client.get(reverse("password_change")).content.decode()
+    assert "Creator portal" in page
+    assert 'href="/influencers/"' not in page

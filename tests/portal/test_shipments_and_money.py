@@ -182,3 +182,36 @@ def test_home_queries_do_not_grow_with_rows(creator_client, contract):
             period_end=date(2025, n + 2, 1),
         )
     assert load() == few
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["portal:home", "portal:contracts", "portal:content_list", "portal:shipments", "portal:money"],
+)
+def test_portal_lists_take_the_same_queries_however_many_rows(creator_client, contract, name):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert creator_client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    def add_rows(month: int) -> None:
+        other = factories.ContractFactory(partnership=contract.partnership, status="negotiating")
+        participant = factories.ParticipantFactory(contract=contract)
+        factories.DeliverableFactory(contract=contract)
+        factories.ContentItemFactory(participant=participant)
+        shipment = factories.ShipmentFactory(participant=participant, status="shipped",
+                                             shipped_on=date(2026, 11, 3))  # fmt: skip
+        factories.ShipmentItemFactory(shipment=shipment)
+        factories.StatementFactory(
+            contract=other,
+            status=Statement.Status.PAID,
+            paid_on=timezone.localdate(),
+            period_start=date(2025, month, 1),
+            period_end=date(2025, month + 1, 1),
+        )
+
+    add_rows(1)
+    few = queries()
+    for month in range(2, 6):
+        add_rows(month)
+    assert queries() == few
