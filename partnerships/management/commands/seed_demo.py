@@ -30,6 +30,7 @@ from contracts import payouts, settlement
 from contracts.models import (
     CompensationTerm,
     Contract,
+    ContractMessage,
     Deliverable,
     DistributorOrder,
     DistributorPrice,
@@ -513,6 +514,7 @@ DEMO_CREATOR_PAYOUT = {
     "address": "Calle de Serrano 41\n28001 Madrid\nSpain",
 }
 DEMO_PAYOUT_REFERENCE = "PAYPAL-DEMO-0001"
+DEMO_CREATOR_REQUEST = "Could the second video be due a week later? I travel that week."
 SIGNED_STATUSES = {Contract.Status.SIGNED, Contract.Status.ACTIVE, Contract.Status.COMPLETED}
 M = TypeVar("M")
 
@@ -1113,6 +1115,12 @@ def _seed_creator(brand: Brand, today: date) -> None:
         user.save(update_fields=["password"])
     CreatorLink.objects.get_or_create(influencer=influencer, defaults={"user": user})
     PayoutDetails.objects.update_or_create(influencer=influencer, defaults=DEMO_CREATOR_PAYOUT)
+    offer = Contract.objects.get(partnership__influencer=influencer, status="negotiating")
+    ContractMessage.objects.get_or_create(
+        contract=offer,
+        body=DEMO_CREATOR_REQUEST,
+        defaults={"author": user, "from_influencer": True, "created_at": timezone.now()},
+    )
     statements = Statement.objects.filter(contract__partnership__influencer=influencer)
     if statements.filter(status=Statement.Status.PAID).exists():
         return
