@@ -26,6 +26,7 @@ from campaigns.models import (
     TrackingCode,
     WebhookDelivery,
 )
+from partnerships import tenancy
 from partnerships.admin import (
     BRAND_FILTER,
     BrandScopedAdmin,
@@ -752,11 +753,29 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
         "unattributed_list",
         "created_by",
         "created_at",
+        "queued_at",
+        "started_at",
+        "attempts",
         "finished_at",
         "error_list",
     ]
     readonly_fields = fields
     shown_errors = 500
+    actions = ["retry"]
+
+    @admin.action(description="Retry the selected imports", permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: models.QuerySet[ImportJob]) -> None:
+        editable = queryset.filter(brand__in=tenancy.brands_of(request.user, self.change_roles))
+        retried = tasks.retry_imports(editable)
+        self.message_user(
+            request,
+            f"{retried} import{'s' * (retried != 1)} queued again; imported files are left as "
+            "they are.",
+            messages.SUCCESS,
+        )
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return self._may_change(request, None)
 
     @admin.display(description="problems")
     def problems(self, obj: ImportJob) -> int:

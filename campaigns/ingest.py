@@ -55,6 +55,7 @@ from typing import IO, Any, Literal, NamedTuple
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from campaigns import attribution, order_exports
@@ -1162,9 +1163,17 @@ UPLOAD_FORMS = {ImportJob.Kind.SALES: SalesUploadForm, ImportJob.Kind.METRICS: U
 
 SAVERS = {ImportJob.Kind.SALES: save_sales, ImportJob.Kind.METRICS: save_metrics}
 FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
+UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 STOPPED = (
     "The import stopped on an unexpected error and nothing was written. Upload the file again; "
     "if it stops again, tell the people who run Partnerships."
+)
+# Runs of one job that may start without finishing (a worker killed, out of memory) before the
+# job is given up instead of being handed to the next worker again.
+MAX_ATTEMPTS = 3
+GAVE_UP = (
+    f"The import was started {MAX_ATTEMPTS} times and its worker stopped each time, so nothing "
+    "was written. Tell the people who run Partnerships; they can retry it from the admin."
 )
 
 
@@ -1200,7 +1209,15 @@ def run_job(job_id: int) -> ImportJob:
     if job.status in FINISHED:
         return job
     jobs = ImportJob.objects.filter(pk=job.pk)
-    jobs.update(status=ImportJob.Status.RUNNING, processed_rows=0)
+    if job.attempts >= MAX_ATTEMPTS:
+        _fail(jobs, GAVE_UP)
+        return ImportJob.objects.get(pk=job.pk)
+    jobs.filter(status__in=UNFINISHED).update(
+        status=ImportJob.Status.RUNNING,
+        processed_rows=0,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
 
     def progress(done: int, total: int) -> None:
         jobs.update(processed_rows=done, total_rows=total)
@@ -1238,9 +1255,13 @@ def run_job(job_id: int) -> ImportJob:
         return job
     except Exception:
         logger.exception("Import job %s stopped", job_id)
-        jobs.exclude(status__in=FINISHED).update(
-            status=ImportJob.Status.FAILED,
-            errors=[{"line": None, "field": "", "message": STOPPED}],
-            finished_at=timezone.now(),
-        )
+        _fail(jobs, STOPPED)
         raise
+
+
+def _fail(jobs: QuerySet[ImportJob], message: str) -> None:
+    jobs.filter(status__in=UNFINISHED).update(
+        status=ImportJob.Status.FAILED,
+        errors=[{"line": None, "field": "", "message": message}],
+        finished_at=timezone.now(),
+    )

@@ -572,6 +572,11 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the job was last sent to the workers; empty while the broker could not be reached.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # When its latest run started, and how many runs started (a run cut short counts too).
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

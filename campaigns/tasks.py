@@ -1,22 +1,46 @@
-from datetime import date
+import logging
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from campaigns import ingest, roi, webhooks
 from campaigns.models import ImportJob
+from partnerships.models import Brand
+
+logger = logging.getLogger(__name__)
 
 # Files up to this many rows are imported during the upload request; larger ones by a worker.
 IMMEDIATE_ROWS = 2_000
+# An upload whose job never reached the broker is sent again by the sweep after this long.
+UNSENT_GRACE = timedelta(minutes=1)
 
 
 @shared_task(acks_late=True)
 def refresh_metrics(since: str | None = None) -> int:
-    """Recompute every brand's daily metric and ROI summaries (from `since`, an ISO date, or
-    every day); returns how many summary rows were written."""
+    """Fan out the refresh of every brand's daily metric and ROI summaries (from `since`, an
+    ISO date, or every day): one task per brand. Returns how many brands were queued."""
+    now = timezone.now().isoformat()
+    brand_ids = list(Brand.objects.order_by("pk").values_list("pk", flat=True))
+    for brand_id in brand_ids:
+        refresh_brand.delay(brand_id, now, since)
+    return len(brand_ids)
+
+
+@shared_task(acks_late=True)
+def refresh_brand(brand_id: int, now: str, since: str | None = None) -> int:
+    """Recompute one brand's summaries as of the fan-out's `now`; returns the rows written.
+    Running it again leaves the same rows."""
+    brand = Brand.objects.filter(pk=brand_id).first()
+    if brand is None:
+        return 0  # deleted since the fan-out
     first = date.fromisoformat(since) if since else None
-    return roi.refresh_all(now=timezone.now(), since=first)
+    return roi.refresh(brand, now=datetime.fromisoformat(now), since=first)
 
 
 @shared_task(acks_late=True)
@@ -31,7 +55,7 @@ def start_import(job: ImportJob) -> ImportJob:
     upload is committed. Returns the job as it stands."""
     if job.total_rows <= IMMEDIATE_ROWS:
         return ingest.run_job(job.pk)
-    transaction.on_commit(lambda: import_file.delay(job.pk))
+    transaction.on_commit(lambda: queue_import(job.pk))
     return job
 
 
@@ -39,3 +63,61 @@ def start_import(job: ImportJob) -> ImportJob:
 def import_delivery(delivery_id: int) -> str:
     """Import a shop's webhook delivery; safe to run twice (a processed one is left alone)."""
     return webhooks.process(delivery_id).status
+
+
+def queue_import(job_id: int) -> bool:
+    """Send an unfinished job to the workers. When the broker does not answer within seconds the
+    job stays queued, unsent, and the sweep sends it once the broker is back. Returns whether it
+    went."""
+    jobs = ImportJob.objects.filter(pk=job_id, status__in=ingest.UNFINISHED)
+    jobs.update(status=ImportJob.Status.QUEUED, queued_at=timezone.now())
+    try:
+        import_file.delay(job_id)
+    except OperationalError as error:
+        logger.warning(
+            "Import job %s kept for later: the broker does not answer (%s)", job_id, error
+        )
+        jobs.filter(status=ImportJob.Status.QUEUED).update(queued_at=None)
+        return False
+    return True
+
+
+def stuck_imports(now: datetime) -> QuerySet[ImportJob]:
+    """Jobs that no worker will finish unless sent again: never sent (the broker was down at
+    upload), sent but still waiting, or running, for longer than any task may take (the message
+    or the worker was lost)."""
+    patience = now - timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT)
+    Status = ImportJob.Status
+    return ImportJob.objects.filter(
+        Q(status=Status.QUEUED, queued_at=None, created_at__lt=now - UNSENT_GRACE)
+        | Q(status=Status.QUEUED, queued_at__lt=patience)
+        | Q(status=Status.RUNNING, started_at__lt=patience)
+    )
+
+
+def retry_imports(jobs: QuerySet[ImportJob]) -> int:
+    """Start again the jobs that did not import (unfinished, or rejected: a product added since
+    may make the file good), from scratch, once this transaction commits; imported ones are left
+    alone. Returns how many."""
+    retried = list(jobs.exclude(status=ImportJob.Status.DONE).values_list("pk", flat=True))
+    ImportJob.objects.filter(pk__in=retried).update(
+        status=ImportJob.Status.QUEUED,
+        processed_rows=0,
+        errors=[],
+        attempts=0,
+        queued_at=None,
+        started_at=None,
+        finished_at=None,
+    )
+    for pk in retried:
+        transaction.on_commit(partial(queue_import, pk))
+    return len(retried)
+
+
+@shared_task
+def requeue_stuck_imports() -> int:
+    """Send every stuck import to the workers again (beat runs this every 5 minutes); returns
+    how many were sent."""
+    return sum(
+        queue_import(pk) for pk in stuck_imports(timezone.now()).values_list("pk", flat=True)
+    )

@@ -204,14 +204,50 @@ def settle_due(
     as_of: date | None = None,
     brand: Brand | None = None,
     contract: Contract | None = None,
+    contract_ids: Iterable[int] | None = None,
     period: Period | None = None,
 ) -> list[Statement]:
     """Settle every period that is due and has no approved or paid statement yet, oldest
     first, and recompute every draft statement; return the statements written.
 
-    `as_of` is the day to settle on; by default each brand's own date at `now`. `brand` and
-    `contract` narrow the contracts; `period` keeps only the contracts' periods overlapping it
-    (a month given to `manage.py settle` settles a quarterly contract's quarter)."""
+    `as_of` is the day to settle on; by default each brand's own date at `now`. `brand`,
+    `contract` and `contract_ids` narrow the contracts; `period` keeps only the contracts'
+    periods overlapping it (a month given to `manage.py settle` settles a quarterly contract's
+    quarter)."""
+    batches, brand_of = _due_batches(
+        now=now,
+        as_of=as_of,
+        brand=brand,
+        contract=contract,
+        contract_ids=contract_ids,
+        period=period,
+    )
+    settled = []
+    for number, (due, ids) in enumerate(batches):
+        settled += _settle_chunk(ids, due, now)
+        if number == 0 and len(batches) > 1:
+            _analyze_statements()
+    _figures_changed(settled, brand_of)
+    return settled
+
+
+def due_contracts(*, now: datetime, as_of: date | None = None) -> list[int]:
+    """The ids of the contracts that `settle_due` would settle now, in id order."""
+    batches, _brand_of = _due_batches(now=now, as_of=as_of)
+    return sorted({pk for _due, ids in batches for pk in ids})
+
+
+def _due_batches(
+    *,
+    now: datetime,
+    as_of: date | None = None,
+    brand: Brand | None = None,
+    contract: Contract | None = None,
+    contract_ids: Iterable[int] | None = None,
+    period: Period | None = None,
+) -> tuple[list[tuple[Period, list[int]]], dict[int, int]]:
+    """What `settle_due` settles: chunks of contracts sharing a due period, oldest first; and
+    each contract's brand id."""
     contracts = Contract.objects.filter(status__in=SETTLED_CONTRACTS).select_related(
         "partnership__brand"
     )
@@ -219,6 +255,8 @@ def settle_due(
         contracts = tenancy.scope_to_brand(contracts, brand)
     if contract is not None:
         contracts = contracts.filter(pk=contract.pk)
+    if contract_ids is not None:
+        contracts = contracts.filter(pk__in=list(contract_ids))
     statements = Statement.objects.filter(contract__in=contracts.values("pk"))
     # Statements are approved in period order, so everything up to a contract's latest closed
     # statement is settled for good.
@@ -250,17 +288,11 @@ def settle_due(
             chunks[(due, str(zone))].append(row.pk)
     # Oldest periods first: a statement carries the balance of the one before it.
     batches = [
-        (due, contract_ids[start : start + CHUNK_SIZE])
-        for (due, _zone), contract_ids in sorted(chunks.items(), key=lambda item: item[0])
-        for start in range(0, len(contract_ids), CHUNK_SIZE)
+        (due, ids[start : start + CHUNK_SIZE])
+        for (due, _zone), ids in sorted(chunks.items(), key=lambda item: item[0])
+        for start in range(0, len(ids), CHUNK_SIZE)
     ]
-    settled = []
-    for number, (due, contract_ids) in enumerate(batches):
-        settled += _settle_chunk(contract_ids, due, now)
-        if number == 0 and len(batches) > 1:
-            _analyze_statements()
-    _figures_changed(settled, brand_of)
-    return settled
+    return batches, brand_of
 
 
 def _figures_changed(statements: list[Statement], brand_of: dict[int, int]) -> None:

@@ -1,7 +1,8 @@
-"""The daily jobs in django-celery-beat's schedule, installed by data migrations.
+"""The periodic jobs in django-celery-beat's schedule, installed by data migrations.
 
-Each job is a PeriodicTask on a crontab in UTC; staff move its hour in the admin (Periodic
-tasks). The functions work on the migration's historical models only.
+A daily job is a PeriodicTask on a crontab in UTC, a frequent one on an interval; staff change
+either in the admin (Periodic tasks). The functions work on the migration's historical models
+only.
 """
 
 from collections.abc import Callable
@@ -27,22 +28,47 @@ def daily_task(
     return install, partial(_remove, name=name)
 
 
-def _install(
-    apps, schema_editor, *, name: str, task: str, hour: str, minute: str, description: str
-) -> None:
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute,
-        hour=hour,
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-        timezone="UTC",
+def interval_task(
+    *, name: str, task: str, minutes: int, description: str
+) -> tuple[RunPythonCode, RunPythonCode]:
+    """The functions of a RunPython operation that install the Celery task `task` to run every
+    `minutes` minutes under `name`, and remove it again."""
+    install = partial(
+        _install, name=name, task=task, every_minutes=minutes, description=description
     )
+    return install, partial(_remove, name=name)
+
+
+def _install(
+    apps,
+    schema_editor,
+    *,
+    name: str,
+    task: str,
+    description: str,
+    hour: str = "",
+    minute: str = "",
+    every_minutes: int = 0,
+) -> None:
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    if every_minutes:
+        interval, _ = apps.get_model(
+            "django_celery_beat", "IntervalSchedule"
+        ).objects.get_or_create(every=every_minutes, period="minutes")
+        schedule = {"interval": interval, "crontab": None}
+    else:
+        crontab, _ = apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="UTC",
+        )
+        schedule = {"crontab": crontab, "interval": None}
     PeriodicTask.objects.update_or_create(
         name=name,
-        defaults={"task": task, "crontab": schedule, "enabled": True, "description": description},
+        defaults={"task": task, **schedule, "enabled": True, "description": description},
     )
 
 

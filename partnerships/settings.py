@@ -217,14 +217,53 @@ PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 
 # --- Celery -----------------------------------------------------------------
 
-# Without Redis the tasks run in-process, so the embedded setup needs no broker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The broker: Redis (REDIS_URL) unless BROKER_URL names another, such as RabbitMQ
+# (amqp://user:password@host:5672/vhost). Results stay in Redis. Without a broker the tasks run
+# in-process, so the embedded setup needs none.
+BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
+CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
+# The queue tasks go to and workers take them from; lets several installations share a broker.
+CELERY_TASK_DEFAULT_QUEUE = env.str("TASK_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+# The product reads no task's result, so queueing a task never waits on the result store.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest any task may run, in seconds. Tasks are kept short (settlement and the ROI refresh
+# are fanned out in chunks); the longest is the import of a 50 MB file. Past the soft limit the
+# task stops with an error (an import is marked rejected), 30 s later its process is killed.
+TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = TASK_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT + 30
+# Redis hands a task taken but never acknowledged (its worker died) to another worker after
+# this many seconds, so it must outlast the longest task; RabbitMQ redelivers at once.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=TASK_TIME_LIMIT + 60)
+# Workers reconnect for as long as the broker is away; a page queueing a task while it is down
+# gives up within seconds (the caller keeps the work and queues it later).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # How often workers look for tasks whose visibility timeout has passed.
+    "unacked_restore_interval": max(1, BROKER_VISIBILITY_TIMEOUT // 10),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 30,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_compose_file_runs_the_five_services_from_one_image():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "rabbitmq", "web", "worker", "beat"}
+    assert services["rabbitmq"]["profiles"] == ["rabbitmq"]  # started only when chosen
     app = [services[name] for name in ("web", "worker", "beat")]
     assert all(service["build"] == "." and service["env_file"] == ".env" for service in app)
     assert all(service["environment"]["REDIS_URL"] == "redis://redis:6379/0" for service in app)
@@ -28,3 +29,9 @@ def test_every_setting_is_documented():
         assert f"\n{name}=" in example, name
     for name in variables:
         assert f"`{name}`" in readme, name
+
+
+def test_the_worker_is_supervised():
+    worker = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["worker"]
+    assert worker["restart"] == "unless-stopped"
+    assert "inspect ping" in worker["healthcheck"]["test"][1]

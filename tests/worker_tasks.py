@@ -1,5 +1,7 @@
 """A task the Celery worker integration test sends; the worker loads it with --include."""
 
+import time
+
 from celery import shared_task
 
 from partnerships.models import Product
@@ -9,3 +11,9 @@ from tests.contracts import settlement_pause  # noqa: F401  (pauses settlement w
 @shared_task
 def count_products(brand_id: int) -> int:
     return Product.objects.filter(brand_id=brand_id).count()
+
+
+@shared_task
+def nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds

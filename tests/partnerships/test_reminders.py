@@ -1,5 +1,6 @@
 import threading
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -577,10 +578,16 @@ def test_the_daily_schedule_is_installed():
 def test_a_worker_sends_the_daily_reminders_once_a_day(worker, brand, team):
     _deliverable_due(brand)
     _statement_unpaid(brand)
-    send = "partnerships.tasks.send_daily_reminders"
+    send = partial(
+        app.send_task,
+        "partnerships.tasks.send_daily_reminders",
+        args=[TODAY.isoformat()],
+        queue=worker,
+        ignore_result=False,
+    )
 
-    assert app.send_task(send, args=[TODAY.isoformat()], queue=worker).get(timeout=60) == 2
-    assert app.send_task(send, args=[TODAY.isoformat()], queue=worker).get(timeout=60) == 0
+    assert send().get(timeout=60) == 2
+    assert send().get(timeout=60) == 0
 
     assert {reminder.kind for reminder in Reminder.objects.all()} == {
         Kind.DELIVERABLE_DUE,
