@@ -16,7 +16,7 @@ install_sweep, remove_sweep = schedules.interval_task(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0003_daily_metrics_schedule'),
+        ('campaigns', '0008_shop_webhooks'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
