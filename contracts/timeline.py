@@ -234,8 +234,8 @@ def _message(message: Message, at: datetime) -> Event:
 
 def _risk(record, at: datetime) -> Event:
     action = HISTORY_ACTIONS[record.history_type]
-    if record.history_type == "~" and not record.is_open:
-        action = "closed" if record.closed_at else "changed"
+    if record.history_type != "-" and not record.is_open and record.closed_at:
+        action = "closed"
     return Event(
         "risks",
         at,

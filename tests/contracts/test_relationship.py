@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contracts import meetings, messaging, timeline
 from contracts.models import Meeting, Message, NextStep, Partnership
+from partnerships import reminders
 from partnerships.models import Role
 from tests import factories
 
@@ -510,3 +511,19 @@ def test_board_queries_do_not_grow_with_meetings_and_steps(client, brand_manager
     few = count()
     add(8)
     assert count() == few
+
+
+def test_a_next_step_due_shows_on_the_dashboards_attention_list(client, brand_manager, partnership):
+    step = factories.NextStepFactory(
+        meeting__partnership=partnership,
+        description="Ship the winter gowns",
+        due_on=timezone.localdate(),
+    )
+    reminders.send_reminders(now=timezone.now())
+    client.force_login(brand_manager)
+
+    attention = client.get(reverse("dashboard")).content.decode()
+
+    assert "Next steps due" in attention
+    assert "“Ship the winter gowns”" in attention
+    assert f"/partnerships/{step.meeting.partnership_id}/#next-steps" in attention
