@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import roi
 from influencers import audience, risks, scoring, tasks
+from influencers import personal_data as personal_data_files
 from influencers.forms import (
     CloseRiskForm,
     InfluencerFilterForm,
@@ -24,7 +25,7 @@ from influencers.forms import (
     TargetAudienceForm,
 )
 from influencers.models import Influencer, RiskAssessment
-from partnerships import csv_downloads, tenancy
+from partnerships import audit, csv_downloads, tenancy
 
 PAGE_SIZE = 25
 CSV_COLUMNS = [
@@ -114,6 +115,7 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audience": audience.combine([(a.followers, a.audience) for a in accounts]),
             "status_form": StatusForm(instance=influencer),
             "can_edit": can_edit,
+            "is_owner": tenancy.can(request.user, influencer.brand_id, tenancy.OWNER_ROLES),
             "performance": roi.influencer_contracts(influencer),
             "risks": risk_rows,
             "today": timezone.localdate(timezone=influencer.brand.timezone),
@@ -252,3 +254,43 @@ def _saved(request: HttpRequest, form: Form, save) -> bool:
 
 def _to_risks(influencer_id: int) -> HttpResponse:
     return redirect(reverse("influencers:detail", args=[influencer_id]) + "#risks")
+
+
+def _owned_influencer(request: HttpRequest, pk: int) -> Influencer:
+    influencer = tenancy.get_for_user(Influencer.objects.select_related("brand"), request.user, pk)
+    tenancy.require(request.user, influencer.brand_id, tenancy.OWNER_ROLES)
+    return influencer
+
+
+@login_required
+def personal_data(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """Everything the brand holds about the influencer, as a JSON or CSV file, for owners."""
+    influencer = _owned_influencer(request, pk)
+    audit.record(
+        audit.Action.PERSONAL_DATA_EXPORTED,
+        brand=influencer.brand,
+        target=f"Influencer #{influencer.pk}",
+        details={"format": file_format},
+    )
+    filename = f"influencer-{influencer.pk}-personal-data.{file_format}"
+    if file_format == "csv":
+        return csv_downloads.download(personal_data_files.export_rows(influencer), filename)
+    response = JsonResponse(personal_data_files.export(influencer), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def erase_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase the influencer's personal data, keeping the money records anonymised (owners)."""
+    influencer = _owned_influencer(request, pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, "Tick the box to confirm: erasing cannot be undone.")
+        return redirect("influencers:detail", pk=pk)
+    personal_data_files.erase(influencer)
+    audit.record(
+        audit.Action.PERSONAL_DATA_ERASED, brand=influencer.brand, target=f"Influencer #{pk}"
+    )
+    messages.success(request, "Personal data erased; statements and payments are kept.")
+    return redirect("influencers:detail", pk=pk)

@@ -67,6 +67,9 @@ PAGES: dict[str, dict[str, type[models.Model]]] = {
     "influencers:risk_create": {"pk": Influencer},
     "influencers:risk_edit": {"pk": RiskAssessment},
     "influencers:risk_close": {"pk": RiskAssessment},
+    "influencers:personal_data_json": {"pk": Influencer},
+    "influencers:personal_data_csv": {"pk": Influencer},
+    "influencers:erase": {"pk": Influencer},
     "campaigns:detail": {"pk": Campaign},
     "campaigns:edit": {"pk": Campaign},
     "campaigns:sales": {"pk": Campaign},
@@ -105,6 +108,7 @@ POST_ONLY = {
     "influencers:risk_create",
     "influencers:risk_edit",
     "influencers:risk_close",
+    "influencers:erase",
     "contracts:meeting_create",
     "contracts:message_create",
     "contracts:step_done",
@@ -114,6 +118,12 @@ POST_ONLY = {
     "contracts:preview",
     "contracts:statement_approve",
     "contracts:statement_pay",
+}
+# Pages for the brand's owners only (a manager gets 403 from them).
+OWNER_ONLY = {
+    "influencers:personal_data_json",
+    "influencers:personal_data_csv",
+    "influencers:erase",
 }
 # Answered with a redirect to the full page unless asked for by HTMX.
 HTMX_ONLY = {"campaigns:sales", "campaigns:performance"}
@@ -318,9 +328,12 @@ def test_own_parent_does_not_open_another_brands_child(
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_own_manager_reaches_every_page_with_an_id(client, brand_manager, rows_of_a, name):
-    """The mapping above names the right models: the brand's own manager gets the page."""
-    client.force_login(brand_manager)
+def test_own_manager_reaches_every_page_with_an_id(
+    client, brand_manager, brand_owner, rows_of_a, name
+):
+    """The mapping above names the right models: the brand's own manager (owner, for the
+    owners' pages) gets the page."""
+    client.force_login(brand_owner if name in OWNER_ONLY else brand_manager)
     url = _page_url(name, rows_of_a)
     if name in POST_ONLY:
         assert client.post(url, {}).status_code not in (404, 405), url
