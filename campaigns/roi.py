@@ -29,7 +29,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, ClassVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.db.models.functions import Abs, Lag, TruncDate, TruncMonth
 
@@ -678,13 +678,34 @@ def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
             old.filter(day__lt=since).exclude(accrued_cost=0).update(accrued_cost=ZERO)
             old = old.filter(day__gte=since)
         old.delete()
-        # Written as they are made, a batch at a time, so a large brand's rows never sit in
-        # memory as model instances all at once.
-        summaries, written = _Builder(brand, since, accruals).build(), 0
-        while batch := list(islice(summaries, WRITE_BATCH)):
-            DailySummary.objects.bulk_create(batch)
-            written += len(batch)
+        written = _save(_Builder(brand, since, accruals).build())
         BrandMetrics.objects.filter(pk=state.pk).update(refreshed_at=now, refreshed_from=since)
+    return written
+
+
+def _save(summaries: Iterator[dict[str, Any]]) -> int:
+    """Write the summaries as they are made (field values by attribute name, made without a
+    query, since the COPY holds the connection), so a large brand's rows never sit in memory
+    all at once: on PostgreSQL by one COPY, without a model instance per row (making and
+    inserting those took two thirds of a refresh); elsewhere a batch of INSERTs at a time.
+    Returns how many it wrote."""
+    written = 0
+    if connection.vendor != "postgresql":
+        while batch := list(islice(summaries, WRITE_BATCH)):
+            DailySummary.objects.bulk_create(DailySummary(**values) for values in batch)
+            written += len(batch)
+        return written
+    fields = [field for field in DailySummary._meta.concrete_fields if not field.primary_key]
+    defaults = [(field.attname, field.get_default()) for field in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {quote(DailySummary._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for values in summaries:
+            copy.write_row([values.get(name, default) for name, default in defaults])
+            written += 1
     return written
 
 
@@ -739,13 +760,17 @@ class _Builder:
         for participant in sorted(self.participants.values(), key=lambda row: row["pk"]):
             self.contract_participants[participant["contract_id"]].append(participant)
 
-    def build(self) -> Iterator[DailySummary]:
-        """The summaries in a stable order, each made when it is asked for."""
+    def build(self) -> Iterator[dict[str, Any]]:
+        """Gather the facts (every query is run here), then return the summaries' field values
+        in a stable order, each made when it is asked for."""
         self._sales()
         self._seeding()
         self._metrics()
         self._statements()
         self._accrued()
+        return self._summaries()
+
+    def _summaries(self) -> Iterator[dict[str, Any]]:
         for key in sorted(self.rows, key=_sort_key):
             values = self.rows.pop(key)
             if not any(values.values()):
@@ -753,8 +778,8 @@ class _Builder:
             day, contract, participant, content, currency = key
             influencer, method = self.contracts[contract]
             campaign = self.participants[participant]["campaign_id"] if participant else None
-            yield DailySummary(
-                brand=self.brand,
+            yield dict(
+                brand_id=self.brand.pk,
                 day=day,
                 currency=currency,
                 contract_id=contract,

@@ -163,7 +163,7 @@ def measure(
     if failures:
         raise failures[0]
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, secure=True).status_code == 200, url
     timings.sort()
     p95 = timings[max(0, int(len(timings) * 0.95 + 0.5) - 1)]
     return PageFigures(
