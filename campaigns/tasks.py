@@ -1,8 +1,9 @@
 import logging
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from campaigns import ingest, roi, webhooks
-from campaigns.models import ImportJob
+from campaigns.models import ImportJob, WebhookDelivery
 from partnerships.models import Brand
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,21 @@ def queue_import(job_id: int) -> bool:
     went."""
     jobs = ImportJob.objects.filter(pk=job_id, status__in=ingest.UNFINISHED)
     jobs.update(status=ImportJob.Status.QUEUED, queued_at=timezone.now())
+    if not send(import_file, job_id):
+        jobs.filter(status=ImportJob.Status.QUEUED).update(queued_at=None)
+        return False
+    return True
+
+
+def send(task: Task, *args: Any) -> bool:
+    """Queue `task`; False when the broker does not answer within seconds (logged: the caller
+    keeps the work and the sweep sends it later)."""
     try:
-        import_file.delay(job_id)
+        task.delay(*args)
     except OperationalError as error:
         logger.warning(
-            "Import job %s kept for later: the broker does not answer (%s)", job_id, error
+            "%s%s kept for later: the broker does not answer (%s)", task.name, args, error
         )
-        jobs.filter(status=ImportJob.Status.QUEUED).update(queued_at=None)
         return False
     return True
 
@@ -116,8 +125,14 @@ def retry_imports(jobs: QuerySet[ImportJob]) -> int:
 
 @shared_task
 def requeue_stuck_imports() -> int:
-    """Send every stuck import to the workers again (beat runs this every 5 minutes); returns
-    how many were sent."""
-    return sum(
-        queue_import(pk) for pk in stuck_imports(timezone.now()).values_list("pk", flat=True)
+    """Send every stuck import, and every shop delivery still waiting longer than any task may
+    take, to the workers again (beat runs this every 5 minutes); returns how many were sent."""
+    now = timezone.now()
+    jobs = stuck_imports(now).values_list("pk", flat=True)
+    deliveries = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.QUEUED,
+        received_at__lt=now - timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT),
+    ).values_list("pk", flat=True)
+    return sum(queue_import(pk) for pk in jobs) + sum(
+        send(import_delivery, pk) for pk in deliveries
     )

@@ -65,7 +65,8 @@ def receive(webhook: ShopWebhook, delivery_id: str, topic: str, payload: Any) ->
             )
     except IntegrityError:
         return False
-    transaction.on_commit(lambda: tasks.import_delivery.delay(delivery.pk))
+    # Kept when the broker is down: the sweep sends it later (campaigns.tasks).
+    transaction.on_commit(lambda: tasks.send(tasks.import_delivery, delivery.pk))
     return True
 
 

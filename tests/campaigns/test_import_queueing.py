@@ -1,5 +1,6 @@
-"""Uploads never fail for a broker outage: the job is kept, the sweep sends jobs the workers
-never got or lost, and staff retry a job in the admin. A job whose runs keep dying is given up."""
+"""Uploads and shop deliveries never fail for a broker outage: the job is kept, the sweep sends
+jobs the workers never got or lost, and staff retry a job in the admin. A job whose runs keep
+dying is given up."""
 
 import socket
 import time
@@ -11,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import ingest, tasks
-from campaigns.models import ImportJob, Sale
+from campaigns.models import ImportJob, Sale, WebhookDelivery
 from tests import factories
 from tests.campaigns.test_import_page import SALES_EXAMPLE, post, upload
 from tests.campaigns.test_import_page import shop as shop  # a fixture
+from tests.campaigns.test_webhooks import ORDER, deliver
+from tests.campaigns.test_webhooks import store as store  # a fixture
 from tests.conftest import broker_at
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +131,19 @@ def test_a_viewer_is_not_offered_the_retry(client, viewer, brand):
     page = client.get(reverse("admin:campaigns_importjob_changelist")).content.decode()
 
     assert 'value="retry"' not in page
+
+
+def test_a_shop_delivery_while_the_broker_is_down_is_taken_and_imported_by_the_sweep(
+    client, store, settings, django_capture_on_commit_callbacks
+):
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = deliver(client, ORDER)
+
+    assert (response.status_code, response.json()) == (202, {"received": True})
+    assert WebhookDelivery.objects.get().status == "queued"
+    assert tasks.requeue_stuck_imports() == 0  # not waiting longer than any task may take
+    waited = timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT + 60)
+    WebhookDelivery.objects.update(received_at=timezone.now() - waited)
+    assert tasks.requeue_stuck_imports() == 1
+    assert WebhookDelivery.objects.get().status == "done"
+    assert Sale.objects.count() == 2
