@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from campaigns import disclosure
 from campaigns.models import ContentComment, ContentItem
+from contracts import creator_notices
 from partnerships import freshness, tenancy
 
 Status = ContentItem.Status
@@ -30,6 +31,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CHANGES_REQUESTED: frozenset({Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED}),
     Status.APPROVED: frozenset({Status.CHANGES_REQUESTED, Status.PUBLISHED}),
     Status.PUBLISHED: frozenset(),
+}
+# The brand's moves the influencer hears of at once, and how the e-mail names them.
+CREATOR_NOTICES = {
+    Status.CHANGES_REQUESTED: "changes requested on your draft",
+    Status.APPROVED: "your draft is approved: publish it and add the link",
 }
 # What the thread says when a move comes without a comment.
 DEFAULT_COMMENTS = {
@@ -164,6 +170,15 @@ def move(
             freshness.figures_changed(brand_id, item.published_at, resolves_reminders=True)
         else:
             freshness.reminders_changed(brand_id)
+        if not as_influencer and to in CREATOR_NOTICES:
+            creator_notices.tell(
+                item.participant.contract.partnership.influencer,
+                subject=CREATOR_NOTICES[to],
+                text=f"{CREATOR_NOTICES[to].capitalize()}: {item} for "
+                f"{item.participant.campaign}.\n\n{body}",
+                url_name="portal:content",
+                pk=item.pk,
+            )
     return item
 
 

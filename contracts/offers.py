@@ -14,7 +14,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from contracts import wording, workflow
+from contracts import creator_notices, wording, workflow
 from contracts.models import Acceptance, Contract, ContractMessage
 from partnerships import audit, tenancy
 
@@ -133,10 +133,20 @@ def write(
     brand's answer."""
     if not body.strip():
         raise ValidationError({"body": "Write a message."})
-    return ContractMessage.objects.create(
+    message = ContractMessage.objects.create(
         contract=contract,
         author=by,
         body=body.strip(),
         created_at=now,
         from_influencer=from_influencer,
     )
+    if not from_influencer:
+        creator_notices.tell(
+            contract.partnership.influencer,
+            subject=f"about the offer “{contract.title}”",
+            text=f"{contract.partnership.brand} answered about “{contract.title}”:\n\n"
+            f"{message.body}",
+            url_name="portal:contract",
+            pk=contract.pk,
+        )
+    return message

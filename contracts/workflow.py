@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from contracts import creator_notices
 from contracts.models import Contract
 from influencers.models import Influencer
 from partnerships import audit, freshness, tenancy
@@ -71,4 +72,13 @@ def move(contract: Contract, to: str, *, now: datetime) -> Contract:
                 pk=contract.partnership.influencer_id, status__in=BEFORE_A_DEAL
             ).update(status=Influencer.Status.ACTIVE, updated_at=now)
         freshness.reminders_changed(tenancy.brand_id_of(contract))
+        if to == Status.NEGOTIATING:
+            creator_notices.tell(
+                contract.partnership.influencer,
+                subject=f"an offer to answer: {contract.title}",
+                text=f"{contract.partnership.brand} sends you an offer, “{contract.title}”. "
+                "Read its terms, then accept them or ask for changes:",
+                url_name="portal:contract",
+                pk=contract.pk,
+            )
     return contract
