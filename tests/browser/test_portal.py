@@ -96,9 +96,14 @@ def test_invited_creator_joins_accepts_delivers_confirms_and_gets_paid(
     creator.get_by_role("button", name="Check and submit").click()
     expect(creator.locator("#content-status")).to_have_text("Submitted")
 
-    # The brand approves it in its queue; the creator sees it.
+    # It waits in the brand's approval queue, where the manager approves it; the creator sees.
     item = ContentItem.objects.get()
-    approval.move(item, "approved", by=brand_manager, now=timezone.now(), comment="Lovely.")
+    page.goto(f"/campaigns/{item.participant.campaign_id}/")
+    card = page.locator(f"#content-{item.pk}")
+    expect(card).to_contain_text("Prom install in 20 minutes #ad #LumiereHair")
+    card.get_by_role("button", name="Approve").click()
+    expect(card.locator("[data-role=status]")).to_have_text("Approved")
+    approval.comment(item, by=brand_manager, body="Lovely.")
     creator.reload()
     expect(creator.locator("#content-status")).to_have_text("Approved")
     expect(creator.locator("#thread")).to_contain_text("Lovely.")
