@@ -251,7 +251,8 @@ def write_sales_file(
             out.write(
                 f"{prefix}{n},1,{at.isoformat()},{codes[n % len(codes)]},"
                 f"SKU-{n % portfolio.PRODUCTS_PER_BRAND:03d},{1 + n % 3},{net},"
-                f"{abroad if n % 7 == 0 else home},{status},{refunded_at},{refunded}\n"
+                f"{abroad if n % 7 == 0 else home},{status},{refunded_at},{refunded},"
+                f"{'amazon' if n % 7 == 0 else 'shopify'},#{prefix}{n}\n"
             )
 
 

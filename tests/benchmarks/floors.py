@@ -290,18 +290,21 @@ STAGING_COLUMNS = [
         "status",
         "refunded_at",
         "refunded_amount",
+        "channel",
+        "order_reference",
     ]
 ]
 STAGING = f"CREATE TEMPORARY TABLE floor_incoming ({', '.join(STAGING_COLUMNS)})"
 UPSERT = """
 INSERT INTO campaigns_sale AS sale (brand_id, order_id, line_id, ordered_at, tracking_code_id,
     product_id, quantity, net_amount, currency, status, refunded_at, refunded_amount,
-    created_at, updated_at)
+    channel, order_reference, created_at, updated_at)
 SELECT %(brand)s, incoming.order_id, incoming.line_id, incoming.ordered_at::timestamptz,
        code.id, product.id, incoming.quantity::integer, incoming.net_amount::numeric,
        incoming.currency, coalesce(nullif(incoming.status, ''), 'confirmed'),
        nullif(incoming.refunded_at, '')::timestamptz,
-       coalesce(nullif(incoming.refunded_amount, '')::numeric, 0), now(), now()
+       coalesce(nullif(incoming.refunded_amount, '')::numeric, 0),
+       coalesce(incoming.channel, ''), coalesce(incoming.order_reference, ''), now(), now()
   FROM floor_incoming incoming
   JOIN campaigns_trackingcode code ON code.brand_id = %(brand)s AND code.code = incoming.code
   JOIN partnerships_product product ON product.brand_id = %(brand)s AND product.sku = incoming.sku
@@ -310,12 +313,15 @@ ON CONFLICT (brand_id, order_id, line_id) DO UPDATE SET
     product_id = EXCLUDED.product_id, quantity = EXCLUDED.quantity,
     net_amount = EXCLUDED.net_amount, currency = EXCLUDED.currency, status = EXCLUDED.status,
     refunded_at = EXCLUDED.refunded_at, refunded_amount = EXCLUDED.refunded_amount,
+    channel = EXCLUDED.channel, order_reference = EXCLUDED.order_reference,
     updated_at = EXCLUDED.updated_at
 WHERE (sale.ordered_at, sale.tracking_code_id, sale.product_id, sale.quantity, sale.net_amount,
-       sale.currency, sale.status, sale.refunded_at, sale.refunded_amount)
+       sale.currency, sale.status, sale.refunded_at, sale.refunded_amount, sale.channel,
+       sale.order_reference)
     IS DISTINCT FROM (EXCLUDED.ordered_at, EXCLUDED.tracking_code_id, EXCLUDED.product_id,
        EXCLUDED.quantity, EXCLUDED.net_amount, EXCLUDED.currency, EXCLUDED.status,
-       EXCLUDED.refunded_at, EXCLUDED.refunded_amount)
+       EXCLUDED.refunded_at, EXCLUDED.refunded_amount, EXCLUDED.channel,
+       EXCLUDED.order_reference)
 """
 BLOCK = 1 << 20
 
@@ -356,11 +362,11 @@ def copy_only(path: Path) -> None:
 METRICS = ("views", "reach", "impressions", "likes", "comments", "shares", "saves", "clicks")
 REFRESH = f"""
 INSERT INTO campaigns_dailysummary (brand_id, day, currency, contract_id, influencer_id, method,
-    campaign_id, participant_id, content_id, statement_cost, seeding_cost, revenue, cogs,
-    orders, {", ".join(METRICS)}, conversions)
+    campaign_id, participant_id, content_id, statement_cost, accrued_cost, seeding_cost,
+    revenue, cogs, orders, {", ".join(METRICS)}, conversions)
 SELECT %(brand)s, fact.day, %(currency)s, participant.contract_id, partnership.influencer_id,
        contract.method, participant.campaign_id, participant.id, fact.content_id,
-       sum(fact.statement_cost), 0, sum(fact.revenue), sum(fact.cogs), sum(fact.orders),
+       sum(fact.statement_cost), 0, 0, sum(fact.revenue), sum(fact.cogs), sum(fact.orders),
        {", ".join(f"sum(fact.{name})" for name in METRICS)}, sum(fact.conversions)
   FROM (
     SELECT (sale.ordered_at AT TIME ZONE 'UTC')::date AS day, code.participant_id,

@@ -334,7 +334,7 @@ made AS (
 )
 INSERT INTO campaigns_sale (brand_id, order_id, line_id, ordered_at, tracking_code_id,
     product_id, quantity, net_amount, currency, status, refunded_at, refunded_amount,
-    created_at, updated_at)
+    channel, order_reference, created_at, updated_at)
 SELECT made.brand_id, 'O' || g, '1', ordered_at, code_id,
        first_product + g %% {products}, 1 + g %% 3, net,
        CASE WHEN g %% 7 = 0 THEN currencies.abroad ELSE currencies.home END,
@@ -346,6 +346,7 @@ SELECT made.brand_id, 'O' || g, '1', ordered_at, code_id,
        CASE WHEN g %% 66 = 0 AND g %% 99 <> 0 THEN net
             WHEN g %% 33 = 0 AND g %% 99 <> 0 THEN round(net / 2, 2)
             ELSE 0 END,
+       CASE WHEN g %% 7 = 0 THEN 'amazon' ELSE 'shopify' END, '#' || g,
        now(), now()
   FROM made JOIN currencies ON currencies.brand_id = made.brand_id
 """
