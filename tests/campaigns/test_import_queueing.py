@@ -19,6 +19,7 @@ from tests.campaigns.test_import_page import shop as shop  # a fixture
 from tests.campaigns.test_webhooks import ORDER, deliver
 from tests.campaigns.test_webhooks import store as store  # a fixture
 from tests.conftest import broker_at
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db
 Status = ImportJob.Status
@@ -147,3 +148,26 @@ def test_a_shop_delivery_while_the_broker_is_down_is_taken_and_imported_by_the_s
     assert tasks.requeue_stuck_imports() == 1
     assert WebhookDelivery.objects.get().status == "done"
     assert Sale.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_an_upload_while_redis_is_down_is_imported_by_a_worker_once_the_sweep_sends_it(
+    drill_redis, start_worker, client, brand_manager, shop, monkeypatch, settings
+):
+    monkeypatch.setattr(tasks, "IMMEDIATE_ROWS", 2)
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))  # where the worker reads uploads
+    client.force_login(brand_manager)
+    with broker_at(drill_redis.url):
+        drill_redis.stop()
+        response = post(client, "sales", SALES_EXAMPLE, follow=True)
+        assert response.status_code == 200
+        assert ImportJob.objects.get().queued_at is None
+
+        drill_redis.start()
+        start_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        ImportJob.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+        assert tasks.requeue_stuck_imports() == 1
+
+        until(lambda: ImportJob.objects.filter(status=Status.DONE).exists(), what="the import")
+    assert Sale.objects.count() == 3
