@@ -2,14 +2,17 @@
 jobs the workers never got or lost, and staff retry a job in the admin. A job whose runs keep
 dying is given up."""
 
+import importlib
 import socket
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from campaigns import ingest, tasks
 from campaigns.models import ImportJob, Sale, WebhookDelivery
@@ -171,3 +174,14 @@ def test_an_upload_while_redis_is_down_is_imported_by_a_worker_once_the_sweep_se
 
         until(lambda: ImportJob.objects.filter(status=Status.DONE).exists(), what="the import")
     assert Sale.objects.count() == 3
+
+
+def test_a_migration_schedules_the_sweep_every_five_minutes():
+    # Installed again: a transactional test elsewhere may have emptied the table.
+    schedule = importlib.import_module("campaigns.migrations.0009_import_job_queueing")
+    schedule.install_sweep(django_apps, None)
+    schedule.install_sweep(django_apps, None)
+
+    task = PeriodicTask.objects.get(task="campaigns.tasks.requeue_stuck_imports")
+    assert task.enabled
+    assert (task.interval.every, task.interval.period, task.crontab) == (5, "minutes", None)
