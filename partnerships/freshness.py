@@ -47,17 +47,24 @@ def reminders_changed(brand_id: int) -> None:
 
 def _after_commit(brand_id: int, since: date | datetime | None, resolves: bool) -> None:
     if settings.LIVE_FIGURES and _mark_stale(brand_id, since):
-        # Imported here: the task module imports this one, and a web process has to have the
-        # task registered for it to run in-process (a worker imports every task module).
-        from partnerships.tasks import refresh_brand_figures
-
-        try:
-            refresh_brand_figures.delay(brand_id)
-        except OperationalError:
-            # The broker is away: the brand stays marked, and the nightly refresh catches up.
-            logger.exception("Could not queue the refresh of brand %s", brand_id)
+        _queue_refresh(brand_id)
     if resolves:
         _reevaluate(brand_id)
+
+
+def _queue_refresh(brand_id: int) -> None:
+    from partnerships.tasks import refresh_brand_figures  # the task module imports this one
+
+    if refresh_brand_figures.app.conf.task_always_eager:
+        # In-process, called directly: Celery's eager run flags "inside a task" in a
+        # process-wide switch that two threads running one at once can leave set.
+        refresh_brand_figures(brand_id)
+        return
+    try:
+        refresh_brand_figures.delay(brand_id)
+    except OperationalError:
+        # The broker is away: the brand stays marked, and the nightly refresh catches up.
+        logger.exception("Could not queue the refresh of brand %s", brand_id)
 
 
 def _reevaluate(brand_id: int) -> None:

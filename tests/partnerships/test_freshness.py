@@ -4,6 +4,8 @@ into one, pages say "updating…" while one waits, and a write that resolves a r
 off the pages at once."""
 
 import re
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -102,10 +104,13 @@ class QueuedTasks:
 
 
 @pytest.fixture
-def broker(monkeypatch) -> QueuedTasks:
+def broker(monkeypatch) -> Iterator[QueuedTasks]:
     tasks = QueuedTasks()
     monkeypatch.setattr(refresh_brand_figures, "delay", tasks.delay)
-    return tasks
+    conf = refresh_brand_figures.app.conf
+    conf.task_always_eager = False  # as with a broker: the refresh is queued, not run
+    yield tasks
+    conf.task_always_eager = True
 
 
 def test_two_writes_queue_one_refresh_from_the_earlier_day_and_the_page_says_updating(
@@ -205,3 +210,20 @@ def test_approving_a_statement_takes_its_reminder_and_count_off_the_pages_at_onc
     assert "awaits approval" not in after
     assert 'id="reminder-count">Reminders</a>' in after
     assert Reminder.objects.get(kind="statement_approval").resolved_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_real_worker_refreshes_what_an_import_changed(worker, campaign, monkeypatch):
+    monkeypatch.setattr(refresh_brand_figures, "queue", worker, raising=False)
+    ingest.import_sales_csv(SALES, brand=campaign.brand)  # commits: the refresh is queued
+
+    def refreshed() -> roi.BrandFigures:
+        return roi.BrandFigures.load(campaign.brand)
+
+    deadline = time.monotonic() + 60
+    while refreshed().refreshed_at == NOW and time.monotonic() < deadline:
+        time.sleep(0.2)
+    figures = refreshed()
+    assert not figures.updating
+    assert figures.totals().revenue == Decimal("189.00")
