@@ -104,7 +104,7 @@ class QueuedTasks:
 
 
 @pytest.fixture
-def broker(monkeypatch) -> Iterator[QueuedTasks]:
+def queued(monkeypatch) -> Iterator[QueuedTasks]:
     tasks = QueuedTasks()
     monkeypatch.setattr(refresh_brand_figures, "delay", tasks.delay)
     conf = refresh_brand_figures.app.conf
@@ -114,7 +114,7 @@ def broker(monkeypatch) -> Iterator[QueuedTasks]:
 
 
 def test_two_writes_queue_one_refresh_from_the_earlier_day_and_the_page_says_updating(
-    client, brand_manager, campaign, broker, django_capture_on_commit_callbacks
+    client, brand_manager, campaign, queued, django_capture_on_commit_callbacks
 ):
     brand = campaign.brand
     later = SALES.replace("2026-11-05", "2026-11-20")
@@ -124,7 +124,7 @@ def test_two_writes_queue_one_refresh_from_the_earlier_day_and_the_page_says_upd
     with django_capture_on_commit_callbacks(execute=True):
         ingest.import_sales_csv(earlier, brand=brand)
 
-    assert broker.queued == [brand.pk]
+    assert queued.queued == [brand.pk]
     client.force_login(brand_manager)
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "updating…" in page
@@ -139,7 +139,7 @@ def test_two_writes_queue_one_refresh_from_the_earlier_day_and_the_page_says_upd
 
 
 def test_a_write_after_the_refresh_started_queues_the_next_one(
-    campaign, broker, django_capture_on_commit_callbacks
+    campaign, queued, django_capture_on_commit_callbacks
 ):
     brand = campaign.brand
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,13 +147,13 @@ def test_a_write_after_the_refresh_started_queues_the_next_one(
     refresh_brand_figures(brand.pk)
     with django_capture_on_commit_callbacks(execute=True):
         ingest.import_sales_csv(SALES.replace("A-1", "B-1"), brand=brand)
-    assert broker.queued == [brand.pk, brand.pk]
+    assert queued.queued == [brand.pk, brand.pk]
 
 
-def test_nothing_is_refreshed_when_the_write_rolls_back(campaign, broker):
+def test_nothing_is_refreshed_when_the_write_rolls_back(campaign, queued):
     bad = SALES.replace("ANNA10", "NOPE")
     assert not ingest.import_sales_csv(bad, brand=campaign.brand).ok
-    assert broker.queued == []
+    assert queued.queued == []
 
 
 def test_shipping_samples_counts_their_cost_at_once(campaign, django_capture_on_commit_callbacks):
@@ -167,7 +167,7 @@ def test_shipping_samples_counts_their_cost_at_once(campaign, django_capture_on_
 
 
 def test_settlement_refreshes_the_brand_once_from_its_earliest_period(
-    brand, django_capture_on_commit_callbacks, broker
+    brand, django_capture_on_commit_callbacks, queued
 ):
     for _ in range(2):
         factories.CompensationTermFactory(
@@ -181,7 +181,7 @@ def test_settlement_refreshes_the_brand_once_from_its_earliest_period(
     with django_capture_on_commit_callbacks(execute=True):
         written = settlement.settle_due(now=NOW, as_of=date(2026, 12, 2), brand=brand)
     assert written
-    assert broker.queued == [brand.pk]
+    assert queued.queued == [brand.pk]
     assert BrandMetrics.objects.get(brand=brand).queued_from == date(2026, 10, 1)
     refresh_brand_figures(brand.pk)
     assert DailySummary.objects.filter(brand=brand, statement_cost__gt=0).exists()
@@ -214,8 +214,9 @@ def test_approving_a_statement_takes_its_reminder_and_count_off_the_pages_at_onc
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_real_worker_refreshes_what_an_import_changed(worker, campaign, monkeypatch):
-    monkeypatch.setattr(refresh_brand_figures, "queue", worker, raising=False)
+def test_a_real_worker_refreshes_what_an_import_changed(broker, start_worker, campaign):
+    # The write queues the refresh as production does: on the default queue.
+    start_worker(queue=refresh_brand_figures.app.conf.task_default_queue)
     ingest.import_sales_csv(SALES, brand=campaign.brand)  # commits: the refresh is queued
 
     def refreshed() -> roi.BrandFigures:
