@@ -8,7 +8,8 @@ class PartnershipsConfig(AppConfig):
         from django.db import models
         from rest_framework import serializers
 
-        from partnerships import audit, inputs  # noqa: F401 (audit: its signal receivers)
+        # audit and second_factor: their signal receivers
+        from partnerships import audit, inputs, second_factor  # noqa: F401
 
         # Every API serializer built from a model reads its dates through the same checks.
         mapping = serializers.ModelSerializer.serializer_field_mapping

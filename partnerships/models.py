@@ -38,6 +38,10 @@ class Brand(models.Model):
     legal_name = models.CharField(max_length=200, blank=True, help_text="As on invoices.")
     address = models.TextField(blank=True)
     tax_id = models.CharField("tax identifier", max_length=60, blank=True)
+    require_second_factor = models.BooleanField(
+        default=False,
+        help_text="Owners and finance members must sign in with an authenticator app code.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "partnerships.middleware.brand_time_zone",
     "partnerships.middleware.refuse_nul_in_query",
     "partnerships.audit.downloads",
+    "partnerships.second_factor.middleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -157,6 +162,9 @@ AXES_VERBOSE = False
 # peer address and X-Forwarded-For / X-Forwarded-Proto are ignored (anyone could send them);
 # with N, the client is the N-th address from the right of X-Forwarded-For and the proxies'
 # X-Forwarded-Proto says whether the request came over HTTPS.
+# The issuer authenticator apps show beside the code of a second factor.
+OTP_TOTP_ISSUER = "Partnerships"
+
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

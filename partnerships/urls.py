@@ -45,6 +45,8 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),
     path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"),
     path("portal/", include("portal.urls")),
+    path("accounts/two-factor/", views.second_factor_enrol, name="second_factor_enrol"),
+    path("accounts/two-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/webhooks/shopify/", webhooks.ShopifyWebhookView.as_view(), name="webhook_shopify"),

@@ -1,16 +1,20 @@
 import itertools
+from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from partnerships import audit, csv_downloads, reminders, tenancy
+from partnerships import audit, csv_downloads, reminders, second_factor, tenancy
 from partnerships import dashboard as dashboard_figures
 from partnerships.forms import (
     APIKeyForm,
@@ -188,3 +192,60 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     events = form.filter(audit.trail_of(brand), brand.timezone).select_related("brand")
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "partnerships/audit_trail.html", {"form": form, "page": page})
+
+
+def _next_page(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("dashboard")
+
+
+@login_required
+def second_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code, type one code back, keep the recovery
+    codes shown once. Owners and finance members only."""
+    if not second_factor.may_enrol(request.user):
+        raise PermissionDenied("A second factor is for owners and finance members.")
+    device = second_factor.pending_device(request.user)
+    error = ""
+    if request.method == "POST":
+        codes = second_factor.confirm(request, device, request.POST.get("code", ""))
+        if codes is not None:
+            return render(
+                request,
+                "registration/second_factor_codes.html",
+                {"codes": codes, "next": _next_page(request)},
+            )
+        error = "That code is not the one the app shows now; wait a moment and try the next."
+    return render(
+        request,
+        "registration/second_factor_enrol.html",
+        {
+            "qr_code": mark_safe(second_factor.qr_code_svg(device)),  # noqa: S308 (our SVG)
+            "secret": b32encode(device.bin_key).decode(),
+            "error": error,
+            "required": second_factor.required_for(request.user),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the authenticator app, or a recovery code."""
+    if not second_factor.has_enrolled(request.user):
+        raise Http404("No second factor is set up for this sign-in.")
+    error = ""
+    if request.method == "POST":
+        if second_factor.verify(request, request.POST.get("code", "")):
+            return redirect(_next_page(request))
+        error = (
+            "That code is not right; wait a moment, then use the app's current code or a "
+            "recovery code."
+        )
+    return render(
+        request,
+        "registration/second_factor_verify.html",
+        {"error": error, "next": request.GET.get("next", "")},
+    )
