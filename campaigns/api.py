@@ -16,16 +16,18 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns import disclosure, ingest, participants
+from campaigns import disclosure, ingest, participants, tasks
 from campaigns.models import (
     CAMPAIGN_FIELDS,
     TARGETS,
     Campaign,
     ContentComment,
     ContentItem,
+    ImportJob,
     MetricSnapshot,
     Participant,
     Sale,
@@ -173,6 +175,38 @@ def _rejected(errors: list[ingest.RowError]) -> Response:
     )
 
 
+class SalesFileSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The sales CSV or a shop's or marketplace's order export, as downloaded."
+    )
+    format = serializers.ChoiceField(
+        choices=ingest.FORMAT_CHOICES,
+        required=False,
+        default="",
+        help_text="The file's layout; left out, it is recognised from the header.",
+    )
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "filename",
+            "format",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "created",
+            "updated",
+            "unchanged",
+            "unattributed",
+            "unattributed_lines",
+            "errors",
+        ]
+        read_only_fields = fields
+
+
 class SaleViewSet(IngestViewSet):
     """Sales of the key's brand (order lines attributed through its tracking codes).
 
@@ -198,6 +232,33 @@ class SaleViewSet(IngestViewSet):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": SalesFileSerializer},
+        responses={201: ImportJobSerializer, 400: REJECTED},
+    )
+    @action(detail=False, methods=["post"], url_path="files", parser_classes=[MultiPartParser])
+    def files(self, request: Request) -> Response:
+        """Import a sales file as on /imports/: small files at once, larger ones on the worker
+        (the job's status, counts, problems and unattributed lines come back)."""
+        upload = ingest.SalesUploadForm(request.data, request.FILES)
+        if not upload.is_valid():
+            errors = [
+                ingest.RowError(None, name, message)
+                for name, messages in upload.errors.items()
+                for message in messages
+            ]
+            return _rejected(errors)
+        job = ingest.create_job(
+            brand=self.brand,
+            kind=ImportJob.Kind.SALES,
+            file=upload.cleaned_data["file"],
+            user=request.user,
+            format=upload.cleaned_data.get("format", ""),
+        )
+        job = tasks.start_import(job)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
 class MetricSnapshotViewSet(IngestViewSet):

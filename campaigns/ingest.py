@@ -27,9 +27,13 @@ Rules:
   amount nor earlier than the order.
 - Naive times are the brand's local time. Amounts have at most the currency's decimal places.
 - Tracking codes (any case) and SKUs are looked up in the brand only: another brand's code is
-  unknown. A content item of another brand is unknown too. Lookups are set-based: one query for
-  all codes, one for all SKUs, and for the stored rows one query on PostgreSQL (the keys sent
-  as arrays) or chunked ones elsewhere.
+  unknown. A content item of another brand is unknown too. Lookups are set-based, a chunk of
+  SAVE_CHUNK rows at a time: one query for its codes, one for its SKUs, and for its stored rows
+  one query on PostgreSQL (the keys sent as arrays) or chunked ones elsewhere.
+- A file is never held whole: it is read a line at a time, twice. The first pass checks each
+  row on its own and keeps only the problems (the first MAX_ERRORS of them) and which order
+  lines it saw; the second looks a chunk of rows up and writes it. A 50 MB file imports in
+  less than 250 MB.
 - On PostgreSQL a large sales batch is written by COPY into a temporary table and one
   INSERT … ON CONFLICT … DO UPDATE … WHERE changed; otherwise by bulk_create and bulk_update.
   Both write the same rows and report the same counts.
@@ -41,7 +45,6 @@ progress, counts and errors on the job.
 """
 
 import csv
-import io
 import logging
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -66,10 +69,12 @@ from partnerships.models import Brand, Product
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]  # (rows checked, rows in the batch)
+Progress = Callable[[int, int | None], None]  # (rows checked, rows in the batch if known)
 Method = Literal["auto", "copy", "bulk"]
 
 CHECK_CHUNK = 5_000  # rows checked between two progress reports
+SAVE_CHUNK = 5_000  # rows looked up and written together
+MAX_ERRORS = 10_000  # problems reported; the rest are counted
 WRITE_BATCH = 1_000  # rows per bulk_create / bulk_update statement
 COPY_MIN_ROWS = 1_000  # smaller sales batches take the bulk path on PostgreSQL too
 LARGEST_AMOUNT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
@@ -202,22 +207,51 @@ class IngestResult:
         return ImportJob(**self.counts(), unattributed=self.unattributed).summary()
 
 
+class Problems(list):
+    """The problems of a batch, the first MAX_ERRORS of them kept, and how many more."""
+
+    more = 0
+
+    def add(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            if len(self) < MAX_ERRORS:
+                self.append(error)
+            else:
+                self.more += 1
+
+    def reported(self, columns: Sequence[Column]) -> list[RowError]:
+        """In the order of the rows, with a last line saying how many were left out."""
+        errors = _by_row(self, columns)
+        if self.more:
+            message = f"… and {self.more:,} more problems: fix these and import again."
+            errors.append(RowError(None, "", message))
+        return errors
+
+
 @dataclass
 class Batch:
-    """Rows read from a file or an API payload and checked on their own, before the brand's
-    stored data is consulted: the readable rows and the errors found so far."""
+    """A file or API payload read and checked row by row on its own, before the brand's stored
+    data is consulted: the problems found and how many rows. The rows are never all held in
+    memory: `rows()` reads and checks them again from the start, a row with a problem of its
+    own marked flawed (its codes, SKUs or content are still looked up, so that every problem
+    of a row is reported at once)."""
 
-    rows: list  # rows without a problem so far
-    errors: list[RowError]
-    total: int  # rows read, bad ones included
-    # Rows with a problem of their own whose codes, SKUs or content are still looked up, so
-    # that every problem of a row is reported at once.
-    flawed: list = field(default_factory=list)
+    rows: Callable[[], Iterator[Any]]
+    errors: Problems
+    total: int = 0  # rows read, bad ones included
     # Of a shop's or marketplace's file: the lines nothing attributes, and when a refund the
     # file does not date was made (the import's time; a stored refund keeps its date).
     unattributed: int = 0
     unattributed_lines: list[Unattributed] = field(default_factory=list)
     refunds_dated: datetime | None = None
+
+
+# What a batch reads: a row's cells, a problem that makes a line unreadable, or an order line
+# nothing attributes. A Source reads them again from the start each time it is called.
+Item = Record | RowError | Unattributed
+Source = Callable[[], Iterator[Item]]
+Check = Callable[[Record], tuple[Any, list[RowError]]]
+Checker = Callable[..., Check]  # (first=True: the first pass, that reports repeated rows)
 
 
 class _Bad(ValueError):
@@ -227,44 +261,38 @@ class _Bad(ValueError):
 # --- Reading files and payloads ---------------------------------------------------------
 
 
-def _read_csv(
-    file: csv_files.Upload, columns: Sequence[Column]
-) -> tuple[list[Record], list[RowError]]:
-    """The file's rows as cells by column, skipping blank lines; or the errors that make the
-    file unreadable (encoding, header, a line that is not CSV)."""
-    # A file of another encoding would be wrong on most of its lines: the first one says it.
-    text, errors = csv_files.read_text(file, columns, most_bad_lines=1)
-    if errors:
-        return [], _row_errors(errors)
-    table = csv_files.read_table(text, columns)
-    if table.header_errors:
-        return [], _row_errors(table.header_errors)  # the rows are read no further
-    return table.records, _row_errors(table.line_errors)
+def _file_records(file: csv_files.Upload, columns: Sequence[Column]) -> Iterator[Item]:
+    """The file's rows as cells by column, one at a time, skipping blank lines, and the
+    problems that make lines unreadable; nothing past a bad header."""
+    bad_header = False
+    for item in csv_files.stream_table(file, columns):
+        if isinstance(item, csv_files.RowError):
+            bad_header = bad_header or item.line == 1
+            yield RowError(item.line, item.column, item.message)
+        elif bad_header:
+            return  # the rows are read no further
+        else:
+            yield item
 
 
-def _row_errors(errors: Iterable[csv_files.RowError]) -> list[RowError]:
-    return [RowError(error.line, error.column, error.message) for error in errors]
-
-
-def _read_items(items: Any, columns: Sequence[Column]) -> tuple[list[Record], list[RowError]]:
+def _read_items(items: Any, columns: Sequence[Column]) -> list[Item]:
     """An API payload (a list of objects keyed by column) as the same records as a file's,
     with each item's index as its row."""
     noun = "sales" if columns is SALES_COLUMNS else "metric snapshots"
     if not isinstance(items, list):
-        return [], [RowError(None, "", f"Send a JSON list of {noun}, one object each.")]
+        return [RowError(None, "", f"Send a JSON list of {noun}, one object each.")]
     names = [column.name for column in columns]
-    records: list[Record] = []
-    errors: list[RowError] = []
+    read: list[Item] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            errors.append(RowError(index, "", "Each item is an object keyed by column name."))
+            read.append(RowError(index, "", "Each item is an object keyed by column name."))
             continue
         for key in (key for key in item if key not in names):
             # A misspelt key (refund_amount) silently ignored would lose a refund.
             message = f"Unknown field; the fields are {', '.join(names)}."
-            errors.append(RowError(index, str(key), message))
-        records.append((index, {name: _as_cell(item[name]) for name in names if name in item}))
-    return records, errors
+            read.append(RowError(index, str(key), message))
+        read.append((index, {name: _as_cell(item[name]) for name in names if name in item}))
+    return read
 
 
 def _as_cell(value: Any) -> Any:
@@ -394,22 +422,41 @@ def _require(
             problems.append(RowError(row, name, f"Every row needs its {name}."))
 
 
-def _checked(
-    records: list[Record],
-    errors: list[RowError],
-    check: Callable[[Record], tuple[Any, list[RowError]]],
-    progress: Progress | None,
-) -> Batch:
-    """Check every record on its own, reporting progress every CHECK_CHUNK rows."""
-    batch = Batch(rows=[], errors=list(errors), total=len(records))
-    for done, record in enumerate(records, start=1):
-        row, problems = check(record)
-        batch.errors += problems
-        if row is not None:
-            (batch.flawed if problems else batch.rows).append(row)
-        if progress and (done % CHECK_CHUNK == 0 or done == batch.total):
-            progress(done, batch.total)
+def _checked(source: Source, checker: Checker, progress: Progress | None) -> Batch:
+    """Read and check every record on its own, keeping only the problems and counts, and
+    reporting progress every CHECK_CHUNK rows; `checker` makes a fresh check for each pass."""
+    batch = Batch(rows=lambda: _rows_again(source, checker), errors=Problems())
+    check = checker(first=True)
+    for item in source():
+        if isinstance(item, RowError):
+            batch.errors.add([item])
+        elif isinstance(item, Unattributed):
+            batch.unattributed += 1
+            if len(batch.unattributed_lines) < LISTED_UNATTRIBUTED:
+                batch.unattributed_lines.append(item)
+        else:
+            batch.total += 1
+            batch.errors.add(check(item)[1])
+            if progress and batch.total % CHECK_CHUNK == 0:
+                progress(batch.total, None)
+    if progress:
+        progress(batch.total, batch.total)
     return batch
+
+
+def _rows_again(source: Source, checker: Checker) -> Iterator[Any]:
+    # The first pass reported repeated rows; this one keeps no record of the rows seen.
+    check = checker(first=False)
+    for item in source():
+        if isinstance(item, tuple):
+            row, problems = check(item)
+            if row is not None:
+                row.flawed = bool(problems)
+                yield row
+
+
+def _chunked(rows: Iterator[Any], size: int) -> Iterator[list]:
+    return iter(lambda: list(islice(rows, size)), [])
 
 
 def _by_row(errors: Iterable[RowError], columns: Sequence[Column]) -> list[RowError]:
@@ -465,6 +512,7 @@ class _SaleRow:
     line_id: str
     given: dict[str, Any]  # the non-empty cells, read: code and sku as text, the rest as values
     updates_only: bool = False  # a stored sale is updated; none is added
+    flawed: bool = False  # has a problem of its own
 
     @property
     def key(self) -> tuple[str, str]:
@@ -482,41 +530,49 @@ def read_sales_csv(
     marketplace's order export (campaigns.order_exports), recognised from its header or named
     by `format` ("sales" or an export's name). An export's lines are attributed by their codes,
     creator or content; those nothing attributes are counted and listed, not written."""
-    text, errors = csv_files.read_text(file, SALES_COLUMNS, most_bad_lines=1)
+    try:
+        first = next(csv_files.decoded_lines(file), "")
+    except csv_files.NotUtf8:
+        first = ""  # the sales CSV's reader says which line is not UTF-8
+    export, delimiter, errors = _layout(first, format)
     if errors:
-        return Batch(rows=[], errors=_row_errors(errors), total=0)
-    export, delimiter, errors = _layout(text, format)
-    if errors:
-        return Batch(rows=[], errors=errors, total=0)
+        return Batch(rows=lambda: iter(()), errors=Problems(errors))
     if export is None:
-        records, errors = _read_csv(text, SALES_COLUMNS)
-        return _check_sales(records, errors, brand.timezone, progress, noun="line")
-    errors: list[RowError] = []
-    lines = export.read(
-        _export_rows(text, delimiter, export, errors),
-        order_exports.Context(currency=brand.default_currency),
-    )
-    return read_order_lines(lines, export=export, brand=brand, progress=progress, errors=errors)
+        return _check_sales(
+            lambda: _file_records(file, SALES_COLUMNS), brand.timezone, progress, noun="line"
+        )
+
+    def lines() -> Iterator[order_exports.OrderLine | RowError]:
+        pending: list[RowError] = []
+        rows = _export_rows(file, delimiter, export, pending)
+        read = export.read(rows, order_exports.Context(currency=brand.default_currency))
+        for line in read:
+            yield from pending
+            pending.clear()
+            yield line
+        yield from pending
+
+    return read_order_lines(lines, export=export, brand=brand, progress=progress)
 
 
 def read_order_lines(
-    lines: Iterable[order_exports.OrderLine | csv_files.RowError],
+    lines: Callable[[], Iterable[order_exports.OrderLine | csv_files.RowError | RowError]],
     *,
     export: order_exports.ExportFormat,
     brand: Brand,
     progress: Progress | None = None,
-    errors: list[RowError] | None = None,
 ) -> Batch:
-    """Attribute the order lines of a shop or marketplace and check each on its own, as rows
-    of the sales CSV; `errors` are the problems found reading them (filled as they are read).
-    Lines nothing attributes are counted and listed, not written."""
-    errors = [] if errors is None else errors
-    records, unattributed, updates_only = _attributed_records(lines, export, brand, errors)
+    """Attribute the order lines of a shop or marketplace (`lines()` reads them from the
+    start) and check each on its own, as rows of the sales CSV. Lines nothing attributes are
+    counted and listed, not written."""
+    updates_only: set[int] = set()
     batch = _check_sales(
-        records, errors, brand.timezone, progress, noun="line", updates_only=updates_only
+        lambda: _attributed(lines(), export, brand, updates_only),
+        brand.timezone,
+        progress,
+        noun="line",
+        updates_only=updates_only,
     )
-    batch.unattributed = len(unattributed)
-    batch.unattributed_lines = unattributed[:LISTED_UNATTRIBUTED]
     batch.refunds_dated = timezone.now()
     return batch
 
@@ -526,16 +582,17 @@ ATTRIBUTION_CHUNK = 5_000  # order lines attributed with one set of queries
 
 
 def _layout(
-    text: str, format: str
+    first: str, format: str
 ) -> tuple[order_exports.ExportFormat | None, str, list[RowError]]:
-    """The file's layout (None for the sales CSV) and delimiter, or why it is not known."""
-    first = text.split("\n", 1)[0]
+    """The layout of a file whose first line is `first` (None for the sales CSV) and its
+    delimiter, or why it is not known."""
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delimiter), [])
     names = order_exports.header_names(header)
-    # A file of ';' is told to save with commas, as the sales CSV reader says.
-    native = {"order_id", "line_id"} & set(names) or (len(names) == 1 and ";" in first)
-    if format == "sales" or (not format and native):
+    # A file of ';' is told to save with commas, and an empty one what it needs, as the sales
+    # CSV reader says.
+    native = {"order_id", "line_id"} & set(names) or (len(names) <= 1 and ";" in first)
+    if format == "sales" or (not format and (native or not first.strip())):
         return None, ",", []
     export = order_exports.BY_NAME.get(format) if format else order_exports.detect(header)
     if export is None:
@@ -559,59 +616,62 @@ def _layout(
     return export, delimiter, errors
 
 
-def _attributed_records(
-    lines: Iterable[order_exports.OrderLine | csv_files.RowError],
+def _attributed(
+    lines: Iterable[order_exports.OrderLine | csv_files.RowError | RowError],
     export: order_exports.ExportFormat,
     brand: Brand,
-    errors: list[RowError],
-) -> tuple[list[Record], list[Unattributed], set[int]]:
-    """The attributed lines as rows of the sales CSV (their errors go to `errors`); the lines
-    nothing attributes; and the rows that may only update a stored sale."""
-    records: list[Record] = []
-    unattributed: list[Unattributed] = []
-    updates_only: set[int] = set()
-    read = (line for line in lines if _kept(line, errors))
-    for chunk in iter(lambda: list(islice(read, ATTRIBUTION_CHUNK)), []):
+    updates_only: set[int],
+) -> Iterator[Item]:
+    """The lines as rows of the sales CSV, attributed a chunk at a time, or as Unattributed;
+    problems reading them pass through. The rows that may only update a stored sale are
+    added to `updates_only`."""
+    pending: list[RowError] = []
+    read = (line for line in lines if _kept(line, pending))
+    for chunk in _chunked(read, ATTRIBUTION_CHUNK):
+        yield from pending
+        pending.clear()
         for line, code, reason in attribution.attribute(chunk, export, brand):
             if code is None:
-                unattributed.append(Unattributed(line.row, line.order, reason))
-            else:
-                records.append((line.row, _sale_cells(line, code, export)))
-                if line.updates_only:
-                    updates_only.add(line.row)
-    return records, unattributed, updates_only
+                yield Unattributed(line.row, line.order, reason)
+                continue
+            if line.updates_only:
+                updates_only.add(line.row)
+            yield line.row, _sale_cells(line, code, export)
+    yield from pending
 
 
-def _kept(line: order_exports.OrderLine | csv_files.RowError, errors: list[RowError]) -> bool:
+def _kept(line: Any, pending: list[RowError]) -> bool:
     if isinstance(line, csv_files.RowError):
-        errors.append(RowError(line.line, line.column, line.message))
+        pending.append(RowError(line.line, line.column, line.message))
+        return False
+    if isinstance(line, RowError):
+        pending.append(line)
         return False
     return True
 
 
 def _export_rows(
-    text: str, delimiter: str, export: order_exports.ExportFormat, errors: list[RowError]
+    file: csv_files.Upload,
+    delimiter: str,
+    export: order_exports.ExportFormat,
+    errors: list[RowError],
 ) -> Iterator[order_exports.Row]:
-    """The export's lines as cells by (translated, lower-case) column; unreadable lines go to
-    `errors`."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = order_exports.header_names(next(reader), export)
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            errors.append(RowError(line, "", f"Cannot read this line: {error}."))
-            return
-        if not "".join(cells).strip():
+    """The export's lines as cells by (translated, lower-case) column, one at a time;
+    unreadable lines go to `errors`."""
+    rows = csv_files.stream_rows(csv_files.decoded_lines(file), delimiter)
+    header: list[str] | None = None
+    for item in rows:
+        if isinstance(item, csv_files.RowError):
+            errors.append(RowError(item.line, item.column, item.message))
             continue
-        if len(cells) != len(header):
+        line, cells = item
+        if header is None:
+            header = order_exports.header_names(cells, export)
+        elif len(cells) != len(header):
             message = f"This line has {len(cells)} value(s) but the header has {len(header)}."
             errors.append(RowError(line, "", message))
-            continue
-        yield line, dict(zip(header, cells, strict=True))
+        else:
+            yield line, dict(zip(header, cells, strict=True))
 
 
 def _sale_cells(
@@ -637,8 +697,8 @@ def _sale_cells(
 
 def read_sales(items: Any, *, brand: Brand) -> Batch:
     """Read an API payload of sales and check each item on its own (no database queries)."""
-    records, errors = _read_items(items, SALES_COLUMNS)
-    return _check_sales(records, errors, brand.timezone, None, noun="index")
+    read = _read_items(items, SALES_COLUMNS)
+    return _check_sales(lambda: iter(read), brand.timezone, None, noun="index")
 
 
 def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
@@ -671,8 +731,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
 
 
 def _check_sales(
-    records: list[Record],
-    errors: list[RowError],
+    source: Source,
     tz: tzinfo,
     progress: Progress | None,
     *,
@@ -680,79 +739,107 @@ def _check_sales(
     updates_only: Container[int] = (),
 ) -> Batch:
     readers = _sale_readers(tz)
-    seen: dict[tuple[str, str], int] = {}
 
-    def check(record: Record) -> tuple[_SaleRow | None, list[RowError]]:
-        row, cells = record
-        given, problems = _read_cells(row, cells, readers)
-        _require(row, given, problems, ("order_id", "line_id"))
-        if "order_id" not in given or "line_id" not in given:
-            return None, problems
-        sale = _SaleRow(
-            row, given.pop("order_id"), given.pop("line_id"), given, row in updates_only
-        )
-        if (first := seen.setdefault(sale.key, row)) != row:
-            message = (
-                f"Order {sale.order_id} line {sale.line_id} is already at {noun} {first}; "
-                "send one row per order line."
+    def checker(*, first: bool) -> Check:
+        seen: dict[str, int] = {}  # order and line as one string: less memory per row
+
+        def check(record: Record) -> tuple[_SaleRow | None, list[RowError]]:
+            row, cells = record
+            given, problems = _read_cells(row, cells, readers)
+            _require(row, given, problems, ("order_id", "line_id"))
+            if "order_id" not in given or "line_id" not in given:
+                return None, problems
+            sale = _SaleRow(
+                row, given.pop("order_id"), given.pop("line_id"), given, row in updates_only
             )
-            problems.append(RowError(row, "line_id", message))
-        return sale, problems
+            if first and (at := seen.setdefault(f"{sale.order_id}\0{sale.line_id}", row)) != row:
+                message = (
+                    f"Order {sale.order_id} line {sale.line_id} is already at {noun} {at}; "
+                    "send one row per order line."
+                )
+                problems.append(RowError(row, "line_id", message))
+            return sale, problems
 
-    return _checked(records, errors, check, progress)
+        return check
+
+    return _checked(source, checker, progress)
 
 
 def save_sales(batch: Batch, *, brand: Brand, method: Method = "auto") -> IngestResult:
-    """Check a read batch against the brand's codes, products and stored sales, then write it
-    whole, or nothing if any row is bad. `method` picks the writer: "copy" (PostgreSQL only),
-    "bulk", or "auto" (COPY for large batches on PostgreSQL)."""
-    use_copy = _use_copy(method, len(batch.rows))
-    read = batch.rows + batch.flawed
+    """Check a read batch against the brand's codes, products and stored sales, a chunk of
+    rows at a time, and write it whole, or nothing if any row is bad. `method` picks the
+    writer: "copy" (PostgreSQL only), "bulk", or "auto" (COPY for large batches on
+    PostgreSQL)."""
+    use_copy = _use_copy(method, batch.total)
+    errors = Problems(batch.errors)
+    errors.more = batch.errors.more
+    now = timezone.now()
+    created = updated = written = skipped = 0
+    earliest: datetime | None = None
     with transaction.atomic():
         # Imports into one brand take turns, so two batches never both create the same sale.
         Brand.objects.select_for_update().get(pk=brand.pk)
-        wanted_codes = {row.given["code"] for row in read if "code" in row.given}
-        codes = dict(
-            TrackingCode.objects.filter(brand=brand, code__in=wanted_codes).values_list(
-                "code", "pk"
-            )
-        )
-        skus = {row.given["sku"] for row in read if "sku" in row.given}
-        products = dict(Product.objects.filter(brand=brand, sku__in=skus).values_list("sku", "pk"))
-        stored = _stored_sales(brand, [row.key for row in batch.rows])
-        errors = list(batch.errors)
-        for row in batch.flawed:
+        if use_copy:
+            _start_copy()
+        for chunk in _chunked(batch.rows(), SAVE_CHUNK):
+            sales, stored, left_out, problems = _resolve_chunk(brand, chunk, batch.refunds_dated)
+            errors.add(problems)
+            skipped += left_out
+            if errors or errors.more:
+                continue  # the rest is checked, and nothing written
+            if use_copy:
+                _copy_rows(sales)
+            else:
+                new, changed = _bulk_sales(brand, sales, stored, now=now)
+                created, updated = created + new, updated + changed
+            written += len(sales)
+            touched = [sale.ordered_at for sale in sales]
+            touched += [old.ordered_at for _, old in stored.values()]
+            earliest = min([earliest, *touched] if earliest else touched, default=None)
+        if errors or errors.more:
+            transaction.set_rollback(True)
+            return IngestResult(errors=errors.reported(SALES_COLUMNS))
+        if use_copy:
+            created, updated = _finish_copy(brand, now=now)
+        if (created or updated) and earliest:
+            freshness.figures_changed(brand.pk, earliest)
+    return IngestResult(
+        created=created,
+        updated=updated,
+        unchanged=written - created - updated + skipped,
+        unattributed=batch.unattributed,
+        unattributed_lines=batch.unattributed_lines,
+    )
+
+
+def _resolve_chunk(
+    brand: Brand, chunk: list[_SaleRow], refunds_dated: datetime | None
+) -> tuple[list[SaleValues], dict, int, list[RowError]]:
+    """A chunk's sales as they will be written, the stored ones among them, how many rows
+    were left out (cancelled before ever imported) and the chunk's problems."""
+    wanted_codes = {row.given["code"] for row in chunk if "code" in row.given}
+    codes = dict(
+        TrackingCode.objects.filter(brand=brand, code__in=wanted_codes).values_list("code", "pk")
+    )
+    skus = {row.given["sku"] for row in chunk if "sku" in row.given}
+    products = dict(Product.objects.filter(brand=brand, sku__in=skus).values_list("sku", "pk"))
+    stored = _stored_sales(brand, [row.key for row in chunk if not row.flawed])
+    errors: list[RowError] = []
+    sales: list[SaleValues] = []
+    skipped = 0
+    for row in chunk:
+        if row.flawed:
             errors += _unknown_references(row, codes, products)
-        sales: list[SaleValues] = []
-        skipped = 0
-        for row in batch.rows:
-            if row.updates_only and row.key not in stored:
-                skipped += 1  # cancelled before it was ever imported: nothing to record
-                continue
+        elif row.updates_only and row.key not in stored:
+            skipped += 1  # cancelled before it was ever imported: nothing to record
+        else:
             values, problems = _resolve_sale(
-                row, stored.get(row.key), codes, products, batch.refunds_dated
+                row, stored.get(row.key), codes, products, refunds_dated
             )
             errors += problems
             if values is not None:
                 sales.append(values)
-        if errors:
-            return IngestResult(errors=_by_row(errors, SALES_COLUMNS))
-        if use_copy:
-            created, updated = _copy_sales(brand, sales, now=timezone.now())
-        else:
-            created, updated = _bulk_sales(brand, sales, stored, now=timezone.now())
-        if created or updated:
-            changed = [sale.ordered_at for sale in sales] + [
-                old.ordered_at for _, old in stored.values()
-            ]
-            freshness.figures_changed(brand.pk, min(changed))
-    return IngestResult(
-        created=created,
-        updated=updated,
-        unchanged=len(sales) - created - updated + skipped,
-        unattributed=batch.unattributed,
-        unattributed_lines=batch.unattributed_lines,
-    )
+    return sales, stored, skipped, errors
 
 
 def import_sales_csv(
@@ -959,26 +1046,44 @@ def _bulk_sales(
     return len(new), len(changed)
 
 
-def _copy_sales(brand: Brand, sales: list[SaleValues], *, now: datetime) -> tuple[int, int]:
-    """Write with COPY into a temporary table and one INSERT … ON CONFLICT that updates only
-    the rows that changed; (created, updated)."""
+def _copy_columns() -> tuple[str, str, list[str], str, str, str]:
     quote = connection.ops.quote_name
     table = quote(Sale._meta.db_table)
-    columns = [quote(Sale._meta.get_field(name).column) for name in SaleValues._fields]
+    columns = ", ".join(quote(Sale._meta.get_field(name).column) for name in SaleValues._fields)
     updated = [quote(Sale._meta.get_field(name).column) for name in SALE_UPDATED_FIELDS]
     brand_column, created_at, updated_at = (
         quote(Sale._meta.get_field(name).column) for name in ("brand", "created_at", "updated_at")
     )
-    listed = ", ".join(columns)
+    return table, columns, updated, brand_column, created_at, updated_at
+
+
+def _start_copy() -> None:
+    """A temporary table of the sale table's data columns, with their types and no
+    constraints, that the chunks are copied into."""
+    table, listed, *_ = _copy_columns()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.incoming_sale")
-        # The data columns of the sale table, with their types and no constraints.
         cursor.execute(
             f"CREATE TEMPORARY TABLE incoming_sale AS SELECT {listed} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        with cursor.copy(f"COPY incoming_sale ({listed}) FROM STDIN") as copy:
-            for sale in sales:
-                copy.write_row(sale)
+
+
+def _copy_rows(sales: list[SaleValues]) -> None:
+    _, listed, *_ = _copy_columns()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY incoming_sale ({listed}) FROM STDIN") as copy,
+    ):
+        for sale in sales:
+            copy.write_row(sale)
+
+
+def _finish_copy(brand: Brand, *, now: datetime) -> tuple[int, int]:
+    """One INSERT … ON CONFLICT of the copied rows that updates only the rows that changed;
+    (created, updated)."""
+    table, listed, updated, brand_column, created_at, updated_at = _copy_columns()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH written AS (
@@ -1010,6 +1115,7 @@ class _SnapshotRow:
     content_id: int
     date: date | None  # None only in a flawed row
     given: dict[str, int]  # the counters the row gives
+    flawed: bool = False  # has a problem of its own
 
     @property
     def key(self) -> tuple[int, date | None]:
@@ -1020,14 +1126,13 @@ def read_metrics_csv(
     file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand, progress: Progress | None = None
 ) -> Batch:
     """Read a metrics file and check each row on its own (no database queries)."""
-    records, errors = _read_csv(file, METRICS_COLUMNS)
-    return _check_metrics(records, errors, progress, noun="line")
+    return _check_metrics(lambda: _file_records(file, METRICS_COLUMNS), progress, noun="line")
 
 
 def read_metrics(items: Any, *, brand: Brand) -> Batch:
     """Read an API payload of metric snapshots and check each item on its own."""
-    records, errors = _read_items(items, METRICS_COLUMNS)
-    return _check_metrics(records, errors, None, noun="index")
+    read = _read_items(items, METRICS_COLUMNS)
+    return _check_metrics(lambda: iter(read), None, noun="index")
 
 
 def _metric_readers() -> dict[str, Reader]:
@@ -1043,77 +1148,99 @@ def _metric_readers() -> dict[str, Reader]:
     }
 
 
-def _check_metrics(
-    records: list[Record], errors: list[RowError], progress: Progress | None, *, noun: str
-) -> Batch:
+def _check_metrics(source: Source, progress: Progress | None, *, noun: str) -> Batch:
     readers = _metric_readers()
-    seen: dict[tuple[int, date], int] = {}
 
-    def check(record: Record) -> tuple[_SnapshotRow | None, list[RowError]]:
-        row, cells = record
-        given, problems = _read_cells(row, cells, readers)
-        _require(row, given, problems, ("content", "date"))
-        if "content" not in given:
-            return None, problems
-        # Without its date the row is flawed, but its content item is still looked up.
-        snapshot = _SnapshotRow(row, given.pop("content"), given.pop("date", None), given)
-        if snapshot.date and (first := seen.setdefault(snapshot.key, row)) != row:
-            message = (
-                f"Content item {snapshot.content_id} on {snapshot.date} is already at {noun} "
-                f"{first}; send one row per content item and day."
-            )
-            problems.append(RowError(row, "date", message))
-        return snapshot, problems
+    def checker(*, first: bool) -> Check:
+        seen: dict[tuple[int, date], int] = {}
 
-    return _checked(records, errors, check, progress)
+        def check(record: Record) -> tuple[_SnapshotRow | None, list[RowError]]:
+            row, cells = record
+            given, problems = _read_cells(row, cells, readers)
+            _require(row, given, problems, ("content", "date"))
+            if "content" not in given:
+                return None, problems
+            # Without its date the row is flawed, but its content item is still looked up.
+            snapshot = _SnapshotRow(row, given.pop("content"), given.pop("date", None), given)
+            if first and snapshot.date and (at := seen.setdefault(snapshot.key, row)) != row:
+                message = (
+                    f"Content item {snapshot.content_id} on {snapshot.date} is already at "
+                    f"{noun} {at}; send one row per content item and day."
+                )
+                problems.append(RowError(row, "date", message))
+            return snapshot, problems
+
+        return check
+
+    return _checked(source, checker, progress)
 
 
 def save_metrics(batch: Batch, *, brand: Brand) -> IngestResult:
-    """Check a read batch against the brand's content items and stored snapshots, then write it
-    whole with bulk_create and bulk_update, or nothing if any row is bad."""
+    """Check a read batch against the brand's content items and stored snapshots, a chunk of
+    rows at a time, and write it whole with bulk_create and bulk_update, or nothing if any row
+    is bad."""
+    errors = Problems(batch.errors)
+    errors.more = batch.errors.more
+    created = updated = unchanged = 0
+    earliest: date | None = None
     with transaction.atomic():
         Brand.objects.select_for_update().get(pk=brand.pk)
-        content_ids = sorted({row.content_id for row in batch.rows + batch.flawed})
-        days = [row.date for row in batch.rows]
-        known: set[int] = set()
-        stored: dict[tuple[int, date], MetricSnapshot] = {}
-        for chunk in _chunks(content_ids, _query_chunk()):
-            items = tenancy.scope_to_brand(ContentItem.objects.filter(pk__in=chunk), brand)
-            known.update(items.values_list("pk", flat=True))
-            if days:
-                snapshots = MetricSnapshot.objects.filter(
-                    content_id__in=chunk, date__gte=min(days), date__lte=max(days)
-                )
-                stored.update({(s.content_id, s.date): s for s in snapshots})
-        errors = list(batch.errors)
-        errors += [
-            RowError(row.row, "content", _unknown_content(row.content_id))
-            for row in batch.flawed
-            if row.content_id not in known
-        ]
-        new: list[MetricSnapshot] = []
-        changed: list[MetricSnapshot] = []
-        unchanged = 0
-        for row in batch.rows:
-            if row.content_id not in known:
-                errors.append(RowError(row.row, "content", _unknown_content(row.content_id)))
-                continue
-            snapshot = stored.get(row.key)
-            if snapshot is None:
-                new.append(MetricSnapshot(content_id=row.content_id, date=row.date, **row.given))
-            elif any(getattr(snapshot, name) != value for name, value in row.given.items()):
-                for name, value in row.given.items():
-                    setattr(snapshot, name, value)
-                changed.append(snapshot)
-            else:
-                unchanged += 1
-        if errors:
-            return IngestResult(errors=_by_row(errors, METRICS_COLUMNS))
-        MetricSnapshot.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        MetricSnapshot.objects.bulk_update(changed, list(COUNTERS), batch_size=WRITE_BATCH)
-        if new or changed:
-            freshness.figures_changed(brand.pk, min(row.date for row in new + changed))
-    return IngestResult(created=len(new), updated=len(changed), unchanged=unchanged)
+        for chunk in _chunked(batch.rows(), SAVE_CHUNK):
+            new, changed, same, problems = _resolve_snapshots(brand, chunk)
+            errors.add(problems)
+            if errors or errors.more:
+                continue  # the rest is checked, and nothing written
+            MetricSnapshot.objects.bulk_create(new, batch_size=WRITE_BATCH)
+            MetricSnapshot.objects.bulk_update(changed, list(COUNTERS), batch_size=WRITE_BATCH)
+            created, updated, unchanged = (
+                created + len(new),
+                updated + len(changed),
+                unchanged + same,
+            )
+            days = [row.date for row in new + changed]
+            earliest = min([earliest, *days] if earliest else days, default=None)
+        if errors or errors.more:
+            transaction.set_rollback(True)
+            return IngestResult(errors=errors.reported(METRICS_COLUMNS))
+        if earliest:
+            freshness.figures_changed(brand.pk, earliest)
+    return IngestResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _resolve_snapshots(
+    brand: Brand, chunk: list[_SnapshotRow]
+) -> tuple[list[MetricSnapshot], list[MetricSnapshot], int, list[RowError]]:
+    """A chunk's new and changed snapshots, how many are unchanged, and its problems."""
+    content_ids = sorted({row.content_id for row in chunk})
+    days = [row.date for row in chunk if not row.flawed]
+    items = tenancy.scope_to_brand(ContentItem.objects.filter(pk__in=content_ids), brand)
+    known = set(items.values_list("pk", flat=True))
+    stored: dict[tuple[int, date], MetricSnapshot] = {}
+    if days:
+        snapshots = MetricSnapshot.objects.filter(
+            content_id__in=known, date__gte=min(days), date__lte=max(days)
+        )
+        stored = {(s.content_id, s.date): s for s in snapshots}
+    errors: list[RowError] = []
+    new: list[MetricSnapshot] = []
+    changed: list[MetricSnapshot] = []
+    unchanged = 0
+    for row in chunk:
+        if row.content_id not in known:
+            errors.append(RowError(row.row, "content", _unknown_content(row.content_id)))
+            continue
+        if row.flawed:
+            continue
+        snapshot = stored.get(row.key)
+        if snapshot is None:
+            new.append(MetricSnapshot(content_id=row.content_id, date=row.date, **row.given))
+        elif any(getattr(snapshot, name) != value for name, value in row.given.items()):
+            for name, value in row.given.items():
+                setattr(snapshot, name, value)
+            changed.append(snapshot)
+        else:
+            unchanged += 1
+    return new, changed, unchanged, errors
 
 
 def _unknown_content(content_id: int) -> str:
@@ -1219,39 +1346,42 @@ def run_job(job_id: int) -> ImportJob:
         attempts=F("attempts") + 1,
     )
 
-    def progress(done: int, total: int) -> None:
-        jobs.update(processed_rows=done, total_rows=total)
+    def progress(done: int, total: int | None) -> None:
+        jobs.update(processed_rows=done, **({} if total is None else {"total_rows": total}))
 
     try:
         with job.file.open("rb") as stored:
-            data = stored.read()
-        if job.kind == ImportJob.Kind.SALES:
-            batch = read_sales_csv(data, brand=job.brand, progress=progress, format=job.format)
-        else:
-            batch = read_metrics_csv(data, brand=job.brand, progress=progress)
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().select_related("brand").get(pk=job.pk)
-            if job.status != ImportJob.Status.RUNNING:
-                return job  # another run of the same job finished it meanwhile
-            result = SAVERS[job.kind](batch, brand=job.brand)
-            job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
-            job.total_rows = job.processed_rows = batch.total
-            job.created, job.updated, job.unchanged = (
-                result.created,
-                result.updated,
-                result.unchanged,
-            )
-            job.errors = [
-                {"line": error.row, "field": error.field, "message": error.message}
-                for error in result.errors
-            ]
-            job.unattributed = result.unattributed
-            job.unattributed_lines = [
-                {"line": line.row, "order": line.order, "reason": line.reason}
-                for line in result.unattributed_lines
-            ]
-            job.finished_at = timezone.now()
-            job.save()
+            # The file is read twice, a line at a time: each row checked on its own (the
+            # progress shown), then looked up and written in one transaction.
+            if job.kind == ImportJob.Kind.SALES:
+                batch = read_sales_csv(
+                    stored, brand=job.brand, progress=progress, format=job.format
+                )
+            else:
+                batch = read_metrics_csv(stored, brand=job.brand, progress=progress)
+            with transaction.atomic():
+                job = ImportJob.objects.select_for_update().select_related("brand").get(pk=job.pk)
+                if job.status != ImportJob.Status.RUNNING:
+                    return job  # another run of the same job finished it meanwhile
+                result = SAVERS[job.kind](batch, brand=job.brand)
+                job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
+                job.total_rows = job.processed_rows = batch.total
+                job.created, job.updated, job.unchanged = (
+                    result.created,
+                    result.updated,
+                    result.unchanged,
+                )
+                job.errors = [
+                    {"line": error.row, "field": error.field, "message": error.message}
+                    for error in result.errors
+                ]
+                job.unattributed = result.unattributed
+                job.unattributed_lines = [
+                    {"line": line.row, "order": line.order, "reason": line.reason}
+                    for line in result.unattributed_lines
+                ]
+                job.finished_at = timezone.now()
+                job.save()
         return job
     except Exception:
         logger.exception("Import job %s stopped", job_id)

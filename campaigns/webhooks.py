@@ -85,7 +85,7 @@ def process(delivery_id: int) -> WebhookDelivery:
             result = ingest.IngestResult(errors=[ingest.RowError(None, "", message)])
         else:
             batch = ingest.read_order_lines(
-                order_exports.shopify_order_lines(order),
+                lambda: order_exports.shopify_order_lines(order),
                 export=order_exports.BY_NAME["shopify"],
                 brand=brand,
             )

@@ -120,10 +120,13 @@ class CountryListField(serializers.ListField):
 
 
 class BrandModelSerializer(serializers.ModelSerializer):
-    """Validates like the model does (clean() and constraints), as a row of the key's brand."""
+    """Validates like the model does (clean() and constraints), as a row of the key's brand
+    (a row under a contract or influencer of the brand gets its brand through it)."""
 
     def validate(self, attrs: dict) -> dict:
-        instance = self.instance or self.Meta.model(brand=self.context["brand"])
+        model = self.Meta.model
+        owned = any(field.name == "brand" for field in model._meta.fields)
+        instance = self.instance or (model(brand=self.context["brand"]) if owned else model())
         for name, value in attrs.items():
             setattr(instance, name, value)
         if errors := model_errors(instance):

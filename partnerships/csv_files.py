@@ -8,7 +8,7 @@ cell spanning lines reports its row at its first line; blank lines are skipped.
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, NamedTuple
@@ -116,41 +116,101 @@ class Table(NamedTuple):
 
 
 def read_table(text: str, columns: Sequence[Column]) -> Table:
-    """Read the header, then, unless it is unreadable or lacks a required column, the rows.
-    A line with another number of cells than the header is an error, and one that is not CSV
-    ends the reading; a file without rows is an error when nothing else was wrong."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except csv.Error as error:
-        return Table([], [RowError(1, "", f"Cannot read the header as CSV: {error}.")], [])
-    header_errors = _check_header(header, columns)
-    if any(column.required and column.name not in header for column in columns):
-        return Table([], header_errors, [])
-    records: list[Record] = []
-    line_errors: list[RowError] = []
+    """`stream_table` of a text held whole, its problems split into the header's and the
+    lines'."""
+    table = Table([], [], [])
+    for item in stream_table(text, columns):
+        if isinstance(item, RowError):
+            (table.header_errors if item.line == 1 else table.line_errors).append(item)
+        else:
+            table.records.append(item)
+    return table
+
+
+class NotUtf8(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def decoded_lines(file: Upload) -> Iterator[str]:
+    """The file's lines as text, decoded one at a time from its start (a byte-order mark
+    dropped), so a file is never held whole; raises NotUtf8 at a line that is not UTF-8."""
+    if isinstance(file, str):
+        source: Iterable = io.StringIO(file, newline="")
+    elif isinstance(file, bytes):
+        source = io.BytesIO(file)
+    else:
+        file.seek(0)
+        source = file
+    for number, line in enumerate(source, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise NotUtf8(number) from None
+        yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank line's cells with its line number; a line that is not UTF-8 or not CSV
+    ends the reading with a RowError yielded in its place."""
+    reader = csv.reader(lines, delimiter=delimiter)
     while True:
         line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
+        except NotUtf8 as error:
+            yield RowError(error.line, "", f"This line is not UTF-8 text. {NOT_CSV_UTF8}")
+            return
         except csv.Error as error:
-            line_errors.append(RowError(line, "", f"Cannot read this line as CSV: {error}."))
-            break
-        if not "".join(cells).strip():
+            what = "the header" if line == 1 else "this line"
+            yield RowError(line, "", f"Cannot read {what} as CSV: {error}.")
+            return
+        if "".join(cells).strip():
+            yield line, cells
+
+
+def stream_table(file: Upload, columns: Sequence[Column]) -> Iterator[Record | RowError]:
+    """Read the header, then, unless it is unreadable or lacks a required column, the rows,
+    one at a time. A line with another number of cells than the header is an error, and one
+    that is not CSV ends the reading; a file without rows is an error when nothing else was
+    wrong."""
+    rows = stream_rows(decoded_lines(file))
+    first = next(rows, None)
+    if first is None:
+        names = ",".join(column.name for column in columns)
+        yield RowError(None, "", f"The file is empty; its first line names the columns: {names}.")
+        return
+    if isinstance(first, RowError):
+        yield first
+        return
+    header = [cell.strip().lower() for cell in first[1]]
+    header_errors = _check_header(header, columns)
+    yield from header_errors
+    if any(column.required and column.name not in header for column in columns):
+        return
+    clean, count = not header_errors, 0
+    for item in rows:
+        if isinstance(item, RowError):
+            yield item
+            clean = False
             continue
+        line, cells = item
         if len(cells) != len(header):
             message = (
                 f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
                 "(a stray quote mark or comma shifts the cells)."
             )
-            line_errors.append(RowError(line, "", message))
+            yield RowError(line, "", message)
+            clean = False
             continue
-        records.append((line, dict(zip(header, cells, strict=True))))
-    if not records and not header_errors and not line_errors:
-        line_errors.append(RowError(None, "", "The file has a header but no rows."))
-    return Table(records, header_errors, line_errors)
+        count += 1
+        yield line, dict(zip(header, cells, strict=True))
+    if not count and clean:
+        yield RowError(None, "", "The file has a header but no rows.")
 
 
 def _check_header(header: list[str], columns: Sequence[Column]) -> list[RowError]:

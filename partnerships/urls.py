@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from campaigns import api as campaign_api
 from campaigns import import_views, webhooks
 from contracts import api as contract_api
+from contracts import records_api
 from influencers import api as influencer_api
 from partnerships import api, views
 from portal import views as portal_views
@@ -23,6 +24,14 @@ router.register("content", campaign_api.ContentViewSet, basename="content")
 router.register("sales", campaign_api.SaleViewSet, basename="sale")
 router.register("metrics", campaign_api.MetricSnapshotViewSet, basename="metric")
 router.register("statements", contract_api.StatementViewSet, basename="statement")
+router.register("partnerships", records_api.PartnershipViewSet, basename="partnership")
+router.register("joint-brands", records_api.JointBrandViewSet, basename="joint-brand")
+router.register(
+    "distributor-prices", records_api.DistributorPriceViewSet, basename="distributor-price"
+)
+router.register(
+    "distributor-orders", records_api.DistributorOrderViewSet, basename="distributor-order"
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

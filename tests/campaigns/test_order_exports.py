@@ -374,3 +374,20 @@ def test_the_admin_imports_an_export_with_a_picked_format(admin_client, shop, se
 
     assert "3 added" in response.content.decode()
     assert Sale.objects.filter(brand=shop, channel="lazada").count() == 3
+
+
+def test_the_api_imports_an_export_file(api, shop, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("tiktok.csv", sample("tiktok-affiliate-orders.csv"))
+
+    response = api.post("/api/v1/sales/files/", {"file": upload}, format="multipart")
+
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert (job["status"], job["created"], job["unattributed"]) == ("done", 4, 1)
+    assert job["unattributed_lines"][0]["order"] == "580791600000000004"
+    bad = api.post("/api/v1/sales/files/", {"format": "amazon"}, format="multipart")
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "file"

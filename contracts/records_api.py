@@ -1,0 +1,125 @@
+"""The records around contracts, by API: partnerships, the price list of a distribution
+contract and the orders the distributing influencer placed (which settlement reads for volume
+rebates), and joint brands with their products and equity split. Rows are the key's brand's
+only; each is validated as the model validates it."""
+
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+
+from campaigns.api import BrandContractField
+from contracts.api import BrandInfluencerField, BrandProductField
+from contracts.models import DistributorOrder, DistributorPrice, JointBrand, Partnership
+from partnerships.api import BrandModelSerializer, BrandScopedViewSet
+
+
+class DistributorPriceSerializer(BrandModelSerializer):
+    contract = BrandContractField()
+    product = BrandProductField(help_text="The product's SKU.")
+
+    class Meta:
+        model = DistributorPrice
+        fields = ["id", "contract", "product", "price", "min_order_quantity"]
+
+
+class DistributorOrderSerializer(BrandModelSerializer):
+    contract = BrandContractField()
+    product = BrandProductField(help_text="The product's SKU.")
+
+    class Meta:
+        model = DistributorOrder
+        fields = ["id", "contract", "reference", "ordered_at", "product", "quantity", "unit_price"]
+
+
+class PartnershipSerializer(BrandModelSerializer):
+    influencer = BrandInfluencerField()
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "influencer",
+            "status",
+            "since",
+            "liaison",
+            "meeting_cadence",
+            "influencer_goals",
+            "brand_goals",
+        ]
+
+
+class JointBrandSerializer(BrandModelSerializer):
+    contract = BrandContractField()
+    products = BrandProductField(many=True, required=False, help_text="The products' SKUs.")
+
+    class Meta:
+        model = JointBrand
+        fields = [
+            "id",
+            "contract",
+            "name",
+            "product_line",
+            "brand_equity",
+            "influencer_equity",
+            "products",
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        products = attrs.pop("products", None)  # a many-to-many is set once the row is saved
+        attrs = super().validate(attrs)
+        if products is not None:
+            attrs["products"] = products
+        return attrs
+
+
+class PartnershipViewSet(BrandScopedViewSet):
+    """The brand's partnerships: one per influencer."""
+
+    model = Partnership
+    serializer_class = PartnershipSerializer
+    filterset_fields = ["influencer", "status"]
+
+
+class ContractRowViewSet(BrandScopedViewSet):
+    """Rows that belong to a contract of the brand: the brand comes with the contract."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("contract", "product")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save()
+
+
+class DistributorPriceViewSet(ContractRowViewSet):
+    """Price lists of the brand's distribution contracts: one price per contract and product."""
+
+    model = DistributorPrice
+    serializer_class = DistributorPriceSerializer
+    filterset_fields = ["contract"]
+
+
+class DistributorOrderViewSet(ContractRowViewSet):
+    """What distributing influencers bought: one line per order reference and product."""
+
+    model = DistributorOrder
+    serializer_class = DistributorOrderSerializer
+    filterset_fields = ["contract", "reference"]
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().order_by("-ordered_at", "pk")
+
+
+class JointBrandViewSet(BrandScopedViewSet):
+    """Joint brands of the brand's joint-brand contracts, with their products and the equity
+    split (brand and influencer shares as fractions adding up to 1)."""
+
+    model = JointBrand
+    serializer_class = JointBrandSerializer
+    filterset_fields = ["contract"]
+
+    def get_queryset(self) -> models.QuerySet[JointBrand]:
+        return super().get_queryset().select_related("contract").prefetch_related("products")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save()

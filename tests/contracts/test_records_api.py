@@ -1,0 +1,108 @@
+"""Records around contracts by API: partnerships, distributor price lists and orders, joint
+brands with products and equity; scoped to the key's brand and validated by the models
+(another brand's product or contract is unknown, one price per contract and product)."""
+
+from decimal import Decimal
+
+import pytest
+
+from contracts.models import DistributorOrder, DistributorPrice
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contract(brand):
+    return factories.ContractFactory(partnership__influencer__brand=brand, method="distribution")
+
+
+@pytest.fixture
+def product(brand):
+    return factories.ProductFactory(brand=brand, sku="WIG-BW-22")
+
+
+def test_a_price_list_and_an_order_are_recorded(api, contract, product):
+    price = api.post(
+        "/api/v1/distributor-prices/",
+        {"contract": contract.pk, "product": "WIG-BW-22", "price": "95.00"},
+        format="json",
+    )
+    order = api.post(
+        "/api/v1/distributor-orders/",
+        {
+            "contract": contract.pk,
+            "reference": "PO-1",
+            "ordered_at": "2026-11-05T10:00:00+08:00",
+            "product": "WIG-BW-22",
+            "quantity": 40,
+            "unit_price": "95.00",
+        },
+        format="json",
+    )
+
+    assert (price.status_code, order.status_code) == (201, 201), (price.content, order.content)
+    assert DistributorPrice.objects.get().price == Decimal("95.00")
+    assert DistributorOrder.objects.get().quantity == 40
+    listed = api.get(f"/api/v1/distributor-orders/?contract={contract.pk}").json()
+    assert [row["reference"] for row in listed["results"]] == ["PO-1"]
+
+
+def test_the_models_rules_hold(api, contract, product, other_brand):
+    factories.DistributorPriceFactory(contract=contract, product=product)
+    foreign = factories.ContractFactory(partnership__influencer__brand=other_brand)
+
+    again = api.post(
+        "/api/v1/distributor-prices/",
+        {"contract": contract.pk, "product": "WIG-BW-22", "price": "90.00"},
+        format="json",
+    )
+    theirs = api.post(
+        "/api/v1/distributor-orders/",
+        {
+            "contract": foreign.pk,
+            "reference": "PO-2",
+            "ordered_at": "2026-11-05T10:00:00Z",
+            "product": "NOPE",
+            "quantity": 0,
+            "unit_price": "-1",
+        },
+        format="json",
+    )
+
+    assert again.status_code == 400
+    assert theirs.status_code == 400
+    fields = {error["field"] for error in theirs.json()["errors"]}
+    assert {"contract", "product", "quantity", "unit_price"} <= fields
+    assert DistributorOrder.objects.count() == 0
+
+
+def test_a_partnership_and_a_joint_brand(api, brand, product, other_brand):
+    influencer = factories.InfluencerFactory(brand=brand)
+    theirs = factories.InfluencerFactory(brand=other_brand)
+
+    made = api.post(
+        "/api/v1/partnerships/",
+        {"influencer": influencer.pk, "status": "active", "brand_goals": "A wig line"},
+        format="json",
+    )
+    refused = api.post("/api/v1/partnerships/", {"influencer": theirs.pk}, format="json")
+
+    assert made.status_code == 201, made.content
+    assert refused.status_code == 400
+    contract = factories.ContractFactory(partnership_id=made.json()["id"], method="joint_brand")
+    joint = {
+        "contract": contract.pk,
+        "name": "Mia x Lumière",
+        "brand_equity": "0.6000",
+        "influencer_equity": "0.4000",
+        "products": ["WIG-BW-22"],
+    }
+    response = api.post("/api/v1/joint-brands/", joint, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["products"] == ["WIG-BW-22"]
+    uneven = api.post(
+        "/api/v1/joint-brands/", {**joint, "influencer_equity": "0.3000"}, format="json"
+    )
+    assert uneven.status_code == 400
+    assert "100%" in str(uneven.json())
