@@ -20,7 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns import disclosure, ingest, participants, tasks
+from campaigns import disclosure, ingest, participants, shipping, tasks
 from campaigns.models import (
     CAMPAIGN_FIELDS,
     TARGETS,
@@ -31,7 +31,10 @@ from campaigns.models import (
     MetricSnapshot,
     Participant,
     Sale,
+    Shipment,
+    ShipmentItem,
 )
+from contracts.api import BrandProductField
 from contracts.models import ContentType, Contract, Deliverable
 from influencers.models import Platform
 from partnerships import tenancy
@@ -612,3 +615,115 @@ class ContentViewSet(BrandScopedViewSet):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save()  # the brand comes with the participant
+
+
+# --- Shipments ------------------------------------------------------------------------------
+# A product-seeding shipment to a participant, with its items; its status only moves by the
+# rules of campaigns.shipping (move/), which date the shipping and the delivery.
+
+
+class ShipmentItemSerializer(serializers.ModelSerializer):
+    product = BrandProductField(help_text="The product's SKU.")
+
+    class Meta:
+        model = ShipmentItem
+        fields = ["product", "quantity"]
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    participant = BrandParticipantField()
+    items = ShipmentItemSerializer(many=True, required=False)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "participant",
+            "status",
+            "carrier",
+            "tracking_number",
+            "currency",
+            "declared_value",
+            "shipping_cost",
+            "requested_on",
+            "preparation_days",
+            "shipped_on",
+            "delivered_on",
+            "feedback_required",
+            "feedback",
+            "notes",
+            "items",
+        ]
+        read_only_fields = ["status", "shipped_on", "delivered_on"]
+
+    def validate(self, attrs: dict) -> dict:
+        items = attrs.pop("items", None)
+        shipment = self.instance or Shipment()
+        for name, value in attrs.items():
+            setattr(shipment, name, value)
+        if errors := model_errors(shipment, exclude=["ship_by"]):
+            raise serializers.ValidationError(errors)
+        if items is not None:
+            attrs["items"] = items
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> Shipment:
+        items = validated_data.pop("items", [])
+        shipment = Shipment.objects.create(**validated_data)
+        ShipmentItem.objects.bulk_create(ShipmentItem(shipment=shipment, **item) for item in items)
+        return shipment
+
+    @transaction.atomic
+    def update(self, instance: Shipment, validated_data: dict) -> Shipment:
+        items = validated_data.pop("items", None)
+        shipment = super().update(instance, validated_data)
+        if items is not None:  # the items are replaced whole
+            shipment.items.all().delete()
+            ShipmentItem.objects.bulk_create(
+                ShipmentItem(shipment=shipment, **item) for item in items
+            )
+        return shipment
+
+
+class ShipmentMoveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Shipment.Status.choices)
+    on = serializers.DateField(
+        required=False, help_text="The day it was shipped or delivered (those moves need it)."
+    )
+
+
+class ShipmentViewSet(BrandScopedViewSet):
+    """Product-seeding shipments of the brand's campaigns, with their items. The status moves
+    with move/ (requested → preparing → shipped → delivered, or returned or lost), which
+    dates the shipping and the delivery."""
+
+    model = Shipment
+    serializer_class = ShipmentSerializer
+    filterset_fields = ["participant", "status"]
+    parser_classes = [JSONParser]
+
+    def get_queryset(self) -> models.QuerySet[Shipment]:
+        return super().get_queryset().prefetch_related("items__product").order_by("-pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save()
+
+    @extend_schema(
+        request=ShipmentMoveSerializer, responses={200: ShipmentSerializer, 400: REJECTED}
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        shipment = self.get_object()
+        asked = ShipmentMoveSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        try:
+            moved = shipping.move(
+                shipment,
+                asked.validated_data["status"],
+                on=asked.validated_data.get("on"),
+                today=timezone.localdate(),
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return Response(ShipmentSerializer(moved, context=self.get_serializer_context()).data)

@@ -1,4 +1,5 @@
-"""The records around contracts, by API: partnerships, the price list of a distribution
+"""The records around contracts, by API: partnerships and their influencers' risk
+assessments, contract deliverables, the price list of a distribution
 contract and the orders the distributing influencer placed (which settlement reads for volume
 rebates), and joint brands with their products and equity split. Rows are the key's brand's
 only; each is validated as the model validates it."""
@@ -10,7 +11,14 @@ from rest_framework import serializers
 
 from campaigns.api import BrandContractField
 from contracts.api import BrandInfluencerField, BrandProductField
-from contracts.models import DistributorOrder, DistributorPrice, JointBrand, Partnership
+from contracts.models import (
+    Deliverable,
+    DistributorOrder,
+    DistributorPrice,
+    JointBrand,
+    Partnership,
+)
+from influencers.models import RiskAssessment
 from partnerships.api import BrandModelSerializer, BrandScopedViewSet
 
 
@@ -73,6 +81,41 @@ class JointBrandSerializer(BrandModelSerializer):
         return attrs
 
 
+class DeliverableSerializer(BrandModelSerializer):
+    contract = BrandContractField()
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "contract",
+            "content_type",
+            "platform",
+            "quantity",
+            "due_date",
+            "min_length_seconds",
+            "requirements",
+            "disclosure_text",
+        ]
+
+
+class RiskAssessmentSerializer(BrandModelSerializer):
+    influencer = BrandInfluencerField()
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "influencer",
+            "kind",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "review_date",
+            "is_open",
+        ]
+
+
 class PartnershipViewSet(BrandScopedViewSet):
     """The brand's partnerships: one per influencer."""
 
@@ -84,8 +127,10 @@ class PartnershipViewSet(BrandScopedViewSet):
 class ContractRowViewSet(BrandScopedViewSet):
     """Rows that belong to a contract of the brand: the brand comes with the contract."""
 
+    related: tuple[str, ...] = ("contract", "product")
+
     def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().select_related("contract", "product")
+        return super().get_queryset().select_related(*self.related)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save()
@@ -120,6 +165,29 @@ class JointBrandViewSet(BrandScopedViewSet):
 
     def get_queryset(self) -> models.QuerySet[JointBrand]:
         return super().get_queryset().select_related("contract").prefetch_related("products")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.save()
+
+
+class DeliverableViewSet(ContractRowViewSet):
+    """What the brand's contracts ask to be delivered, one row per content piece kind."""
+
+    model = Deliverable
+    serializer_class = DeliverableSerializer
+    filterset_fields = ["contract", "platform"]
+    related = ("contract",)
+
+
+class RiskAssessmentViewSet(BrandScopedViewSet):
+    """Risks assessed for the brand's influencers; open ones lower the fit score."""
+
+    model = RiskAssessment
+    serializer_class = RiskAssessmentSerializer
+    filterset_fields = ["influencer", "kind", "is_open"]
+
+    def get_queryset(self) -> models.QuerySet[RiskAssessment]:
+        return super().get_queryset().select_related("influencer").order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save()

@@ -7,9 +7,12 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -176,9 +179,55 @@ class ProductViewSet(BrandScopedViewSet):
     filterset_fields = ["sku", "category", "currency"]
 
 
+MAX_BULK_RATES = 10_000
+
+
+def _rate_key(item: Any) -> tuple[str, str, str] | None:
+    """A rate's day and currency pair as sent, to find the stored rate it replaces."""
+    if not isinstance(item, dict):
+        return None
+    return (
+        str(item.get("date", "")),
+        str(item.get("from_currency", "")).upper(),
+        str(item.get("to_currency", "")).upper(),
+    )
+
+
 class ExchangeRateViewSet(BrandScopedViewSet):
     """Exchange rates of the key's brand."""
 
     model = ExchangeRate
     serializer_class = ExchangeRateSerializer
     filterset_fields = ["date", "from_currency", "to_currency"]
+
+    @extend_schema(
+        request=ExchangeRateSerializer(many=True),
+        responses={200: ExchangeRateSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        """Many rates at once, all or none: a rate for a day and pair already stored is
+        replaced, so sending the same list again changes nothing."""
+        items = request.data if isinstance(request.data, list) else None
+        if items is None or len(items) > MAX_BULK_RATES:
+            message = f"Send a JSON list of at most {MAX_BULK_RATES:,} rates."
+            raise serializers.ValidationError({"non_field_errors": [message]})
+        stored = {
+            (rate.date.isoformat(), rate.from_currency, rate.to_currency): rate
+            for rate in self.get_queryset()
+        }
+        checked, errors, seen = [], [], {}
+        for index, item in enumerate(items):
+            key = _rate_key(item)
+            serializer = self.get_serializer(stored.get(key), data=item)
+            problems = {} if serializer.is_valid() else dict(serializer.errors)
+            if key in seen:
+                problems["date"] = [f"This day and pair is already at index {seen[key]}."]
+            seen.setdefault(key, index)
+            errors.append(problems)
+            checked.append(serializer)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        with transaction.atomic():
+            rates = [serializer.save(brand=self.brand) for serializer in checked]
+        return Response(self.get_serializer(rates, many=True).data)

@@ -22,10 +22,13 @@ router.register("contracts", contract_api.ContractViewSet, basename="contract")
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
 router.register("content", campaign_api.ContentViewSet, basename="content")
 router.register("sales", campaign_api.SaleViewSet, basename="sale")
+router.register("shipments", campaign_api.ShipmentViewSet, basename="shipment")
 router.register("metrics", campaign_api.MetricSnapshotViewSet, basename="metric")
 router.register("statements", contract_api.StatementViewSet, basename="statement")
 router.register("partnerships", records_api.PartnershipViewSet, basename="partnership")
 router.register("joint-brands", records_api.JointBrandViewSet, basename="joint-brand")
+router.register("deliverables", records_api.DeliverableViewSet, basename="deliverable")
+router.register("risk-assessments", records_api.RiskAssessmentViewSet, basename="risk-assessment")
 router.register(
     "distributor-prices", records_api.DistributorPriceViewSet, basename="distributor-price"
 )

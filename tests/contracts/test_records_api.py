@@ -106,3 +106,38 @@ def test_a_partnership_and_a_joint_brand(api, brand, product, other_brand):
     )
     assert uneven.status_code == 400
     assert "100%" in str(uneven.json())
+
+
+def test_deliverables_and_risk_assessments(api, brand, contract, other_brand):
+    deliverable = {
+        "contract": contract.pk,
+        "content_type": "video",
+        "platform": "tiktok",
+        "quantity": 2,
+        "due_date": contract.start.isoformat(),
+    }
+    made = api.post("/api/v1/deliverables/", deliverable, format="json")
+    late = api.post(
+        "/api/v1/deliverables/", {**deliverable, "due_date": "2099-01-01"}, format="json"
+    )
+    influencer = contract.partnership.influencer
+    risk = api.post(
+        "/api/v1/risk-assessments/",
+        {"influencer": influencer.pk, "kind": "compliance", "likelihood": 2, "impact": 4},
+        format="json",
+    )
+    theirs = api.post(
+        "/api/v1/risk-assessments/",
+        {
+            "influencer": factories.InfluencerFactory(brand=other_brand).pk,
+            "kind": "compliance",
+            "likelihood": 9,
+            "impact": 1,
+        },
+        format="json",
+    )
+
+    assert made.status_code == 201, made.content
+    assert late.status_code == 400
+    assert risk.status_code == 201, risk.content
+    assert {error["field"] for error in theirs.json()["errors"]} >= {"influencer", "likelihood"}
