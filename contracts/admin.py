@@ -23,7 +23,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts import payouts, statement_export, workflow
-from contracts.forms import METHOD_SECTIONS, TIERS_HELP, PaymentForm, TiersField
+from contracts.forms import METHOD_SECTIONS, TIERS_HELP, PartnershipForm, PaymentForm, TiersField
 from contracts.models import (
     CONTRACT_SECTIONS,
     DELIVERABLE_FIELDS,
@@ -97,17 +97,7 @@ def brand_members(
 class PartnershipAdminForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = [
-            "brand",
-            "influencer",
-            "owner",
-            "status",
-            "since",
-            "liaison",
-            "meeting_cadence",
-            "influencer_goals",
-            "brand_goals",
-        ]
+        fields = ["brand", "influencer", *PartnershipForm.Meta.fields]
 
     def clean(self) -> dict:
         cleaned = super().clean()

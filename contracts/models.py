@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -15,6 +16,23 @@ from partnerships.models import MONEY, Brand, Product
 from partnerships.percent import RateField
 
 SIGNED_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def with_meeting_figures(self) -> "PartnershipQuerySet":
+        """Each partnership with `last_met` (its last meeting's date) and `open_steps` (next
+        steps not yet done), in the same query; what `Partnership.next_meeting` reads."""
+        open_steps = (
+            NextStep.objects.filter(meeting__partnership=models.OuterRef("pk"), done_at=None)
+            .order_by()
+            .values("meeting__partnership")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            last_met=models.Max("meetings__held_on"),
+            open_steps=models.functions.Coalesce(models.Subquery(open_steps), 0),
+        )
 
 
 class Partnership(models.Model):
@@ -57,6 +75,8 @@ class Partnership(models.Model):
     influencer_goals = models.TextField(blank=True, help_text="What matters to the influencer.")
     brand_goals = models.TextField(blank=True, help_text="What the brand wants from it.")
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["influencer__name"]
         constraints = [
@@ -71,6 +91,34 @@ class Partnership(models.Model):
     def clean(self) -> None:
         if self.influencer_id and self.brand_id and self.influencer.brand_id != self.brand_id:
             raise ValidationError({"influencer": "This influencer belongs to another brand."})
+
+    @property
+    def next_meeting(self) -> date | None:
+        """When the next meeting is due; read through `with_meeting_figures`."""
+        return next_meeting_on(self.meeting_cadence, self.status, self.last_met, self.since)
+
+
+MEETING_INTERVALS = {
+    Partnership.Cadence.WEEKLY: relativedelta(weeks=1),
+    Partnership.Cadence.FORTNIGHTLY: relativedelta(weeks=2),
+    Partnership.Cadence.MONTHLY: relativedelta(months=1),
+    Partnership.Cadence.QUARTERLY: relativedelta(months=3),
+}
+
+
+def next_meeting_on(
+    cadence: str, status: str, last_held: date | None, since: date | None
+) -> date | None:
+    """The day the next meeting is due: one cadence interval after the last meeting, or the
+    partnership's start before the first one; None when meetings are held as needed or the
+    partnership is not active."""
+    interval = MEETING_INTERVALS.get(cadence)
+    if interval is None or status != Partnership.Status.ACTIVE:
+        return None
+    if last_held is None:
+        return since
+    # relativedelta keeps month ends: monthly from 31 January is due on 28 February.
+    return last_held + interval
 
 
 class Contract(models.Model):

@@ -22,9 +22,11 @@ MESSAGES_SHOWN = 50
 
 
 def _partnership(request: HttpRequest, pk: int) -> Partnership:
-    partnerships = meetings.with_meeting_figures(
+    partnerships = (
         Partnership.objects.select_related("influencer", "owner", "brand")
-    ).annotate(meeting_count=Count("meetings"))
+        .with_meeting_figures()
+        .annotate(meeting_count=Count("meetings", distinct=True))
+    )
     return tenancy.get_for_user(partnerships, request.user, pk)
 
 
@@ -53,7 +55,7 @@ def _page(request: HttpRequest, partnership: Partnership, **forms) -> HttpRespon
     context = {
         "partnership": partnership,
         "today": timezone.localdate(timezone=brand.timezone),
-        "next_meeting": meetings.next_meeting(partnership),
+        "next_meeting": partnership.next_meeting,
         "contracts": list(partnership.contracts.all()),
         "steps": list(meetings.open_steps(partnership)),
         "meetings": shown_meetings,
@@ -107,7 +109,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "contracts/_relationship.html",
             {
                 "partnership": partnership,
-                "next_meeting": meetings.next_meeting(partnership),
+                "next_meeting": partnership.next_meeting,
                 "today": timezone.localdate(timezone=partnership.brand.timezone),
                 "can_edit": True,
                 "saved": True,

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from campaigns import roi
 from contracts import (
     amendments,
-    meetings,
     messaging,
     offers,
     preview,
@@ -84,9 +83,7 @@ def board(request: HttpRequest) -> HttpResponse:
     counts = dict(
         influencers.values_list("status").annotate(n=Count("pk", distinct=True)).order_by()
     )
-    partnerships = Prefetch(
-        "partnerships", queryset=meetings.with_meeting_figures(Partnership.objects.all())
-    )
+    partnerships = Prefetch("partnerships", queryset=Partnership.objects.with_meeting_figures())
     contracts = Prefetch(
         "partnerships__contracts",
         queryset=Contract.objects.only("pk", "title", "status", "method", "partnership_id"),
@@ -109,7 +106,6 @@ def board(request: HttpRequest) -> HttpResponse:
     for _, _, cards in columns:
         for influencer in cards:
             for partnership in influencer.partnerships.all():
-                partnership.next_meeting = meetings.next_meeting(partnership)
                 partnership.unread = unread.get(partnership.pk, 0)
     template = "contracts/_board.html" if request.htmx else "contracts/board.html"
     return render(

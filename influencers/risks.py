@@ -1,5 +1,6 @@
 """Risk assessments as owners and managers keep them: added, revised and closed with who and
-why. Every change rescores the influencer, since open risks lower the fit score."""
+why. Every change rescores the influencer, since open risks lower the fit score, and
+re-evaluates the brand's reminders (a review date moved or a risk closed)."""
 
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from influencers import scoring
 from influencers.models import Influencer, RiskAssessment
+from partnerships import freshness
 
 
 def save_risk(risk: RiskAssessment) -> RiskAssessment:
@@ -17,6 +19,7 @@ def save_risk(risk: RiskAssessment) -> RiskAssessment:
     with transaction.atomic():
         risk.save()
         scoring.rescore(Influencer.objects.filter(pk=risk.influencer_id))
+        freshness.reminders_changed(risk.influencer.brand_id)
     return risk
 
 
@@ -31,4 +34,5 @@ def close_risk(risk: RiskAssessment, *, by, reason: str, now: datetime) -> RiskA
     with transaction.atomic():
         risk.save()
         scoring.rescore(Influencer.objects.filter(pk=risk.influencer_id))
+        freshness.reminders_changed(risk.influencer.brand_id)
     return risk

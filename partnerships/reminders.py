@@ -22,7 +22,6 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import ContentItem, Shipment
-from contracts import meetings
 from contracts.models import (
     CompensationTerm,
     Contract,
@@ -278,14 +277,15 @@ def _contracts(brand: Brand, today: date) -> Iterable[Item]:
 
 def _meetings(brand: Brand, today: date) -> Iterable[Item]:
     horizon = today + timedelta(DUE_SOON_DAYS)
-    rows = meetings.with_meeting_figures(
+    rows = (
         tenancy.scope_to_brand(Partnership.objects.all(), brand)
         .filter(status=Partnership.Status.ACTIVE)
         .exclude(meeting_cadence=Partnership.Cadence.AD_HOC)
         .select_related("influencer")
+        .with_meeting_figures()
     )
     for partnership in rows:
-        due = meetings.next_meeting(partnership)
+        due = partnership.next_meeting
         if due is None or due > horizon:
             continue
         cadence = partnership.get_meeting_cadence_display().lower()

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts import meetings, messaging, timeline
-from contracts.models import Meeting, Message, NextStep, Partnership
+from contracts import messaging, timeline
+from contracts.models import Meeting, Message, NextStep, Partnership, next_meeting_on
 from partnerships import reminders
 from partnerships.models import Role
 from tests import factories
@@ -216,11 +216,11 @@ def test_marking_a_next_step_done_takes_it_off_the_open_list(client, brand_manag
     ],
 )
 def test_next_meeting_follows_the_cadence_from_the_last_meeting(cadence, last, since, due):
-    assert meetings.next_meeting_on(cadence, "active", last, since) == due
+    assert next_meeting_on(cadence, "active", last, since) == due
 
 
 def test_a_paused_partnership_has_no_meeting_due():
-    assert meetings.next_meeting_on("weekly", "paused", date(2026, 11, 2), None) is None
+    assert next_meeting_on("weekly", "paused", date(2026, 11, 2), None) is None
 
 
 # --- messages --------------------------------------------------------------------------------
@@ -527,3 +527,21 @@ def test_a_next_step_due_shows_on_the_dashboards_attention_list(client, brand_ma
     assert "Next steps due" in attention
     assert "“Ship the winter gowns”" in attention
     assert f"/partnerships/{step.meeting.partnership_id}/#next-steps" in attention
+
+
+def test_a_next_step_done_leaves_the_attention_list_at_once(
+    client, brand_manager, partnership, brand, django_capture_on_commit_callbacks
+):
+    step = factories.NextStepFactory(meeting__partnership=partnership, due_on=timezone.localdate())
+    reminders.send_reminders(now=timezone.now())
+
+    def kinds() -> set[str]:
+        return {reminder.kind for reminder in reminders.open_reminders(brand)}
+
+    assert "next_step_due" in kinds()
+    client.force_login(brand_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("contracts:step_done", args=[step.pk]), {"done": "1"})
+
+    assert "next_step_due" not in kinds()
