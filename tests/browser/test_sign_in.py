@@ -21,7 +21,8 @@ def test_manager_signs_in_and_sees_the_dashboard(page):
     expect(page.get_by_role("heading", name="Lumière Hair & Gowns")).to_be_visible()
     expect(page.locator("[data-figure=products] .figure-value")).to_have_text("16")
     expect(page.locator("[data-figure=influencers] .figure-value")).to_have_text("40")
-    expect(page.locator("[data-figure=active-contracts] .figure-value")).to_have_text("3")
+    # Anna, Mia, Lucía and the Glam Wig Club's sponsored posts.
+    expect(page.locator("[data-figure=active-contracts] .figure-value")).to_have_text("4")
     expect(page.locator("[data-figure=running-campaigns] .figure-value")).to_have_text("1")
     nav = page.get_by_role("navigation").first
     expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
