@@ -26,7 +26,7 @@ from campaigns.models import (
     TrackingCode,
     WebhookDelivery,
 )
-from partnerships import tenancy
+from partnerships import freshness, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
     BrandScopedAdmin,
@@ -684,6 +684,11 @@ class SaleAdmin(IngestAdminMixin, BrandScopedAdmin):
     @admin.display(description="SKU", ordering="product__sku")
     def sku(self, obj: Sale) -> str:
         return obj.product.sku
+
+    def save_model(self, request: HttpRequest, obj: Sale, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A confirmed or pending sale changes revenue from its order's day.
+        freshness.figures_changed(obj.brand_id, obj.ordered_at)
 
 
 @admin.register(MetricSnapshot)

@@ -228,3 +228,22 @@ def test_a_real_worker_refreshes_what_an_import_changed(broker, start_worker, ca
     figures = refreshed()
     assert not figures.updating
     assert figures.totals().revenue == Decimal("189.00")
+
+
+def test_confirming_a_sale_in_the_admin_counts_it_at_once(
+    client, brand, campaign, django_capture_on_commit_callbacks
+):
+    staff = factories.UserFactory(is_staff=True)
+    factories.MembershipFactory(user=staff, brand=brand, role="manager")
+    sale = factories.SaleFactory(
+        tracking_code=campaign.participants.get().codes.get(),
+        status="pending",
+        net_amount=Decimal("189.00"),
+    )
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:campaigns_sale_change", args=[sale.pk]), {"status": "confirmed"}
+        )
+    assert response.status_code == 302
+    assert revenue(brand) == Decimal("189.00")
