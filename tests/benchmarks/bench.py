@@ -121,7 +121,7 @@ def ratio_check(name: str, seconds: float, floor: float, limit: float, target: f
             figure=f"{seconds:.2f} s",
             floor=f"{limit:.2f} s",
             ratio=seconds / limit,
-            target="(information)",
+            target=report.INFORMATION,
             ok=True,
         ),
     ]
