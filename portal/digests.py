@@ -18,7 +18,7 @@ DUE_SOON = timedelta(days=7)
 
 def due_now(user, today: date) -> home.Home:
     """The user's home with only the deliverables due within DUE_SOON (or late)."""
-    found = home.home(user, today)
+    found = home.home(user)
     soon = [d for d in found.deliverables if d.due_date <= today + DUE_SOON]
     return home.Home(
         offers=found.offers,

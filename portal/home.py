@@ -28,7 +28,7 @@ class Home:
         return not (self.offers or self.deliverables or self.to_revise or self.to_publish)
 
 
-def home(user, today: date) -> Home:
+def home(user) -> Home:
     contracts = access.scope(Contract.objects.all(), user)
     content = access.scope(ContentItem.objects.all(), user).select_related(
         "participant__campaign__brand", "deliverable"
