@@ -7,7 +7,12 @@ only; each is validated as the model validates it."""
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from campaigns.api import BrandContractField
 from contracts.api import BrandInfluencerField, BrandProductField
@@ -18,6 +23,7 @@ from contracts.models import (
     JointBrand,
     Partnership,
 )
+from influencers import risks
 from influencers.models import RiskAssessment
 from partnerships.api import BrandModelSerializer, BrandScopedViewSet
 
@@ -113,7 +119,15 @@ class RiskAssessmentSerializer(BrandModelSerializer):
             "mitigation",
             "review_date",
             "is_open",
+            "closed_at",
+            "close_reason",
         ]
+        # A risk is closed with its reason through the close action, never reopened.
+        read_only_fields = ["is_open", "closed_at", "close_reason"]
+
+
+class RiskCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the risk is closed.")
 
 
 class PartnershipViewSet(BrandScopedViewSet):
@@ -190,4 +204,20 @@ class RiskAssessmentViewSet(BrandScopedViewSet):
         return super().get_queryset().select_related("influencer").order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.save()
+        serializer.instance = risks.save_risk(RiskAssessment(**serializer.validated_data))
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        for name, value in serializer.validated_data.items():
+            setattr(serializer.instance, name, value)
+        risks.save_risk(serializer.instance)
+
+    @extend_schema(request=RiskCloseSerializer, responses=RiskAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close the risk with the reason; who closed it and when are kept."""
+        risk = self.get_object()
+        body = RiskCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        closer = request.user if request.user.is_authenticated else None
+        risks.close_risk(risk, by=closer, reason=body.validated_data["reason"], now=timezone.now())
+        return Response(self.get_serializer(risk).data)

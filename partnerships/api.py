@@ -71,6 +71,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     item's position in a list payload and null for a single object."""
     if isinstance(exc, models.ProtectedError | models.RestrictedError):
         return Response({"errors": [_in_use(exc)]}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):  # a rule of a write path the serializer calls
+        exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.ValidationError):
         return response

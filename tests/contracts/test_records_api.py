@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.models import DistributorOrder, DistributorPrice
+from influencers.models import RiskAssessment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,39 @@ def test_deliverables_and_risk_assessments(api, brand, contract, other_brand):
     assert late.status_code == 400
     assert risk.status_code == 201, risk.content
     assert {error["field"] for error in theirs.json()["errors"]} >= {"influencer", "likelihood"}
+
+
+def test_a_risk_by_api_rescores_and_is_closed_with_its_reason(api, brand_manager, brand, client):
+    influencer = factories.SocialAccountFactory(influencer__brand=brand).influencer
+    made = api.post(
+        "/api/v1/risk-assessments/",
+        {"influencer": influencer.pk, "kind": "compliance", "likelihood": 5, "impact": 5},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    risk = RiskAssessment.objects.get(pk=made.json()["id"])
+    influencer.refresh_from_db()
+    scored_with_risk = influencer.fit_score
+    assert "Open risks" in str(influencer.fit_breakdown)
+
+    client.force_login(brand_manager)
+    no_reason = client.post(f"/api/v1/risk-assessments/{risk.pk}/close/", {"reason": ""})
+    reopened = api.patch(f"/api/v1/risk-assessments/{risk.pk}/", {"is_open": False}, format="json")
+    closed = client.post(f"/api/v1/risk-assessments/{risk.pk}/close/", {"reason": "Disclosed."})
+    again = api.post(f"/api/v1/risk-assessments/{risk.pk}/close/", {"reason": "Twice."})
+    revised = api.patch(f"/api/v1/risk-assessments/{risk.pk}/", {"impact": 1}, format="json")
+
+    assert no_reason.status_code == 400
+    assert reopened.status_code == 200
+    assert reopened.json()["is_open"] is True  # is_open is read-only: closing needs a reason
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["close_reason"] == "Disclosed."
+    risk.refresh_from_db()
+    assert (risk.is_open, risk.closed_by, risk.close_reason) == (False, brand_manager, "Disclosed.")
+    influencer.refresh_from_db()
+    assert influencer.fit_score > scored_with_risk
+    assert "Open risks" not in str(influencer.fit_breakdown)
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["message"] == "This risk is already closed."
+    assert revised.status_code == 400
+    assert risk.impact == 5
