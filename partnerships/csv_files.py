@@ -153,8 +153,9 @@ def decoded_lines(file: Upload) -> Iterator[str]:
 
 
 def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """Each non-blank line's cells with its line number; a line that is not UTF-8 or not CSV
-    ends the reading with a RowError yielded in its place."""
+    """Each non-blank line's cells with its line number; a line holding a NUL character is a
+    RowError, and one that is not UTF-8 or not CSV ends the reading with a RowError yielded
+    in its place."""
     reader = csv.reader(lines, delimiter=delimiter)
     while True:
         line = reader.line_num + 1
@@ -169,7 +170,10 @@ def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[in
             what = "the header" if line == 1 else "this line"
             yield RowError(line, "", f"Cannot read {what} as CSV: {error}.")
             return
-        if "".join(cells).strip():
+        if any(inputs.NUL in cell for cell in cells):
+            # Refused before any cell is read, so that no message quotes it to the database.
+            yield RowError(line, "", inputs.NUL_MESSAGE)
+        elif "".join(cells).strip():
             yield line, cells
 
 
