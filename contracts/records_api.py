@@ -87,7 +87,7 @@ class JointBrandSerializer(BrandModelSerializer):
         return attrs
 
 
-class DeliverableSerializer(BrandModelSerializer):
+class DeliverableRecordSerializer(BrandModelSerializer):
     contract = BrandContractField()
 
     class Meta:
@@ -188,7 +188,7 @@ class DeliverableViewSet(ContractRowViewSet):
     """What the brand's contracts ask to be delivered, one row per content piece kind."""
 
     model = Deliverable
-    serializer_class = DeliverableSerializer
+    serializer_class = DeliverableRecordSerializer
     filterset_fields = ["contract", "platform"]
     related = ("contract",)
 

@@ -322,6 +322,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "partnerships.money.CURRENCY_CHOICES",
         "PlatformEnum": "influencers.models.Platform",
+        # Each model's status choices keep their own name in the schema.
+        "InfluencerStatusEnum": "influencers.models.Influencer.Status",
+        "PartnershipStatusEnum": "contracts.models.Partnership.Status",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "StatementStatusEnum": "contracts.models.Statement.Status",
+        "ContentStatusEnum": "campaigns.models.ContentItem.Status",
+        "ShipmentStatusEnum": "campaigns.models.Shipment.Status",
+        "SaleStatusEnum": "campaigns.models.Sale.Status",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
