@@ -202,6 +202,13 @@ class IngestResult:
     def counts(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
+    def error_records(self) -> list[dict]:
+        """The errors as an import job or webhook delivery stores them."""
+        return [
+            {"line": error.row, "field": error.field, "message": error.message}
+            for error in self.errors
+        ]
+
     def summary(self) -> str:
         """The counts in one sentence, for a message."""
         return ImportJob(**self.counts(), unattributed=self.unattributed).summary()
@@ -1371,10 +1378,7 @@ def run_job(job_id: int) -> ImportJob:
                     result.updated,
                     result.unchanged,
                 )
-                job.errors = [
-                    {"line": error.row, "field": error.field, "message": error.message}
-                    for error in result.errors
-                ]
+                job.errors = result.error_records()
                 job.unattributed = result.unattributed
                 job.unattributed_lines = [
                     {"line": line.row, "order": line.order, "reason": line.reason}

@@ -256,20 +256,10 @@ def _shopify_order(order: str, rows: list[Row], context: Context) -> Iterator[Or
     for position, ((row, sku, quantity), line_net, refund) in enumerate(
         zip(lines, nets, refunds, strict=True), start=1
     ):
-        yield OrderLine(
-            row=row,
-            order=order,
-            line=str(position),
-            ordered_at=ordered_at,
-            sku=sku,
-            quantity=str(quantity),
-            net_amount=str(line_net),
-            currency=currency,
-            status=REFUNDED if refund and refund == line_net else status,
-            refunded_at=cancelled_at if refund else "",
-            refunded_amount=refund_text(refund, currency),
-            codes=codes,
-        )
+        yield _shopify_line(
+            row, order, position, ordered_at, sku, quantity, line_net, currency, status,
+            (refund, cancelled_at), codes,
+        )  # fmt: skip
 
 
 def shopify_order_lines(order: Mapping) -> Iterator[OrderLine | RowError]:
@@ -313,20 +303,43 @@ def shopify_order_lines(order: Mapping) -> Iterator[OrderLine | RowError]:
         line_net = money.round(max(price * quantity - discount, Decimal(0)), currency)
         whole_refund = status == REFUNDED or bool(cancelled_at)
         refund = line_net if whole_refund else min(refunds.get(item_id, Decimal(0)), line_net)
-        yield OrderLine(
-            row=position,
-            order=str(order.get("name") or order.get("id")),
-            line=str(position),
-            ordered_at=ordered_at,
-            sku=sku,
-            quantity=str(quantity),
-            net_amount=str(line_net),
-            currency=currency,
-            status=REFUNDED if refund and refund == line_net else status,
-            refunded_at=(cancelled_at or refunded_at.get(item_id, "")) if refund else "",
-            refunded_amount=refund_text(refund, currency),
-            codes=codes,
-        )
+        yield _shopify_line(
+            position, str(order.get("name") or order.get("id")), position, ordered_at, sku,
+            quantity, line_net, currency, status,
+            (refund, cancelled_at or refunded_at.get(item_id, "")), codes,
+        )  # fmt: skip
+
+
+def _shopify_line(
+    row: int,
+    order: str,
+    position: int,
+    ordered_at: str,
+    sku: str,
+    quantity: int,
+    line_net: Decimal,
+    currency: str,
+    status: str,
+    refund: tuple[Decimal, str],
+    codes: tuple[str, ...],
+) -> OrderLine:
+    """A Shopify order's line, from its export row or its webhook: its position in the order is
+    its line id; refunded in full, its status is refunded. `refund` is (amount, when)."""
+    amount_, refunded_at = refund
+    return OrderLine(
+        row=row,
+        order=order,
+        line=str(position),
+        ordered_at=ordered_at,
+        sku=sku,
+        quantity=str(quantity),
+        net_amount=str(line_net),
+        currency=currency,
+        status=REFUNDED if amount_ and amount_ == line_net else status,
+        refunded_at=refunded_at if amount_ else "",
+        refunded_amount=refund_text(amount_, currency),
+        codes=codes,
+    )
 
 
 # --- Amazon All Orders report ---------------------------------------------------------------

@@ -97,10 +97,7 @@ def process(delivery_id: int) -> WebhookDelivery:
         result.unchanged,
     )
     delivery.unattributed = result.unattributed
-    delivery.errors = [
-        {"line": error.row, "field": error.field, "message": error.message}
-        for error in result.errors
-    ]
+    delivery.errors = result.error_records()
     delivery.processed_at = timezone.now()
     delivery.save()
     return delivery
@@ -160,6 +157,19 @@ def _answer(request: Request, webhook: ShopWebhook | None, given: str, delivery:
     return Response({"received": received}, status=status.HTTP_202_ACCEPTED if received else 200)
 
 
+def _documented(summary: str, *headers: str) -> Any:
+    """The schema of a webhook: a signed JSON body, with its headers, and no API key."""
+    return extend_schema(
+        summary=summary,
+        request={"application/json": dict},
+        responses={202: ReceivedSerializer, 200: ReceivedSerializer},
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.HEADER, required=True) for name in headers
+        ],
+        auth=[],
+    )
+
+
 class WebhookView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -168,20 +178,12 @@ class WebhookView(APIView):
 
 
 class ShopifyWebhookView(WebhookView):
-    @extend_schema(
-        summary="Shopify orders/create, orders/updated and refunds/create",
-        request={"application/json": dict},
-        responses={202: ReceivedSerializer, 200: ReceivedSerializer},
-        parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.HEADER, required=True)
-            for name in (
-                "X-Shopify-Hmac-Sha256",
-                "X-Shopify-Shop-Domain",
-                "X-Shopify-Topic",
-                "X-Shopify-Webhook-Id",
-            )
-        ],
-        auth=[],
+    @_documented(
+        "Shopify orders/create, orders/updated and refunds/create",
+        "X-Shopify-Hmac-Sha256",
+        "X-Shopify-Shop-Domain",
+        "X-Shopify-Topic",
+        "X-Shopify-Webhook-Id",
     )
     def post(self, request: Request) -> Response:
         headers = request.headers
@@ -201,16 +203,7 @@ class ShopifyWebhookView(WebhookView):
 
 
 class SalesWebhookView(WebhookView):
-    @extend_schema(
-        summary="Sales CSV rows pushed by any shop",
-        request={"application/json": dict},
-        responses={202: ReceivedSerializer, 200: ReceivedSerializer},
-        parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.HEADER, required=True)
-            for name in ("X-Signature-Sha256", "X-Delivery-Id")
-        ],
-        auth=[],
-    )
+    @_documented("Sales CSV rows pushed by any shop", "X-Signature-Sha256", "X-Delivery-Id")
     def post(self, request: Request, pk: int) -> Response:
         webhook = ShopWebhook.objects.filter(kind=ShopWebhook.Kind.SALES, pk=pk).first()
         headers = request.headers
