@@ -52,6 +52,7 @@ class SaleSerializer(serializers.ModelSerializer):
 
     code = serializers.CharField(source="tracking_code.code", read_only=True)
     sku = serializers.CharField(source="product.sku", read_only=True)
+    channel = serializers.CharField(read_only=True, help_text="Empty when not said.")
 
     class Meta:
         model = Sale

@@ -539,8 +539,8 @@ def read_sales_csv(
     creator or content; those nothing attributes are counted and listed, not written."""
     try:
         first = next(csv_files.decoded_lines(file), "")
-    except csv_files.NotUtf8:
-        first = ""  # the sales CSV's reader says which line is not UTF-8
+    except csv_files.BadLine:
+        first = ""  # the sales CSV's reader says which line it cannot read, and why
     export, delimiter, errors = _layout(first, format)
     if errors:
         return Batch(rows=lambda: iter(()), errors=Problems(errors))

@@ -206,7 +206,7 @@ class ExchangeRateViewSet(BrandScopedViewSet):
         request=ExchangeRateSerializer(many=True),
         responses={200: ExchangeRateSerializer(many=True)},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request: Request) -> Response:
         """Many rates at once, all or none: a rate for a day and pair already stored is
         replaced, so sending the same list again changes nothing."""

@@ -127,15 +127,18 @@ def read_table(text: str, columns: Sequence[Column]) -> Table:
     return table
 
 
-class NotUtf8(ValueError):
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
+class BadLine(ValueError):
+    """A line no cell of which is read: not UTF-8, or holding a NUL character."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 def decoded_lines(file: Upload) -> Iterator[str]:
     """The file's lines as text, decoded one at a time from its start (a byte-order mark
-    dropped), so a file is never held whole; raises NotUtf8 at a line that is not UTF-8."""
+    dropped), so a file is never held whole; raises BadLine at a line that is not UTF-8 or
+    holds a NUL character (refused before any cell is read, so that no message quotes it)."""
     if isinstance(file, str):
         source: Iterable = io.StringIO(file, newline="")
     elif isinstance(file, bytes):
@@ -148,7 +151,9 @@ def decoded_lines(file: Upload) -> Iterator[str]:
             try:
                 line = line.decode("utf-8")
             except UnicodeDecodeError:
-                raise NotUtf8(number) from None
+                raise BadLine(number, f"This line is not UTF-8 text. {NOT_CSV_UTF8}") from None
+        if inputs.NUL in line:
+            raise BadLine(number, inputs.NUL_MESSAGE)
         yield line.removeprefix("\ufeff") if number == 1 else line
 
 
@@ -163,8 +168,8 @@ def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[in
             cells = next(reader)
         except StopIteration:
             return
-        except NotUtf8 as error:
-            yield RowError(error.line, "", f"This line is not UTF-8 text. {NOT_CSV_UTF8}")
+        except BadLine as error:
+            yield RowError(error.line, "", error.message)
             return
         except csv.Error as error:
             what = "the header" if line == 1 else "this line"
