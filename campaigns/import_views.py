@@ -1,11 +1,13 @@
 """The /imports/ page: CSV files of influencers, sales and metrics brought into the current brand.
 
-Influencer files are imported during the upload (influencers.imports). A sales or metrics file
+Influencer files, and files of exchange rates and distributor orders
+(partnerships.record_imports), are imported during the upload. A sales or metrics file
 becomes an ImportJob: a small one is imported during the upload too, a larger one by a Celery
 worker (campaigns.tasks.start_import). The page lists the brand's recent jobs; unfinished ones
 poll their row over HTMX until they end, and every job's problems download as a CSV report.
 """
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -16,10 +18,16 @@ from django.urls import reverse
 
 from campaigns import ingest, order_exports, tasks
 from campaigns.models import ImportJob
+from contracts.records_api import ORDERS_FILE
 from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
 from partnerships import csv_downloads, tenancy
+from partnerships.api import RATES_FILE
+from partnerships.csv_files import CsvFileForm
+from partnerships.models import Brand
+from partnerships.record_imports import CsvUploadForm, import_records
 
 RECENT_JOBS = 20
+RECORD_FILES = {"exchange_rates": RATES_FILE, "distributor_orders": ORDERS_FILE}
 SHOWN_ERRORS = 20  # per job on the page; the CSV report has them all
 
 
@@ -29,6 +37,8 @@ def imports(request: HttpRequest) -> HttpResponse:
     brand = tenancy.current_brand(request)
     form, errors = ImportFileForm(), []
     uploads = {kind: form(prefix=kind) for kind, form in ingest.UPLOAD_FORMS.items()}
+    records = {kind: CsvUploadForm(prefix=kind) for kind in RECORD_FILES}
+    record_errors: dict[str, list] = {}
     if request.method == "POST":
         tenancy.require(request.user, brand)
         kind = request.POST.get("kind", "influencers")
@@ -46,16 +56,23 @@ def imports(request: HttpRequest) -> HttpResponse:
                 )
                 _announce(request, tasks.start_import(job))
                 return redirect(f"{reverse('imports')}?job={job.pk}#job-{job.pk}")
+        elif kind in RECORD_FILES:
+            records[kind] = CsvUploadForm(request.POST, request.FILES, prefix=kind)
+            done = _import_now(
+                request,
+                records[kind],
+                record_errors.setdefault(kind, []),
+                brand,
+                lambda file: import_records(file, RECORD_FILES[kind], brand=brand),
+            )
+            if done:
+                return redirect("imports")
         else:
             form = ImportFileForm(request.POST, request.FILES)
-            if form.is_valid():
-                result = import_influencers(form.cleaned_data["file"], brand=brand)
-                if result.ok:
-                    messages.success(request, f"{brand}: {result.summary()}")
-                    for notice in result.notices:
-                        messages.warning(request, notice)
-                    return redirect("imports")
-                errors = result.errors
+            if _import_now(
+                request, form, errors, brand, lambda file: import_influencers(file, brand=brand)
+            ):
+                return redirect("imports")
     jobs = tenancy.scope_to_brand(ImportJob.objects.all(), brand).select_related("created_by")
     return render(
         request,
@@ -77,8 +94,29 @@ def imports(request: HttpRequest) -> HttpResponse:
             "opened": request.GET.get("job", ""),
             "shown_errors": SHOWN_ERRORS,
             "can_edit": tenancy.can(request.user, brand),
+            "record_files": [
+                (kind, RECORD_FILES[kind], records[kind], record_errors.get(kind, []))
+                for kind in RECORD_FILES
+            ],
         },
     )
+
+
+def _import_now(
+    request: HttpRequest, form: CsvFileForm, errors: list, brand: Brand, run: Callable
+) -> bool:
+    """Import the form's file during the upload; True when it was imported, else its
+    problems are added to `errors`."""
+    if not form.is_valid():
+        return False
+    result = run(form.cleaned_data["file"])
+    if not result.ok:
+        errors += result.errors
+        return False
+    messages.success(request, f"{brand}: {result.summary()}")
+    for notice in getattr(result, "notices", ()):
+        messages.warning(request, notice)
+    return True
 
 
 def _announce(request: HttpRequest, job: ImportJob) -> None:

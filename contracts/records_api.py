@@ -25,7 +25,9 @@ from contracts.models import (
 )
 from influencers import risks
 from influencers.models import RiskAssessment
+from partnerships import record_imports
 from partnerships.api import BrandModelSerializer, BrandScopedViewSet
+from partnerships.csv_files import Column
 
 
 class DistributorPriceSerializer(BrandModelSerializer):
@@ -44,6 +46,45 @@ class DistributorOrderSerializer(BrandModelSerializer):
     class Meta:
         model = DistributorOrder
         fields = ["id", "contract", "reference", "ordered_at", "product", "quantity", "unit_price"]
+
+
+ORDERS = record_imports.Upsert(
+    serializer=DistributorOrderSerializer,
+    key=lambda item: tuple(
+        str(item.get(name, "")).strip() for name in ("contract", "reference", "product")
+    ),
+    stored_key=lambda order: (str(order.contract_id), order.reference, order.product.sku),
+    key_field="reference",
+    key_noun="contract, reference and product",
+)
+ORDERS_FILE = record_imports.RecordFile(
+    title="Distributor orders",
+    upsert=ORDERS,
+    columns=(
+        Column("contract", True, "The contract's id in this brand (its page's address shows it)."),
+        Column(
+            "reference",
+            True,
+            "The order's reference; with the contract and SKU it names "
+            "the line, so a line imported again is updated.",
+        ),
+        Column(
+            "ordered_at",
+            True,
+            "When it was ordered, ISO 8601 with its offset, e.g. 2026-11-02T14:30:00+08:00.",
+        ),
+        Column("sku", True, "The SKU of a product of this brand."),
+        Column("quantity", True, "Units bought, 1 or more."),
+        Column("unit_price", True, "The price paid per unit, e.g. 42.50."),
+    ),
+    example=(
+        "contract,reference,ordered_at,sku,quantity,unit_price\n"
+        "12,PO-2026-118,2026-11-02T14:30:00+08:00,WIG-BW-22,40,42.50\n"
+        "12,PO-2026-118,2026-11-02T14:30:00+08:00,WIG-CL-18,25,38.00\n"
+    ),
+    fields={"sku": "product"},
+    related=("product",),
+)
 
 
 class PartnershipSerializer(BrandModelSerializer):

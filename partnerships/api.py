@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partnerships import apikeys, tenancy
+from partnerships import apikeys, record_imports, tenancy
 from partnerships.apikeys import BrandAPIKeyAuthentication
+from partnerships.csv_files import Column
 from partnerships.models import Brand, ExchangeRate, Product
 
 
@@ -184,15 +185,37 @@ class ProductViewSet(BrandScopedViewSet):
 MAX_BULK_RATES = 10_000
 
 
-def _rate_key(item: Any) -> tuple[str, str, str] | None:
+def _rate_key(item: dict) -> tuple[str, str, str]:
     """A rate's day and currency pair as sent, to find the stored rate it replaces."""
-    if not isinstance(item, dict):
-        return None
     return (
-        str(item.get("date", "")),
-        str(item.get("from_currency", "")).upper(),
-        str(item.get("to_currency", "")).upper(),
+        str(item.get("date", "")).strip(),
+        str(item.get("from_currency", "")).strip().upper(),
+        str(item.get("to_currency", "")).strip().upper(),
     )
+
+
+RATES = record_imports.Upsert(
+    serializer=ExchangeRateSerializer,
+    key=_rate_key,
+    stored_key=lambda rate: (rate.date.isoformat(), rate.from_currency, rate.to_currency),
+    key_field="date",
+    key_noun="day and pair",
+)
+RATES_FILE = record_imports.RecordFile(
+    title="Exchange rates",
+    upsert=RATES,
+    columns=(
+        Column("date", True, "The day the rate holds for, YYYY-MM-DD."),
+        Column("from_currency", True, "ISO 4217 code of the currency converted from, e.g. CNY."),
+        Column("to_currency", True, "ISO 4217 code of the currency converted to, e.g. USD."),
+        Column("rate", True, "What 1 unit of from_currency is worth in to_currency, e.g. 0.139."),
+    ),
+    example=(
+        "date,from_currency,to_currency,rate\n"
+        "2026-11-02,CNY,USD,0.13900000\n"
+        "2026-11-02,EUR,USD,1.08000000\n"
+    ),
+)
 
 
 class ExchangeRateViewSet(BrandScopedViewSet):
@@ -214,22 +237,9 @@ class ExchangeRateViewSet(BrandScopedViewSet):
         if items is None or len(items) > MAX_BULK_RATES:
             message = f"Send a JSON list of at most {MAX_BULK_RATES:,} rates."
             raise serializers.ValidationError({"non_field_errors": [message]})
-        stored = {
-            (rate.date.isoformat(), rate.from_currency, rate.to_currency): rate
-            for rate in self.get_queryset()
-        }
-        checked, errors, seen = [], [], {}
-        for index, item in enumerate(items):
-            key = _rate_key(item)
-            serializer = self.get_serializer(stored.get(key), data=item)
-            problems = {} if serializer.is_valid() else dict(serializer.errors)
-            if key in seen:
-                problems["date"] = [f"This day and pair is already at index {seen[key]}."]
-            seen.setdefault(key, index)
-            errors.append(problems)
-            checked.append(serializer)
+        places = [(f"index {index}", item) for index, item in enumerate(items)]
+        checked, errors = RATES.check(places, self.get_queryset(), self.get_serializer_context())
         if any(errors):
             raise serializers.ValidationError(errors)
-        with transaction.atomic():
-            rates = [serializer.save(brand=self.brand) for serializer in checked]
+        rates = RATES.save(checked, self.brand)
         return Response(self.get_serializer(rates, many=True).data)
