@@ -16,7 +16,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -40,7 +39,7 @@ from influencers.models import Platform
 from partnerships import tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.audience import unknown_countries
-from partnerships.inputs import JSONParser, MomentRangeFilter
+from partnerships.inputs import JSONParser, MomentRangeFilter, MultiPartParser
 
 # --- Sales and metrics ----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from rest_framework import exceptions, parsers, serializers
 
 NUL = "\x00"
@@ -64,15 +65,32 @@ def check_moment(value: datetime) -> None:
 # --- The API's way in -----------------------------------------------------------------------
 
 
-class JSONParser(parsers.JSONParser):
-    """JSON bodies; one holding a NUL character anywhere is refused whole, naming the field
-    (`[3].order_id` in a list is item 3's order_id)."""
+class RefusingNul:
+    """A parser whose body, once parsed, is refused whole when it holds a NUL character
+    anywhere, naming the field (`[3].order_id` in a list is item 3's order_id)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         data = super().parse(stream, media_type, parser_context)
-        if (path := nul_path(data)) is not None:
+        fields = data.data if isinstance(data, parsers.DataAndFiles) else data
+        if isinstance(fields, QueryDict):
+            fields = {
+                name: values[-1] if len(values) == 1 else values for name, values in fields.lists()
+            }
+        if (path := nul_path(fields)) is not None:
             raise exceptions.ValidationError(_error_at(path, NUL_MESSAGE))
         return data
+
+
+class JSONParser(RefusingNul, parsers.JSONParser):
+    pass
+
+
+class FormParser(RefusingNul, parsers.FormParser):
+    pass
+
+
+class MultiPartParser(RefusingNul, parsers.MultiPartParser):
+    pass
 
 
 def _error_at(path: str, message: str) -> Any:

@@ -298,8 +298,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["partnerships.throttles.APIKeyRateThrottle"],
     "DEFAULT_PARSER_CLASSES": [
         "partnerships.inputs.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "partnerships.inputs.FormParser",
+        "partnerships.inputs.MultiPartParser",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
 }

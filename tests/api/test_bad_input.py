@@ -51,6 +51,23 @@ def test_nul_in_a_nested_account_handle_is_refused(api, brand):
     assert not Influencer.objects.exists()
 
 
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_nul_in_a_form_encoded_body_is_refused(api, brand, encoding):
+    data = {"sku": "WIG\x00-1", "name": "Wig", "category": "wigs"}
+    if encoding == "multipart":
+        response = api.post("/api/v1/products/", data, format="multipart")
+    else:
+        body = "sku=WIG%00-1&name=Wig&category=wigs"
+        response = api.post(
+            "/api/v1/products/", body, content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 400, response.content
+    [error] = _errors(response)
+    assert error["field"] == "sku"
+    assert NUL_REASON in error["message"]
+    assert not Product.objects.exists()
+
+
 def test_nul_in_a_query_parameter_is_refused(api, client, brand_manager):
     response = api.get("/api/v1/influencers/", {"search": "an\x00na"})
     assert response.status_code == 400
