@@ -19,8 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 MEGABYTE = 1024 * 1024
 LIMIT_MB = 250
 
+# The peak is the process's own high-water mark (VmHWM), not ru_maxrss: Linux carries the
+# parent's peak over into ru_maxrss across fork and exec, so a child of a large test run would
+# report the runner's memory.
 IMPORT = """
-import resource, sys
+import sys
 import django
 django.setup()
 from campaigns import ingest
@@ -30,7 +33,8 @@ freshness.figures_changed = lambda *args, **kwargs: None  # the figures refresh 
 brand = Brand.objects.get(slug=sys.argv[2])
 with open(sys.argv[1], "rb") as file:
     result = ingest.import_sales_csv(file, brand=brand)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) // 1024
 print(result.created, len(result.errors), peak)
 """
 
