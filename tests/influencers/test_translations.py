@@ -1,0 +1,64 @@
+"""The influencer pages speak Simplified Chinese and Russian from the app's catalogues, and English
+stays as it was."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def speaking(client, language: str):
+    """Requests in `language`, as the browser asks for it."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    with translation.override(language):
+        yield
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Add influencer", "Followers or members", "Apply filters"]),
+        ("zh-hans", ["添加达人", "粉丝数或成员数", "应用筛选"]),
+        ("ru", ["Добавить инфлюенсера", "Подписчики или участники", "Применить фильтры"]),
+    ],
+)
+def test_influencer_list_is_in_the_readers_language(
+    client, brand_manager, brand, language, expected
+):
+    factories.InfluencerFactory(brand=brand, name="李娜")
+    client.force_login(brand_manager)
+
+    with speaking(client, language):
+        page = client.get(reverse("influencers:list")).content.decode()
+
+    assert "李娜" in page
+    for text in expected:
+        assert text in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Fit score", "No social accounts yet.", "Contact and notes"]),
+        ("zh-hans", ["匹配度评分", "尚无社交账号。", "联系方式与备注"]),
+        ("ru", ["Оценка соответствия", "Аккаунтов в соцсетях пока нет.", "Контакты и заметки"]),
+    ],
+)
+def test_influencer_page_is_in_the_readers_language(
+    client, brand_manager, brand, language, expected
+):
+    influencer = factories.InfluencerFactory(brand=brand, name="Анна")
+    client.force_login(brand_manager)
+
+    with speaking(client, language):
+        page = client.get(reverse("influencers:detail", args=[influencer.pk])).content.decode()
+
+    for text in expected:
+        assert text in page
