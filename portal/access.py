@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from campaigns.models import ContentItem, Shipment
 from contracts.models import Contract, Deliverable, Partnership, PayoutDetails, Statement
@@ -67,7 +68,7 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_creator(request.user):
-            raise Http404("This sign-in is not linked to an influencer in the portal.")
+            raise Http404(_("This sign-in is not linked to an influencer in the portal."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal import home
 
@@ -43,7 +44,9 @@ def send_digests(*, now: datetime) -> int:
         body = render_to_string(
             "portal/digest_email.txt", {"user": user, "due": due, "portal": portal}
         )
-        messages.append(EmailMessage("What needs you in the creator portal", body, to=[user.email]))
+        messages.append(
+            EmailMessage(_("What needs you in the creator portal"), body, to=[user.email])
+        )
     if messages:
         get_connection().send_messages(messages)
     return len(messages)

@@ -4,6 +4,8 @@ posted along is not a field here, so it is never read."""
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import ContentItem
 from contracts.models import PayoutDetails
@@ -13,13 +15,13 @@ TEXTAREA = {"rows": 4}
 
 class NewPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=gettext_lazy("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -32,7 +34,7 @@ class NewPasswordForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             probe = _User(email=self.email, username=self.email)
             try:
@@ -54,7 +56,9 @@ class AcceptForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs=TEXTAREA), max_length=5000)
+    body = forms.CharField(
+        label=gettext_lazy("Message"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000
+    )
 
 
 class DraftForm(forms.ModelForm):
@@ -63,7 +67,11 @@ class DraftForm(forms.ModelForm):
     class Meta:
         model = ContentItem
         fields = ["url", "draft_file", "caption"]
-        labels = {"url": "Link to the draft", "draft_file": "Or a file"}
+        labels = {
+            "url": gettext_lazy("Link to the draft"),
+            "draft_file": gettext_lazy("Or a file"),
+            "caption": gettext_lazy("Caption"),
+        }
         widgets = {"caption": forms.Textarea(attrs=TEXTAREA)}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -74,17 +82,19 @@ class DraftForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("url") and not data.get("draft_file"):
-            raise ValidationError("Give a link to the draft or attach its file.")
+            raise ValidationError(_("Give a link to the draft or attach its file."))
         return data
 
 
 class ResubmitForm(forms.Form):
-    caption = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA))
-    url = forms.URLField(required=False, assume_scheme="https", label="Link to the draft")
+    caption = forms.CharField(label=gettext_lazy("Caption"), widget=forms.Textarea(attrs=TEXTAREA))
+    url = forms.URLField(
+        required=False, assume_scheme="https", label=gettext_lazy("Link to the draft")
+    )
 
 
 class PublishForm(forms.Form):
-    url = forms.URLField(assume_scheme="https", label="Where it is published")
+    url = forms.URLField(assume_scheme="https", label=gettext_lazy("Where it is published"))
 
 
 class PayoutDetailsForm(forms.ModelForm):
@@ -117,7 +127,9 @@ class PayoutDetailsForm(forms.ModelForm):
         field.widget = forms.TextInput(attrs={"autocomplete": "off"})
         self.initial["account_number"] = ""
         if self.on_file:
-            field.help_text = f"On file: {self.on_file}. Leave empty to keep it."
+            field.help_text = _("On file: %(last4)s. Leave empty to keep it.") % {
+                "last4": self.on_file
+            }
 
     def clean_account_number(self) -> str:
         typed = self.cleaned_data["account_number"].strip()

@@ -19,13 +19,17 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from influencers.models import Influencer
 from portal.models import CreatorLink, Invitation
 
-INVALID = "This invitation link is not valid. Ask the brand for a new one."
-USED = "This invitation link was already used. Sign in, or ask the brand for a new one."
-EXPIRED = "This invitation link has expired. Ask the brand for a new one."
+INVALID = gettext_lazy("This invitation link is not valid. Ask the brand for a new one.")
+USED = gettext_lazy(
+    "This invitation link was already used. Sign in, or ask the brand for a new one."
+)
+EXPIRED = gettext_lazy("This invitation link has expired. Ask the brand for a new one.")
 
 
 def digest(token: str) -> str:
@@ -37,7 +41,12 @@ def invite(influencer: Influencer, *, email: str, by, now: datetime) -> tuple[In
     commits; returns it with the link's token (shown nowhere else). Earlier open invitations of
     the record stop working."""
     if CreatorLink.objects.filter(influencer=influencer).exists():
-        raise ValidationError({"email": f"{influencer} already signs in to the portal."})
+        raise ValidationError(
+            {
+                "email": _("%(influencer)s already signs in to the portal.")
+                % {"influencer": influencer}
+            }
+        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         Invitation.objects.filter(influencer=influencer, used_at=None).update(expires_at=now)
@@ -63,7 +72,8 @@ def _send(invitation: Invitation, token: str) -> None:
         "portal/invitation_email.txt",
         {"invitation": invitation, "brand": brand, "link": link(token)},
     )
-    send_mail(f"{brand} invites you to its creator portal", body, None, [invitation.email])
+    subject = _("%(brand)s invites you to its creator portal") % {"brand": brand}
+    send_mail(subject, body, None, [invitation.email])
 
 
 def find(token: str, *, now: datetime) -> Invitation:

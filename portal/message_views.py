@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts import messaging
 from contracts.models import Partnership
@@ -44,7 +45,9 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("body", " ".join(error.messages))
         else:
-            messages.success(request, f"Message sent to {partnership.brand}.")
+            messages.success(
+                request, _("Message sent to %(brand)s.") % {"brand": partnership.brand}
+            )
             return redirect("portal:thread", pk=partnership.pk)
     shown = list(messaging.thread(partnership).order_by("-sent_at", "-pk")[:THREAD_SHOWN])
     shown.reverse()

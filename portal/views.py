@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigns import approval, shipping
@@ -60,16 +62,21 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     email = request.POST.get("email", "").strip() or influencer.contact_email
     try:
         if not email:
-            raise ValidationError("E-mail: give the address to send the invitation to.")
+            raise ValidationError(_("E-mail: give the address to send the invitation to."))
         validate_email(email)
         invitations.invite(influencer, email=email, by=request.user, now=timezone.now())
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
+        days = settings.PORTAL_INVITATION_DAYS
         messages.success(
             request,
-            f"Invitation sent to {email}; the link works once, "
-            f"for {settings.PORTAL_INVITATION_DAYS} days.",
+            ngettext(
+                "Invitation sent to %(email)s; the link works once, for %(days)d day.",
+                "Invitation sent to %(email)s; the link works once, for %(days)d days.",
+                days,
+            )
+            % {"email": email, "days": days},
         )
     return redirect(reverse("influencers:detail", args=[influencer.pk]) + "#portal")
 
@@ -105,7 +112,10 @@ def _redeem(request: HttpRequest, token: str, **who) -> HttpResponse:
         return render(request, "portal/invitation.html", {"refusal": _errors(error)}, status=410)
     if not request.user.is_authenticated:
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"Welcome: you now see your work with {link.influencer.brand}.")
+    messages.success(
+        request,
+        _("Welcome: you now see your work with %(brand)s.") % {"brand": link.influencer.brand},
+    )
     return redirect("portal:home")
 
 
@@ -194,7 +204,9 @@ def contract_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, f"You accepted “{contract}”. It is now signed.")
+        messages.success(
+            request, _("You accepted “%(contract)s”. It is now signed.") % {"contract": contract}
+        )
     return redirect("portal:contract", pk=contract.pk)
 
 
@@ -211,7 +223,7 @@ def contract_changes(request: HttpRequest, pk: int) -> HttpResponse:
             now=timezone.now(),
             from_influencer=True,
         )
-        messages.success(request, f"Sent to {contract.partnership.brand}.")
+        messages.success(request, _("Sent to %(brand)s.") % {"brand": contract.partnership.brand})
         return redirect(reverse("portal:contract", args=[contract.pk]) + "#thread")
     return _contract_page(request, contract, message_form=form)
 
@@ -254,7 +266,7 @@ def deliverable_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Submitted: the brand reviews it next.")
+            messages.success(request, _("Submitted: the brand reviews it next."))
             return redirect("portal:content", pk=item.pk)
     return render(
         request,
@@ -315,7 +327,7 @@ def _content_page(request: HttpRequest, item: ContentItem, **forms) -> HttpRespo
 def content_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResubmitForm(request.POST)
     return _creator_move(
-        request, pk, form, Status.SUBMITTED, "Resubmitted: the brand reviews it again.",
+        request, pk, form, Status.SUBMITTED, _("Resubmitted: the brand reviews it again."),
         lambda data, now: {"caption": data["caption"], "url": data["url"] or None},
     )  # fmt: skip
 
@@ -325,7 +337,7 @@ def content_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 def content_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST)
     return _creator_move(
-        request, pk, form, Status.PUBLISHED, "Marked published.",
+        request, pk, form, Status.PUBLISHED, _("Marked published."),
         lambda data, now: {"published_at": now, "url": data["url"]},
     )  # fmt: skip
 
@@ -395,7 +407,7 @@ def shipment_received(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, "Thanks: the brand sees that it arrived.")
+        messages.success(request, _("Thanks: the brand sees that it arrived."))
     return redirect("portal:shipments")
 
 
@@ -476,7 +488,9 @@ def payout_details(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"Payout details for {influencer.brand} saved.")
+        messages.success(
+            request, _("Payout details for %(brand)s saved.") % {"brand": influencer.brand}
+        )
         return redirect("portal:money")
     context = {"influencer": influencer, "form": form, "method_fields": PayoutDetails.FIELDS}
     return render(request, "portal/payout_details.html", context)
