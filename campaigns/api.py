@@ -10,7 +10,6 @@ same shape.
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -430,15 +429,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict) -> Participant:
-        try:
-            return participants.add(
-                self.context["campaign"],
-                validated_data["contract"],
-                codes=validated_data["codes"],
-                notes=validated_data.get("notes", ""),
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        return participants.add(
+            self.context["campaign"],
+            validated_data["contract"],
+            codes=validated_data["codes"],
+            notes=validated_data.get("notes", ""),
+        )
 
 
 class ContentSerializer(serializers.ModelSerializer):
@@ -717,13 +713,10 @@ class ShipmentViewSet(BrandScopedViewSet):
         shipment = self.get_object()
         asked = ShipmentMoveSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
-        try:
-            moved = shipping.move(
-                shipment,
-                asked.validated_data["status"],
-                on=asked.validated_data.get("on"),
-                today=timezone.localdate(),
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
+        moved = shipping.move(
+            shipment,
+            asked.validated_data["status"],
+            on=asked.validated_data.get("on"),
+            today=timezone.localdate(),
+        )
         return Response(ShipmentSerializer(moved, context=self.get_serializer_context()).data)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -427,10 +426,7 @@ class ContractViewSet(BrandScopedViewSet):
 
     def _move(self, to: str) -> Response:
         contract = self.get_object()
-        try:
-            workflow.move(contract, to, now=timezone.now())
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        workflow.move(contract, to, now=timezone.now())
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(self.get_serializer(contract).data)
 
@@ -544,10 +540,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve a draft statement."""
         statement = self._to_change()
-        try:
-            payouts.approve(statement, user=request.user, now=timezone.now())
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        payouts.approve(statement, user=request.user, now=timezone.now())
         return Response(self.get_serializer(self.get_queryset().get(pk=statement.pk)).data)
 
     @extend_schema(
@@ -561,16 +554,13 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         payment = PaymentSerializer(data=request.data)
         payment.is_valid(raise_exception=True)
         today = timezone.localdate(timezone=statement.contract.partnership.brand.timezone)
-        try:
-            payouts.mark_paid(
-                statement,
-                user=request.user,
-                reference=payment.validated_data["reference"],
-                paid_on=payment.validated_data.get("paid_on", today),
-                today=today,
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        payouts.mark_paid(
+            statement,
+            user=request.user,
+            reference=payment.validated_data["reference"],
+            paid_on=payment.validated_data.get("paid_on", today),
+            today=today,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=statement.pk)).data)
 
     def _to_change(self) -> Statement:

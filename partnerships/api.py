@@ -69,10 +69,11 @@ def _in_use(exc: models.ProtectedError | models.RestrictedError) -> dict:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """A delete refused because other rows use the row is a 409 saying which. Validation
     errors as `{"errors": [{"index", "field", "message"}]}` (DESIGN §6); the index is the
-    item's position in a list payload and null for a single object."""
+    item's position in a list payload and null for a single object. A model ValidationError
+    raised by a write path a view or serializer calls becomes one here, and only here."""
     if isinstance(exc, models.ProtectedError | models.RestrictedError):
         return Response({"errors": [_in_use(exc)]}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DjangoValidationError):  # a rule of a write path the serializer calls
+    if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.ValidationError):
