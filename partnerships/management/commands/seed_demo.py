@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaigns import disclosure, roi
+from campaigns import disclosure, ingest, roi
 from campaigns.models import (
     DEFAULT_PREPARATION_DAYS,
     Campaign,
@@ -885,7 +885,7 @@ def _seed_campaigns(brand: Brand, today: date, reviewer) -> None:
         for name, values in DEMO_CAMPAIGNS.items()
     }
     contracts = {c.title: c for c in Contract.objects.filter(partnership__brand=brand)}
-    participants, codes = {}, {}
+    participants = {}
     for campaign, title, code_list, notes in DEMO_PARTICIPANTS:
         participant = _seed_row(
             Participant,
@@ -895,7 +895,7 @@ def _seed_campaigns(brand: Brand, today: date, reviewer) -> None:
         )
         participants[title] = participant
         for code in code_list:
-            codes[code] = _seed_row(
+            _seed_row(
                 TrackingCode,
                 {"brand": brand, "code": code},
                 {"participant": participant, "kind": TrackingCode.Kind.PROMO},
@@ -904,7 +904,7 @@ def _seed_campaigns(brand: Brand, today: date, reviewer) -> None:
     published = _seed_content(participants, reviewer, at)
     _seed_shipments(brand, participants, today)
     _seed_metrics(published, today, brand.timezone)
-    _seed_sales(brand, codes, today, at)
+    _seed_sales(brand, today, at)
 
 
 def _seed_content(participants: dict, reviewer, at) -> dict[str, ContentItem]:
@@ -1023,7 +1023,8 @@ def _seed_metrics(published: dict[str, ContentItem], today: date, tz: tzinfo) ->
         MetricSnapshot.objects.filter(content=item).exclude(date__in=dates).delete()
 
 
-def _seed_sales(brand: Brand, codes: dict[str, TrackingCode], today: date, at) -> None:
+def _seed_sales(brand: Brand, today: date, at) -> None:
+    """A few thousand order lines through the sales importer, as a shop's feed would send them."""
     random = Random("sales")  # noqa: S311 - demo numbers, not secrets
     products = {product.sku: product for product in brand.products.all()}
     now = timezone.now()
@@ -1041,37 +1042,20 @@ def _seed_sales(brand: Brand, codes: dict[str, TrackingCode], today: date, at) -
                     quantity = 1 + (random.random() < 0.1)
                     usd_amount = product.retail_price * quantity * (1 - Decimal(discount))
                     net = money.round(usd_amount / usd, currency)
-                    sale = Sale(
-                        brand=brand,
-                        order_id=f"LUM-{order:06d}",
-                        line_id=str(line + 1),
-                        ordered_at=ordered_at,
-                        tracking_code=codes[code],
-                        product=product,
-                        quantity=quantity,
-                        net_amount=net,
-                        currency=currency,
-                        status=Sale.Status.CONFIRMED,
-                    )
-                    _refund_some(sale, random, today=today, now=now)
-                    sales.append(sale)
-    Sale.objects.bulk_create(
-        sales,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["brand", "order_id", "line_id"],
-        update_fields=[
-            "ordered_at",
-            "tracking_code",
-            "product",
-            "quantity",
-            "net_amount",
-            "currency",
-            "status",
-            "refunded_at",
-            "refunded_amount",
-        ],
-    )
+                    sale = {
+                        "order_id": f"LUM-{order:06d}",
+                        "line_id": str(line + 1),
+                        "ordered_at": ordered_at.isoformat(),
+                        "code": code,
+                        "sku": product.sku,
+                        "quantity": quantity,
+                        "net_amount": net,
+                        "currency": currency,
+                    }
+                    sales.append(_refund_some(sale, random, ordered_at, today=today, now=now))
+    result = ingest.import_sales(sales, brand=brand)
+    if not result.ok:
+        raise CommandError(f"The demo sales do not import: {result.errors[:3]}")
 
 
 def _pick_currency(random: Random) -> tuple[str, Decimal]:
@@ -1083,20 +1067,25 @@ def _pick_currency(random: Random) -> tuple[str, Decimal]:
     raise AssertionError("weights add up")
 
 
-def _refund_some(sale: Sale, random: Random, *, today: date, now: datetime) -> None:
+def _refund_some(
+    sale: dict, random: Random, ordered_at: datetime, *, today: date, now: datetime
+) -> dict:
     """About 4% of lines refunded whole and 2% in part, a few days after the order; the last
-    days' orders wait for confirmation."""
+    days' orders wait for confirmation. Every cell is sent, so that seeding again on a later
+    day replaces what the day before stored."""
     roll = random.random()
-    refunded_at = sale.ordered_at + timedelta(days=random.randint(3, 14), hours=5)
+    refunded_at = ordered_at + timedelta(days=random.randint(3, 14), hours=5)
+    refund = {"status": Sale.Status.CONFIRMED, "refunded_at": None, "refunded_amount": 0}
     if roll < 0.06 and refunded_at < now:
-        sale.refunded_at = refunded_at
-        if roll < 0.04:
-            sale.status, sale.refunded_amount = Sale.Status.REFUNDED, sale.net_amount
+        refund["refunded_at"] = refunded_at.isoformat()
+        if roll < 0.04:  # status refunded without an amount: the whole line
+            refund["status"], refund["refunded_amount"] = Sale.Status.REFUNDED, None
         else:
             part = Decimal(random.choice(["0.30", "0.40", "0.50"]))
-            sale.refunded_amount = money.round(sale.net_amount * part, sale.currency)
-    elif sale.ordered_at.date() > today - timedelta(days=PENDING_DAYS):
-        sale.status = Sale.Status.PENDING
+            refund["refunded_amount"] = money.round(sale["net_amount"] * part, sale["currency"])
+    elif ordered_at.date() > today - timedelta(days=PENDING_DAYS):
+        refund["status"] = Sale.Status.PENDING
+    return sale | refund
 
 
 # --- The creator portal -------------------------------------------------------------------------
