@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from campaigns import approval, disclosure, ingest, participants, roi, shipping, tasks
 from campaigns.forms import CampaignPlanForm
 from campaigns.models import (
+    SHIPMENT_FIELDS,
+    SHIPMENT_ITEM_FIELDS,
     BrandMetrics,
     Campaign,
     ContentComment,
@@ -203,18 +205,7 @@ class ContentItemInline(BrandScopedInline):
 
 class ShipmentInline(BrandScopedInline):
     model = Shipment
-    fields = [
-        "requested_on",
-        "preparation_days",
-        "status",
-        "carrier",
-        "tracking_number",
-        "shipped_on",
-        "delivered_on",
-        "currency",
-        "declared_value",
-        "shipping_cost",
-    ]
+    fields = SHIPMENT_FIELDS
     readonly_fields = ["status"]
     show_change_link = True
 
@@ -444,7 +435,7 @@ class ContentItemAdmin(BrandScopedAdmin):
 class ShipmentItemAdminForm(forms.ModelForm):
     class Meta:
         model = ShipmentItem
-        fields = ["product", "quantity"]
+        fields = SHIPMENT_ITEM_FIELDS
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -461,7 +452,7 @@ class ShipmentItemAdminForm(forms.ModelForm):
 class ShipmentItemInline(BrandScopedInline):
     model = ShipmentItem
     form = ShipmentItemAdminForm
-    fields = ["product", "quantity"]
+    fields = SHIPMENT_ITEM_FIELDS
     autocomplete_fields = ["product"]
 
 
@@ -507,6 +498,7 @@ class ShipmentAdmin(BrandScopedAdmin):
     ]
     date_hierarchy = "requested_on"
     autocomplete_fields = ["participant"]
+    fields = ["participant", *SHIPMENT_FIELDS, "feedback", "ship_by"]
     readonly_fields = ["ship_by"]
     inlines = [ShipmentItemInline]
     actions = ["mark_shipped", "mark_delivered"]

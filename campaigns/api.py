@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from campaigns import disclosure, ingest, participants, shipping, tasks
 from campaigns.models import (
     CAMPAIGN_FIELDS,
+    SHIPMENT_FIELDS,
+    SHIPMENT_ITEM_FIELDS,
     TARGETS,
     Campaign,
     ContentComment,
@@ -623,7 +625,7 @@ class ShipmentItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShipmentItem
-        fields = ["product", "quantity"]
+        fields = SHIPMENT_ITEM_FIELDS
 
 
 class ShipmentSerializer(serializers.ModelSerializer):
@@ -632,24 +634,8 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            "id",
-            "participant",
-            "status",
-            "carrier",
-            "tracking_number",
-            "currency",
-            "declared_value",
-            "shipping_cost",
-            "requested_on",
-            "preparation_days",
-            "shipped_on",
-            "delivered_on",
-            "feedback_required",
-            "feedback",
-            "notes",
-            "items",
-        ]
+        # The influencer's feedback on the products is recorded through the API only.
+        fields = ["id", "participant", *SHIPMENT_FIELDS, "feedback", "items"]
         read_only_fields = ["status", "shipped_on", "delivered_on"]
 
     def validate(self, attrs: dict) -> dict:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from campaigns import participants, shipping
 from campaigns.models import (
     CAMPAIGN_FIELDS,
+    SHIPMENT_FIELDS,
+    SHIPMENT_ITEM_FIELDS,
     TARGET_FIELDS,
     Campaign,
     ContentItem,
@@ -220,21 +222,7 @@ class ShipmentForm(forms.ModelForm):
 
     class Meta:
         model = Shipment
-        fields = [
-            "participant",
-            "requested_on",
-            "preparation_days",
-            "status",
-            "carrier",
-            "tracking_number",
-            "shipped_on",
-            "delivered_on",
-            "currency",
-            "declared_value",
-            "shipping_cost",
-            "feedback_required",
-            "notes",
-        ]
+        fields = ["participant", *SHIPMENT_FIELDS]
         widgets = {
             "requested_on": DATE,
             "shipped_on": DATE,
@@ -250,7 +238,7 @@ class ShipmentForm(forms.ModelForm):
 class ShipmentItemForm(forms.ModelForm):
     class Meta:
         model = ShipmentItem
-        fields = ["product", "quantity"]
+        fields = SHIPMENT_ITEM_FIELDS
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -379,6 +379,25 @@ class ShipmentItem(models.Model):
         return f"{self.quantity} × {self.product.sku}"
 
 
+# What a brand records about a shipment and what is in it, in the order the campaign page, the
+# admin and the API show them.
+SHIPMENT_FIELDS = [
+    "requested_on",
+    "preparation_days",
+    "status",
+    "carrier",
+    "tracking_number",
+    "shipped_on",
+    "delivered_on",
+    "currency",
+    "declared_value",
+    "shipping_cost",
+    "feedback_required",
+    "notes",
+]
+SHIPMENT_ITEM_FIELDS = ["product", "quantity"]
+
+
 class MetricSnapshot(models.Model):
     """Cumulative counters of one content item on one day; a period's value is a difference."""
 

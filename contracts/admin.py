@@ -29,6 +29,7 @@ from contracts.models import (
     DELIVERABLE_FIELDS,
     JOINT_BRAND_FIELDS,
     PRICE_FIELDS,
+    STATEMENT_FIELDS,
     TERM_FORM_FIELDS,
     Acceptance,
     CompensationTerm,
@@ -522,22 +523,7 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
     list_select_related = ["contract__partnership__influencer"]
     search_fields = ["contract__title", "contract__partnership__influencer__name"]
     date_hierarchy = "period_start"
-    fields = [
-        "contract",
-        "period_start",
-        "period_end",
-        "status",
-        "currency",
-        "total",
-        "payable",
-        "due_date",
-        "problem",
-        "computed_at",
-        "approved_at",
-        "approved_by",
-        "paid_on",
-        "payout_reference",
-    ]
+    fields = [*STATEMENT_FIELDS, "computed_at", "approved_by"]
     inlines = [StatementLineInline]
     actions = ["approve", "mark_paid", "export_csv"]
 

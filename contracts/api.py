@@ -26,6 +26,7 @@ from contracts import compensation, payouts, workflow
 from contracts.models import (
     CONTRACT_FIELDS,
     DELIVERABLE_FIELDS,
+    STATEMENT_FIELDS,
     TERM_FORM_FIELDS,
     CompensationTerm,
     Contract,
@@ -463,22 +464,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Statement
-        fields = [
-            "id",
-            "contract",
-            "period_start",
-            "period_end",
-            "status",
-            "currency",
-            "total",
-            "payable",
-            "problem",
-            "due_date",
-            "approved_at",
-            "paid_on",
-            "payout_reference",
-            "lines",
-        ]
+        fields = ["id", *STATEMENT_FIELDS, "lines"]
         read_only_fields = fields
 
 

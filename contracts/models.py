@@ -716,6 +716,24 @@ class Statement(models.Model):
         return f"{self.contract} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
 
+# What a statement says, in the order the admin and the API show it; settlement writes it,
+# approving and paying change it, nobody edits it.
+STATEMENT_FIELDS = [
+    "contract",
+    "period_start",
+    "period_end",
+    "status",
+    "currency",
+    "total",
+    "payable",
+    "problem",
+    "due_date",
+    "approved_at",
+    "paid_on",
+    "payout_reference",
+]
+
+
 class StatementLine(models.Model):
     """One priced line of a statement, traced to the term and the rows it came from."""
 

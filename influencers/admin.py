@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from influencers import imports, scoring
 from influencers.forms import BaseSocialAccountFormSet, NamesField, TagsField
-from influencers.models import Influencer, RiskAssessment, SocialAccount
+from influencers.models import SOCIAL_ACCOUNT_FIELDS, Influencer, RiskAssessment, SocialAccount
 from partnerships import csv_downloads, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
@@ -109,15 +109,7 @@ class SocialAccountFormSet(BaseSocialAccountFormSet):
 class SocialAccountInline(BrandScopedInline):
     model = SocialAccount
     formset = SocialAccountFormSet
-    fields = [
-        "platform",
-        "handle",
-        "url",
-        "followers",
-        "avg_views",
-        "engagement_rate",
-        "audience",
-    ]
+    fields = SOCIAL_ACCOUNT_FIELDS
     formfield_overrides = ACCOUNT_FORMFIELDS
 
 
@@ -306,16 +298,7 @@ class SocialAccountAdmin(RescoresInfluencerMixin, EditableInfluencerMixin, Brand
     search_fields = ["handle", "influencer__name"]
     autocomplete_fields = ["influencer"]
     formfield_overrides = ACCOUNT_FORMFIELDS
-    fields = [
-        "influencer",
-        "platform",
-        "handle",
-        "url",
-        "followers",
-        "avg_views",
-        "engagement_rate",
-        "audience",
-    ]
+    fields = ["influencer", *SOCIAL_ACCOUNT_FIELDS]
 
 
 class RiskAssessmentForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from rest_framework import filters, serializers
 from influencers import scoring
 from influencers.audience import DIMENSIONS, validate_breakdown
 from influencers.models import (
+    SOCIAL_ACCOUNT_FIELDS,
     TIER_FOLLOWERS,
     Influencer,
     Platform,
@@ -201,17 +202,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SocialAccount
-        fields = [
-            "id",
-            "platform",
-            "handle",
-            "url",
-            "followers",
-            "avg_views",
-            "engagement_rate",
-            "audience",
-            "tier",
-        ]
+        fields = ["id", *SOCIAL_ACCOUNT_FIELDS, "tier"]
         list_serializer_class = AccountListSerializer
 
     def validate_handle(self, value: str) -> str:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from influencers import audience
 from influencers.models import (
+    SOCIAL_ACCOUNT_FIELDS,
     TIER_FOLLOWERS,
     Influencer,
     Platform,
@@ -130,7 +131,8 @@ class SocialAccountForm(forms.ModelForm):
 
     class Meta:
         model = SocialAccount
-        fields = ["platform", "handle", "url", "followers", "avg_views", "engagement_rate"]
+        # The audience is typed as its three breakdowns above.
+        fields = [name for name in SOCIAL_ACCOUNT_FIELDS if name != "audience"]
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)

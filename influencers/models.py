@@ -225,6 +225,18 @@ class SocialAccount(models.Model):
             )
 
 
+# What is kept about an account, in the order the influencer page, the admin and the API show it.
+SOCIAL_ACCOUNT_FIELDS = [
+    "platform",
+    "handle",
+    "url",
+    "followers",
+    "avg_views",
+    "engagement_rate",
+    "audience",
+]
+
+
 def normalise_handle(handle: str) -> str:
     return (handle or "").strip().lstrip("@").lower()
 
