@@ -14,8 +14,8 @@ from contracts import (
     amendments,
     messaging,
     offers,
+    periods,
     preview,
-    settlement,
     wording,
     workflow,
 )
@@ -51,7 +51,7 @@ def _preview_fields(contract: Contract, terms: list) -> dict:
     today = timezone.localdate(timezone=contract.partnership.brand.timezone)
     if contract.start:
         today = min(max(today, contract.start), contract.end or today)
-    period = settlement.contract_period(contract, today) if contract.start else None
+    period = periods.contract_period(contract, today) if contract.start else None
     values = {"period_start": period.start, "period_end": period.end} if period else {}
     fields = [(*f, values.get(f[0])) for f in preview.FORM_FIELDS if f[0] in used]
     return {

@@ -409,3 +409,156 @@ def _terms_of(contract: Contract) -> list[CompensationTerm]:
 
 def _kind_rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+# --- statement lines -------------------------------------------------------------------------
+# What each line of a statement says it pays for, from the figures it was priced on; a period
+# is given by its name ("Nov 2026", "Q4 2026").
+
+
+def count_of(number: int, noun: str) -> str:
+    """1 order, 2 orders, 1,000 orders."""
+    return f"{format_count(number)} {noun}{'' if number == 1 else 's'}"
+
+
+def _paid_rate(rate: Decimal) -> str:
+    """A rate for reading, to a hundredth of a percent: 0.055 is 5.5%, 1/30 is 3.33%."""
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def waits_for(period: str, problem: str) -> str:
+    """Why a statement is not computed: the one before it has a problem."""
+    return f"Waits for the statement of {period}: {problem}"
+
+
+def missing_rates(from_currency: str, to_currency: str, day: date, more: int) -> str:
+    """Why a statement is not computed: the first exchange rate it lacks, and how many more."""
+    message = (
+        f"No exchange rate from {from_currency} to {to_currency} for "
+        f"{format_date(day)}: add it under exchange rates and settle again."
+    )
+    if more:
+        message += f" {more} more rates are missing after it."
+    return message
+
+
+def carried_forward_line(period: str) -> str:
+    return f"Balance carried forward from the statement for {period}"
+
+
+def flat_fee_line(term: CompensationTerm, due: date) -> str:
+    return f"{term.description or 'Flat fee'}, due {format_date(due)}"
+
+
+def per_deliverable_line(term: CompensationTerm, items: int, currency: str) -> str:
+    kind = ContentType(term.content_type).label.lower()
+    return (
+        f"{count_of(items, f'{kind} item')} published, {format_money(term.amount, currency)} each"
+    )
+
+
+def cpm_line(term: CompensationTerm, views: int, currency: str) -> str:
+    text = f"{format_count(views)} views, {format_money(term.amount, currency)} per 1,000"
+    if term.cap:
+        text += f", at most {format_money(term.cap, currency)} per item"
+    return text
+
+
+def cpa_line(term: CompensationTerm, orders: int, currency: str) -> str:
+    return f"{count_of(orders, 'confirmed order')}, {format_money(term.amount, currency)} each"
+
+
+def commission_line(
+    term: CompensationTerm, contract: Contract, base: Decimal, sales: int, rate: Decimal | None
+) -> str:
+    """The commission on the sales in the term's scope, at the rate they earned: the tiers in
+    words when the term has tiers."""
+    scope = ""
+    if term.basis == CompensationTerm.Basis.PRODUCT:
+        scope = f" of {term.product}"
+    elif term.basis == CompensationTerm.Basis.CATEGORY:
+        scope = f" in {term.category}"
+    text = (
+        f"Commission on {format_money(base, contract.currency)} net sales{scope} "
+        f"({count_of(sales, 'sale')})"
+    )
+    if term.tiers:
+        text += f": {describe(term, contract=contract)}"
+    elif rate is not None:
+        text += f" at {format_rate(rate)}"
+    return text
+
+
+def revenue_share_line(
+    term: CompensationTerm, base: Decimal, joint_brand: str, currency: str
+) -> str:
+    return f"{format_rate(term.rate)} of {format_money(base, currency)} net sales of {joint_brand}"
+
+
+def minimum_guarantee_line(term: CompensationTerm, currency: str) -> str:
+    return f"Top-up to the minimum guarantee of {format_money(term.minimum_guarantee, currency)}"
+
+
+def rebate_line(term: CompensationTerm, contract: Contract, purchases: Decimal, orders: int) -> str:
+    return (
+        f"Volume rebate on {format_money(purchases, contract.currency)} wholesale purchases "
+        f"({count_of(orders, 'order')}): {describe(term, contract=contract)}"
+    )
+
+
+def bonus_line(term: CompensationTerm, value: Decimal | int, currency: str) -> str:
+    if term.metric == CompensationTerm.Metric.SALES:
+        shown = format_money(value, currency)
+        threshold = format_threshold(term.threshold, currency)
+    else:
+        shown, threshold = format_count(value), format_count(term.threshold)
+    metric = CompensationTerm.Metric(term.metric).label.lower()
+    name = term.description or "Bonus"
+    return f"{name}: {metric} reached {shown} (threshold {threshold})"
+
+
+def late_delivery_line(contract: Contract, items: int, days: int) -> str:
+    per_day = format_money(contract.late_delivery_per_day, contract.currency)
+    text = (
+        f"{count_of(items, 'item')} published {count_of(days, 'day')} late in all, {per_day} a day"
+    )
+    if contract.late_delivery_cap:
+        text += f" (at most {format_money(contract.late_delivery_cap, contract.currency)} in all)"
+    return text
+
+
+def late_payment_line(
+    period: str, days: int, due: date, paid: date, per_day: Decimal, currency: str
+) -> str:
+    return (
+        f"The statement for {period} was paid {count_of(days, 'day')} late "
+        f"(due {format_date(due)}, paid {format_date(paid)}), "
+        f"{format_money(per_day, currency)} a day"
+    )
+
+
+def clawback_line(
+    sales: int, period: str, base: Decimal, rate: Decimal | None, currency: str
+) -> str:
+    return (
+        f"Refunds of {count_of(sales, 'sale')} of the statement for {period}: "
+        f"{format_money(base, currency)} at {_paid_rate(rate or Decimal(0))}, "
+        "the rate it was paid at"
+    )
+
+
+def late_confirmation_line(
+    sales: int, period: str, base: Decimal, rate: Decimal | None, currency: str
+) -> str:
+    return (
+        f"{count_of(sales, 'sale')} of the statement for {period} confirmed after its "
+        f"approval: {format_money(base, currency)} at {_paid_rate(rate or Decimal(0))}, "
+        "the rate it was paid at"
+    )
+
+
+def reversal_line(orders: int, period: str, per_order: Decimal, currency: str) -> str:
+    return (
+        f"{count_of(orders, 'order')} paid on the statement for {period} were refunded in "
+        f"full, {format_money(per_order, currency)} each"
+    )

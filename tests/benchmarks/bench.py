@@ -76,11 +76,12 @@ from campaigns import ingest, roi  # noqa: E402
 from campaigns.models import Campaign, TrackingCode  # noqa: E402
 from contracts import settlement  # noqa: E402
 from contracts.models import Contract, Statement  # noqa: E402
+from contracts.periods import Period  # noqa: E402
 from partnerships import tenancy  # noqa: E402
 from partnerships.models import Brand, Membership, Role  # noqa: E402
 from tests.benchmarks import floors, portfolio, report, serving  # noqa: E402
 
-OCTOBER = settlement.Period.month(date(2026, 10, 1))
+OCTOBER = Period.month(date(2026, 10, 1))
 NOW = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 HISTORY_START = datetime(2025, 1, 1, tzinfo=UTC)  # the big import back-fills a past year
 DAY = date(2026, 11, 2)  # the day of the day's import

@@ -27,6 +27,7 @@ from contracts.models import (
     Partnership,
     Statement,
 )
+from contracts.periods import Period
 from influencers.models import Influencer
 from partnerships.models import Brand, ExchangeRate, Product
 
@@ -384,7 +385,7 @@ def settle_and_approve_earlier_months() -> int:
     written = settlement.settle_due(
         now=datetime(2026, 10, 2, 6, 0, tzinfo=UTC),
         as_of=date(2026, 10, 2),
-        period=settlement.Period(MONTHS[0], MONTHS[2]),
+        period=Period(MONTHS[0], MONTHS[2]),
     )
     Statement.objects.update(status=Statement.Status.APPROVED, approved_at=APPROVED_AT)
     return len(written)

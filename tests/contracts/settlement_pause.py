@@ -6,12 +6,12 @@ import os
 import time
 from pathlib import Path
 
-from contracts import settlement
+from contracts import statement_writer
 
 PAUSE_FILE = os.environ.get("SETTLEMENT_PAUSE_FILE")
 
 if PAUSE_FILE:
-    write = settlement._write
+    write = statement_writer.write
 
     def _write_then_wait(*args, **kwargs):
         written = write(*args, **kwargs)
@@ -21,4 +21,4 @@ if PAUSE_FILE:
             time.sleep(300)
         return written
 
-    settlement._write = _write_then_wait
+    statement_writer.write = _write_then_wait

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign, ContentLine, SaleLine
-from contracts import settlement
+from contracts import periods, settlement
 from contracts.models import Contract, Statement, StatementLine
-from contracts.settlement import Period
+from contracts.periods import Period
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,13 +88,13 @@ def pay(statement: Statement, on: date) -> None:
 def test_periods_are_calendar_months_quarters_or_the_whole_contract():
     contract = Contract(start=date(2026, 10, 15), end=date(2027, 3, 31))
     contract.settlement_period = "monthly"
-    assert settlement.contract_period(contract, date(2026, 11, 30)) == NOV
+    assert periods.contract_period(contract, date(2026, 11, 30)) == NOV
     contract.settlement_period = "quarterly"
-    assert settlement.contract_period(contract, date(2026, 11, 30)) == Period(
+    assert periods.contract_period(contract, date(2026, 11, 30)) == Period(
         date(2026, 10, 1), date(2027, 1, 1)
     )
     contract.settlement_period = "on_completion"
-    assert settlement.contract_period(contract, date(2026, 11, 30)) == Period(
+    assert periods.contract_period(contract, date(2026, 11, 30)) == Period(
         date(2026, 10, 15), date(2027, 4, 1)
     )
 

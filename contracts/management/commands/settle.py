@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from contracts import settlement, wording
 from contracts.models import Contract, Statement
-from contracts.settlement import Period
+from contracts.periods import Period
 from partnerships.models import Brand
 
 
