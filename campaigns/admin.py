@@ -144,10 +144,9 @@ class TrackingCodeAdminForm(forms.ModelForm):
         fields = ["participant", "code", "kind", "url"]
 
     def clean_code(self) -> str:
-        code = participants.normalise(self.cleaned_data["code"])
-        if not participants.CODE.match(code):
-            raise forms.ValidationError("Use up to 64 letters, digits, - and _.")
-        return code
+        # The model checks how it is written; its brand is checked here, the form being blind
+        # to the brand the code is copied into.
+        return TrackingCode.normalise(self.cleaned_data["code"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -155,10 +154,8 @@ class TrackingCodeAdminForm(forms.ModelForm):
         code = cleaned.get("code")
         campaign = getattr(participant, "campaign", None)
         if code and campaign is not None and campaign.brand_id:
-            taken = TrackingCode.objects.filter(brand_id=campaign.brand_id, code=code)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
+            used = participants.taken([code], brand_id=campaign.brand_id)
+            if used.exclude(pk=self.instance.pk).exists():
                 self.add_error("code", f"{code} is already used in this brand.")
         return cleaned
 
@@ -166,14 +163,14 @@ class TrackingCodeAdminForm(forms.ModelForm):
 class TrackingCodeFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        seen = set()
-        for form in self.forms:
-            code = (form.cleaned_data or {}).get("code")
-            if not code or form.cleaned_data.get("DELETE"):
-                continue
-            if code in seen:
-                form.add_error("code", f"{code} is listed twice.")
-            seen.add(code)
+        rows = [
+            form
+            for form in self.forms
+            if (form.cleaned_data or {}).get("code") and not form.cleaned_data.get("DELETE")
+        ]
+        for position in participants.listed_twice([form.cleaned_data["code"] for form in rows]):
+            form = rows[position]
+            form.add_error("code", f"{form.cleaned_data['code']} is listed twice.")
 
 
 class TrackingCodeInline(BrandScopedInline):
@@ -383,17 +380,11 @@ class ContentItemAdmin(BrandScopedAdmin):
         return [*fields, "participant"] if obj else fields
 
     def save_model(self, request: HttpRequest, obj: ContentItem, form, change: bool) -> None:
-        reason = obj.disclosure_override_reason.strip()
-        overridden = "disclosure_override_reason" in form.changed_data
-        obj.disclosure_override_reason = reason
-        if overridden:
-            obj.disclosure_override_by = request.user if reason else None
         disclosure.recheck(obj)
-        super().save_model(request, obj, form, change)
-        if overridden and reason:
-            ContentComment.objects.create(
-                content=obj, author=request.user, body=f"Disclosure check overridden: {reason}"
-            )
+        if "disclosure_override_reason" in form.changed_data:
+            approval.override(obj, by=request.user, reason=obj.disclosure_override_reason)
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         for comment in formset.save(commit=False):
@@ -615,14 +606,13 @@ class SaleAdminForm(forms.ModelForm):
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
         sale = self.instance
-        full = sale.refunded_amount and sale.refunded_amount == sale.net_amount
-        if status == Sale.Status.REFUNDED and not full:
-            raise forms.ValidationError(
-                "Only a line refunded in full is refunded; import the refund (refunded_at and "
-                "refunded_amount) to record it."
-            )
-        if full and status != Sale.Status.REFUNDED:
-            raise forms.ValidationError("The whole line was refunded, so its status is refunded.")
+        if problem := Sale.status_problem(
+            status,
+            net_amount=sale.net_amount,
+            refunded_amount=sale.refunded_amount,
+            currency=sale.currency,
+        ):
+            raise forms.ValidationError(problem)
         return status
 
 

@@ -33,6 +33,7 @@ from campaigns.models import (
     Sale,
     Shipment,
     ShipmentItem,
+    TrackingCode,
 )
 from contracts.api import BrandProductField
 from contracts.models import ContentType, Contract, Deliverable
@@ -420,7 +421,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         campaign = self.context["campaign"]
-        attrs["codes"] = [participants.normalise(code) for code in attrs.get("codes", [])]
+        attrs["codes"] = [TrackingCode.normalise(code) for code in attrs.get("codes", [])]
         errors = {}
         if problem := participants.contract_problem(campaign, attrs["contract"]):
             errors["contract"] = [problem]

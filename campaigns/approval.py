@@ -158,11 +158,12 @@ def move(
         result = disclosure.recheck(item)
         if as_influencer and to == Status.SUBMITTED and not result.ok:
             raise ValidationError({"caption": list(result.problems)})
-        if to == Status.APPROVED and not result.ok and override_reason.strip():
-            _keep_override(item, by=by, reason=override_reason.strip())
         _apply(item, to, by=by, now=now, published_at=published_at)
         item.full_clean()
-        item.save()
+        if to == Status.APPROVED and not result.ok and override_reason.strip():
+            override(item, by=by, reason=override_reason)
+        else:
+            item.save()
         body = comment.strip() or DEFAULT_COMMENTS.get(to) or _published_comment(item)
         ContentComment.objects.create(content=item, author=by, body=body, status=to)
         brand_id = item.participant.campaign.brand_id
@@ -205,11 +206,18 @@ def _published_comment(item: ContentItem) -> str:
     return f"Published on {date_format(day, 'j M Y')}."
 
 
-def _keep_override(item: ContentItem, *, by, reason: str) -> None:
-    item.disclosure_override_reason, item.disclosure_override_by = reason, by
-    ContentComment.objects.create(
-        content=item, author=by, body=f"Disclosure check overridden: {reason}"
-    )
+def override(item: ContentItem, *, by, reason: str) -> None:
+    """Keep `reason` for letting the item's caption through although it fails the disclosure
+    check, and who gave it, on the item and in its thread; an empty reason clears the
+    override. Saves the item, with whatever else the caller changed on it."""
+    reason = reason.strip()
+    item.disclosure_override_reason = reason
+    item.disclosure_override_by = by if reason else None
+    item.save()
+    if reason:
+        ContentComment.objects.create(
+            content=item, author=by, body=f"Disclosure check overridden: {reason}"
+        )
 
 
 def submit(item: ContentItem, *, by, now: datetime, as_influencer: bool = False) -> ContentItem:

@@ -724,7 +724,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         "order_id": text,
         "line_id": text,
         "ordered_at": moment,
-        "code": lambda cell: text(cell).upper(),
+        "code": lambda cell: TrackingCode.normalise(text(cell)),
         "sku": text,
         "quantity": quantity,
         "net_amount": _amount,
@@ -1005,16 +1005,14 @@ def _resolve_sale(
             f"The refund ({refund} {currency}) is larger than the sale's net amount "
             f"({net} {currency}).",
         )
-    elif refund and refund == net:
-        if status in (STATUS.PENDING, STATUS.CONFIRMED):
-            problem("status", "The whole line was refunded, so its status is refunded.")
-        values["status"] = STATUS.REFUNDED
-    elif status == STATUS.REFUNDED and net:
-        problem(
-            "status",
-            f"Status refunded means the whole line was refunded, but {refund} of {net} "
-            f"{currency} was; a partly refunded line stays confirmed (or pending).",
+    elif status and (
+        wrong := Sale.status_problem(
+            status, net_amount=net, refunded_amount=refund, currency=currency
         )
+    ):
+        problem("status", wrong)
+    elif Sale.refunded_in_full(net, refund):
+        values["status"] = STATUS.REFUNDED
     elif status:
         values["status"] = status
     elif old is None or old.status == STATUS.REFUNDED:

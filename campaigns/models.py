@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,6 +16,8 @@ from partnerships.models import MONEY, Brand, Product
 COUNT = {"default": 0}
 DEFAULT_PREPARATION_DAYS = 10
 DEFAULT_ATTRIBUTION_DAYS = 30
+# How a tracking code is written (after TrackingCode.normalise): a shop's order carries it typed.
+TRACKING_CODE = re.compile(r"^[A-Z0-9_-]{1,64}$")
 
 
 class Campaign(models.Model):
@@ -175,17 +178,22 @@ class TrackingCode(models.Model):
         return self.code
 
     def save(self, *args, **kwargs) -> None:
-        self.code = self.code.strip().upper()
+        self.code = self.normalise(self.code)
         if self.participant_id and not self.brand_id:
             self.brand_id = self.participant.campaign.brand_id
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        self.code = (self.code or "").strip().upper()
+        self.code = self.normalise(self.code)
         if self.participant_id:
             self.brand_id = self.participant.campaign.brand_id
-        if not self.code.replace("-", "").replace("_", "").isalnum():
-            raise ValidationError({"code": "Use letters, digits, - and _ only."})
+        if not TRACKING_CODE.match(self.code):
+            raise ValidationError({"code": "Use up to 64 letters, digits, - and _."})
+
+    @staticmethod
+    def normalise(code: str) -> str:
+        """A code as it is stored and looked up: trimmed, in upper case."""
+        return (code or "").strip().upper()
 
 
 class ContentItem(models.Model):
@@ -510,6 +518,29 @@ class Sale(models.Model):
     def commission_base(self) -> Decimal:
         """What commission is paid on: the net amount less what was refunded of it."""
         return self.net_amount - self.refunded_amount
+
+    @staticmethod
+    def refunded_in_full(net_amount: Decimal, refunded_amount: Decimal) -> bool:
+        """Whether the whole line was refunded (nothing is refunded of a line worth nothing)."""
+        return bool(refunded_amount) and refunded_amount == net_amount
+
+    @classmethod
+    def status_problem(
+        cls, status: str, *, net_amount: Decimal, refunded_amount: Decimal, currency: str
+    ) -> str | None:
+        """Why a line may not have `status` with what was refunded of it, or None: a line
+        refunded in full is refunded, a partly refunded one stays pending or confirmed (a line
+        worth nothing may be either). Imports, webhooks and the admin all check by this."""
+        if cls.refunded_in_full(net_amount, refunded_amount):
+            if status != cls.Status.REFUNDED:
+                return "The whole line was refunded, so its status is refunded."
+        elif status == cls.Status.REFUNDED and net_amount:
+            return (
+                f"Only a line refunded in full is refunded, and {refunded_amount} of {net_amount} "
+                f"{currency} of this one was: a partly refunded line stays confirmed or pending. "
+                "A refund is recorded by importing its refunded_at and refunded_amount."
+            )
+        return None
 
 
 class SaleLine(models.Model):

@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from itertools import groupby
 
+from campaigns.models import TrackingCode
 from partnerships import money
 from partnerships.csv_files import RowError
 
@@ -136,7 +137,7 @@ def currency_code(cell: str) -> str:
 
 def codes_in(cell: str) -> tuple[str, ...]:
     """The codes of a cell that may list several (comma- or semicolon-separated)."""
-    return tuple(code.strip().upper() for code in re.split(r"[,;]", cell) if code.strip())
+    return tuple(TrackingCode.normalise(code) for code in re.split(r"[,;]", cell) if code.strip())
 
 
 def status_of(cell: str, statuses: Mapping[str, str], column: str) -> str:
@@ -295,9 +296,9 @@ def shopify_order_lines(order: Mapping) -> Iterator[OrderLine | RowError]:
         yield RowError(None, "", f"Order {order.get('name', '')}: {error}")
         return
     codes = tuple(
-        code.upper()
+        code
         for entry in order.get("discount_codes") or []
-        if (code := str(entry.get("code") or "").strip())
+        if (code := TrackingCode.normalise(str(entry.get("code") or "")))
     )
     for position, (item_id, sku, quantity, price, discount) in enumerate(items, start=1):
         line_net = money.round(max(price * quantity - discount, Decimal(0)), currency)

@@ -7,58 +7,70 @@ would orphan them. The campaign page, the admin and the API all add participants
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
-from campaigns.models import Campaign, Participant, TrackingCode
+from campaigns.models import TRACKING_CODE, Campaign, Participant, TrackingCode
 from contracts.models import Contract
 
-CODE = re.compile(r"^[A-Z0-9_-]{1,64}$")
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def normalise(code: str) -> str:
-    return code.strip().upper()
 
 
 def split_codes(text: str) -> list[str]:
     """Codes typed as "anna10, ANNA-YT" -> ["ANNA10", "ANNA-YT"], in their order."""
-    return [normalise(code) for code in CODE_SEPARATORS.split(text or "") if code.strip()]
+    typed = CODE_SEPARATORS.split(text or "")
+    return [TrackingCode.normalise(code) for code in typed if code.strip()]
+
+
+def listed_twice(codes: Sequence[str]) -> list[int]:
+    """The positions in `codes` of the codes already listed before them."""
+    seen: set[str] = set()
+    again = []
+    for position, code in enumerate(codes):
+        if code in seen:
+            again.append(position)
+        seen.add(code)
+    return again
+
+
+def taken(codes: Iterable[str], *, brand_id: int) -> QuerySet[TrackingCode]:
+    """The brand's stored codes among `codes` (a code is unique in its brand)."""
+    return TrackingCode.objects.filter(brand_id=brand_id, code__in=set(codes))
 
 
 def code_problems(
     codes: Iterable[str], *, brand_id: int, participant: Participant | None = None
 ) -> list[str]:
     """Everything wrong with a participant's new list of codes, in plain words."""
-    codes = [normalise(code) for code in codes]
+    codes = [TrackingCode.normalise(code) for code in codes]
     problems = []
-    seen: set[str] = set()
-    for code in codes:
-        if not CODE.match(code):
+    again = set(listed_twice(codes))
+    for position, code in enumerate(codes):
+        if not TRACKING_CODE.match(code):
             problems.append(
                 f"“{code}” is not a valid code: use up to 64 letters, digits, - and _."
                 if code
                 else "A code cannot be empty."
             )
-        elif code in seen:
+        elif position in again:
             problems.append(f"{code} is listed twice.")
-        seen.add(code)
-    taken = TrackingCode.objects.filter(brand_id=brand_id, code__in=seen).select_related(
+    used = taken(codes, brand_id=brand_id).select_related(
         "participant__contract__partnership__influencer", "participant__campaign"
     )
     if participant is not None and participant.pk:
-        taken = taken.exclude(participant=participant)
-    for row in taken.order_by("code"):
+        used = used.exclude(participant=participant)
+    for row in used.order_by("code"):
         owner = row.participant
         problems.append(
             f"{row.code} is already used in this brand, by "
             f"{owner.contract.partnership.influencer} in {owner.campaign}."
         )
     if participant is not None and participant.pk:
-        kept = participant.codes.exclude(code__in=seen).filter(sales__isnull=False).distinct()
+        kept = participant.codes.exclude(code__in=codes).filter(sales__isnull=False).distinct()
         problems += [
             f"{row.code} has sales attributed to it and cannot be removed." for row in kept
         ]
@@ -79,7 +91,7 @@ def add(
 ) -> Participant:
     """Add the contract to the campaign with its codes, all or nothing; ValidationError with
     "contract" and "codes" messages otherwise."""
-    codes = [normalise(code) for code in codes]
+    codes = [TrackingCode.normalise(code) for code in codes]
     with _race_reported(), transaction.atomic():
         errors = {}
         if problem := contract_problem(campaign, contract):
@@ -96,7 +108,7 @@ def add(
 def set_codes(participant: Participant, codes: Iterable[str]) -> Participant:
     """Make the participant's promo and link codes exactly `codes`: new ones are added as promo
     codes, missing ones removed (unless sales came through them)."""
-    codes = [normalise(code) for code in codes]
+    codes = [TrackingCode.normalise(code) for code in codes]
     with _race_reported(), transaction.atomic():
         campaign = participant.campaign
         if problems := code_problems(codes, brand_id=campaign.brand_id, participant=participant):

@@ -1,13 +1,14 @@
 """Sales, metric snapshots and import jobs in the admin: read-mostly, scoped to the user's
 brands, with "Import CSV" pages that go through the same import as everything else."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from campaigns import tasks
+from campaigns import ingest, tasks
 from campaigns.ingest import METRICS_EXAMPLE, SALES_EXAMPLE
 from campaigns.models import ImportJob, MetricSnapshot, Sale
 from tests import factories
@@ -199,3 +200,33 @@ def test_other_brands_sales_snapshots_and_jobs_are_404_in_the_admin(
         )
         listed = client.get(reverse(f"admin:campaigns_{name}_changelist"))
         assert listed.context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize(
+    ("net", "refunded", "status", "refused"),
+    [
+        ("100.00", "100.00", "confirmed", True),
+        ("100.00", "100.00", "refunded", False),
+        ("100.00", "40.00", "refunded", True),
+        ("100.00", "40.00", "pending", False),
+        ("0.00", "0.00", "refunded", False),  # a free line that came back
+        ("0.00", "0.00", "confirmed", False),
+    ],
+)
+def test_the_admin_and_the_import_agree_on_a_refunded_lines_status(
+    client, brand_owner, shop, net, refunded, status, refused
+):
+    """One rule, whichever way the status is set: refunded in full means refunded (the import
+    is sent the stored refund, since status refunded alone refunds the whole line)."""
+    sale = sale_of(shop, net_amount=Decimal(net), refunded_amount=Decimal(refunded))
+    if sale.refunded_amount:
+        Sale.objects.filter(pk=sale.pk).update(refunded_at=sale.ordered_at + timedelta(days=3))
+    client.force_login(brand_owner)
+    by_hand = client.post(
+        reverse("admin:campaigns_sale_change", args=[sale.pk]), {"status": status}
+    )
+    row = {"order_id": sale.order_id, "line_id": sale.line_id, "refunded_amount": refunded}
+    imported = ingest.import_sales([{**row, "status": status}], brand=shop)
+
+    assert (by_hand.status_code != 302) is refused
+    assert (not imported.ok) is refused
