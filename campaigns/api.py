@@ -41,6 +41,7 @@ from influencers.models import Platform
 from partnerships import tenancy
 from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
 from partnerships.audience import unknown_countries
+from partnerships.csv_files import RowError
 from partnerships.inputs import JSONParser, MomentRangeFilter, MultiPartParser
 
 # --- Sales and metrics ----------------------------------------------------------------------
@@ -161,18 +162,18 @@ class IngestViewSet(BrandScopedViewSet):
         rows = request.data
         if isinstance(rows, list) and len(rows) > MAX_ROWS_PER_REQUEST:
             message = f"At most {MAX_ROWS_PER_REQUEST:,} {self.row_noun} per request."
-            return _rejected([ingest.RowError(None, "", message)])
+            return _rejected([RowError(None, "", message)])
         result = self.import_rows(rows)
         if not result.ok:
             return _rejected(result.errors)
         return Response(result.counts(), status=status.HTTP_200_OK)
 
 
-def _rejected(errors: list[ingest.RowError]) -> Response:
+def _rejected(errors: list[RowError]) -> Response:
     return Response(
         {
             "errors": [
-                {"index": error.row, "field": error.field or None, "message": error.message}
+                {"index": error.line, "field": error.column or None, "message": error.message}
                 for error in errors
             ]
         },
@@ -250,7 +251,7 @@ class SaleViewSet(IngestViewSet):
         upload = ingest.SalesUploadForm(request.data, request.FILES)
         if not upload.is_valid():
             errors = [
-                ingest.RowError(None, name, message)
+                RowError(None, name, message)
                 for name, messages in upload.errors.items()
                 for message in messages
             ]

@@ -114,7 +114,7 @@ def _import_now(
         errors += result.errors
         return False
     messages.success(request, f"{brand}: {result.summary()}")
-    for notice in getattr(result, "notices", ()):
+    for notice in result.notices:
         messages.warning(request, notice)
     return True
 

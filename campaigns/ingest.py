@@ -64,7 +64,7 @@ from django.utils import timezone
 from campaigns import attribution, order_exports
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
 from partnerships import csv_files, freshness, inputs, money, tenancy
-from partnerships.csv_files import Column, Record
+from partnerships.csv_files import Column, ImportResult, Record, RowError
 from partnerships.models import Brand, Product
 
 logger = logging.getLogger(__name__)
@@ -168,16 +168,6 @@ METRICS_EXAMPLE = (
 
 
 @dataclass(frozen=True)
-class RowError:
-    """A problem in a batch: `row` is the line in a file (header = 1) or the index in an API
-    list, None for the whole batch; `field` is the column ("" for the whole row)."""
-
-    row: int | None
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
 class Unattributed:
     """An order line of a shop's or marketplace's file that nothing attributes: not written."""
 
@@ -187,27 +177,15 @@ class Unattributed:
 
 
 @dataclass
-class IngestResult:
+class IngestResult(ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
     unattributed: int = 0  # order lines not written, since nothing attributes them
     unattributed_lines: list[Unattributed] = field(default_factory=list)  # the first ones
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def counts(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-
-    def error_records(self) -> list[dict]:
-        """The errors as an import job or webhook delivery stores them."""
-        return [
-            {"line": error.row, "field": error.field, "message": error.message}
-            for error in self.errors
-        ]
 
     def summary(self) -> str:
         """The counts in one sentence, for a message."""
@@ -273,9 +251,9 @@ def _file_records(file: csv_files.Upload, columns: Sequence[Column]) -> Iterator
     problems that make lines unreadable; nothing past a bad header."""
     bad_header = False
     for item in csv_files.stream_table(file, columns):
-        if isinstance(item, csv_files.RowError):
+        if isinstance(item, RowError):
             bad_header = bad_header or item.line == 1
-            yield RowError(item.line, item.column, item.message)
+            yield item
         elif bad_header:
             return  # the rows are read no further
         else:
@@ -423,7 +401,7 @@ def _require(
     row: int, given: Mapping[str, Any], problems: list[RowError], names: Iterable[str]
 ) -> None:
     """Report each of `names` that is empty (and not already reported as unreadable)."""
-    reported = {problem.field for problem in problems}
+    reported = {problem.column for problem in problems}
     for name in names:
         if name not in given and name not in reported:
             problems.append(RowError(row, name, f"Every row needs its {name}."))
@@ -469,10 +447,11 @@ def _chunked(rows: Iterator[Any], size: int) -> Iterator[list]:
 def _by_row(errors: Iterable[RowError], columns: Sequence[Column]) -> list[RowError]:
     """Errors in the order of the rows, and of the columns within a row."""
     position = {column.name: index for index, column in enumerate(columns)}
-    return sorted(
-        errors,
-        key=lambda error: (-1 if error.row is None else error.row, position.get(error.field, -1)),
-    )
+
+    def place(error: RowError) -> tuple[int, int]:
+        return -1 if error.line is None else error.line, position.get(error.column, -1)
+
+    return sorted(errors, key=place)
 
 
 def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
@@ -563,7 +542,7 @@ def read_sales_csv(
 
 
 def read_order_lines(
-    lines: Callable[[], Iterable[order_exports.OrderLine | csv_files.RowError | RowError]],
+    lines: Callable[[], Iterable[order_exports.OrderLine | RowError]],
     *,
     export: order_exports.ExportFormat,
     brand: Brand,
@@ -624,7 +603,7 @@ def _layout(
 
 
 def _attributed(
-    lines: Iterable[order_exports.OrderLine | csv_files.RowError | RowError],
+    lines: Iterable[order_exports.OrderLine | RowError],
     export: order_exports.ExportFormat,
     brand: Brand,
     updates_only: set[int],
@@ -648,9 +627,6 @@ def _attributed(
 
 
 def _kept(line: Any, pending: list[RowError]) -> bool:
-    if isinstance(line, csv_files.RowError):
-        pending.append(RowError(line.line, line.column, line.message))
-        return False
     if isinstance(line, RowError):
         pending.append(line)
         return False
@@ -668,8 +644,8 @@ def _export_rows(
     rows = csv_files.stream_rows(csv_files.decoded_lines(file), delimiter)
     header: list[str] | None = None
     for item in rows:
-        if isinstance(item, csv_files.RowError):
-            errors.append(RowError(item.line, item.column, item.message))
+        if isinstance(item, RowError):
+            errors.append(item)
             continue
         line, cells = item
         if header is None:

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from campaigns import ingest, order_exports
 from campaigns.models import ShopWebhook, WebhookDelivery
+from partnerships.csv_files import RowError
 
 SHOPIFY_TOPICS = ("orders/create", "orders/updated", "refunds/create")
 
@@ -82,7 +83,7 @@ def process(delivery_id: int) -> WebhookDelivery:
         order = _order_of(delivery)
         if order is None:
             message = "A refund of an order this webhook has not received; send the order first."
-            result = ingest.IngestResult(errors=[ingest.RowError(None, "", message)])
+            result = ingest.IngestResult(errors=[RowError(None, "", message)])
         else:
             batch = ingest.read_order_lines(
                 lambda: order_exports.shopify_order_lines(order),

@@ -47,7 +47,7 @@ Rules:
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django import forms
@@ -261,18 +261,12 @@ EXAMPLE_CSV = (
 
 
 @dataclass
-class ImportResult:
+class ImportResult(csv_files.ImportResult):
     influencers_created: int = 0
     influencers_updated: int = 0
     accounts_created: int = 0
     accounts_updated: int = 0
     unchanged: int = 0  # rows whose account already held the file's values
-    errors: list[RowError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def created(self) -> int:

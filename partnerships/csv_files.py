@@ -9,7 +9,7 @@ cell spanning lines reports its row at its first line; blank lines are skipped.
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any, NamedTuple
 
@@ -33,12 +33,34 @@ class Column:
 
 @dataclass(frozen=True)
 class RowError:
-    """A problem in a file: `line` as counted in the file (header = 1; None for the whole
-    file), the column it is in ("" for the whole line) and the reason."""
+    """A problem in a file or an API list: `line` as counted in the file (header = 1), or the
+    item's index in the list, None for the whole of it; the column it is in ("" for the whole
+    line) and the reason."""
 
     line: int | None
     column: str
     message: str
+
+
+@dataclass
+class ImportResult:
+    """What importing a file or an API list did, every row or none: with `errors`, nothing was
+    written. Each import adds its counts; `notices` are what the user should know of a
+    successful one."""
+
+    errors: list[RowError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_records(self) -> list[dict]:
+        """The errors as an import job or a webhook delivery stores them."""
+        return [
+            {"line": error.line, "field": error.column, "message": error.message}
+            for error in self.errors
+        ]
 
 
 class CsvFileForm(forms.Form):

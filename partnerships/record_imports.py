@@ -75,28 +75,23 @@ class CsvUploadForm(csv_files.CsvFileForm):
 
 
 @dataclass
-class ImportResult:
+class RecordsResult(csv_files.ImportResult):
     added: int = 0
     updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         rows = self.added + self.updated
         return f"Imported {rows} rows: {self.added} added, {self.updated} updated."
 
 
-def import_records(file: csv_files.Upload, kind: RecordFile, *, brand: Brand) -> ImportResult:
+def import_records(file: csv_files.Upload, kind: RecordFile, *, brand: Brand) -> RecordsResult:
     """Import a CSV file of `kind` into `brand`: every row or none."""
     text, errors = csv_files.read_text(file, kind.columns)
     if errors:
-        return ImportResult(errors=errors)
+        return RecordsResult(errors=errors)
     table = csv_files.read_table(text, kind.columns)
     if table.header_errors or not table.records:
-        return ImportResult(errors=table.header_errors + table.line_errors)
+        return RecordsResult(errors=table.header_errors + table.line_errors)
     columns = {name: column for column, name in kind.fields.items()}
     items = [
         (f"line {line}", {kind.fields.get(name, name): cell for name, cell in cells.items()})
@@ -114,7 +109,7 @@ def import_records(file: csv_files.Upload, kind: RecordFile, *, brand: Brand) ->
                 column = "" if name == api_settings.NON_FIELD_ERRORS_KEY else name
                 errors += [RowError(line, columns.get(column, column), str(m)) for m in messages]
         if errors:
-            return ImportResult(errors=sorted(errors, key=lambda error: error.line or 0))
+            return RecordsResult(errors=sorted(errors, key=lambda error: error.line or 0))
         added = sum(serializer.instance is None for serializer in checked)
         kind.upsert.save(checked, brand)
-        return ImportResult(added=added, updated=len(checked) - added)
+        return RecordsResult(added=added, updated=len(checked) - added)

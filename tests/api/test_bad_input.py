@@ -83,7 +83,7 @@ def test_nul_in_a_csv_file_is_refused_by_line_and_no_message_holds_it(shop):
     text = f"{header}\nA-1,1,2026-11-05T10:00:00Z,ANNA10,WIG\x00,1,189.00,USD\n"
     result = ingest.import_sales_csv(text.encode(), brand=shop)
     assert not result.ok
-    assert [(error.row, NUL_REASON in error.message) for error in result.errors] == [(2, True)]
+    assert [(error.line, NUL_REASON in error.message) for error in result.errors] == [(2, True)]
     assert all("\x00" not in error.message for error in result.errors)
     assert not Sale.objects.exists()
 

@@ -39,7 +39,7 @@ def line(**cells: object) -> str:
 
 
 def located(result: ingest.IngestResult) -> list[tuple[int | None, str]]:
-    return [(error.row, error.field) for error in result.errors]
+    return [(error.line, error.column) for error in result.errors]
 
 
 def stored_sales(brand) -> list[tuple]:
@@ -169,7 +169,7 @@ def test_bad_file_writes_nothing_and_lists_every_problem_with_line_and_field(sho
         (14, "code"),
         (14, "sku"),
     ]
-    messages = {(error.row, error.field): error.message for error in result.errors}
+    messages = {(error.line, error.column): error.message for error in result.errors}
     assert messages[3, "code"] == "Unknown tracking code 'NOPE10': no code of this brand."
     assert messages[12, "code"] == "Unknown tracking code 'KESTREL5': no code of this brand."
     assert messages[6, "quantity"] == "The quantity cannot be negative."

@@ -275,7 +275,7 @@ def test_a_known_code_with_an_unknown_sku_is_an_error_and_nothing_is_written(sho
 
     result = import_sales_csv(text, brand=shop)
 
-    assert [(error.row, error.field) for error in result.errors] == [(3, "sku")]
+    assert [(error.line, error.column) for error in result.errors] == [(3, "sku")]
     assert "WIG-XX-99" in result.errors[0].message
     assert not Sale.objects.exists()
 
@@ -285,7 +285,7 @@ def test_a_bad_cell_names_its_line_and_column(shop):
 
     result = import_sales_csv(text, brand=shop)
 
-    assert [(error.row, error.field) for error in result.errors] == [(2, "item-price")]
+    assert [(error.line, error.column) for error in result.errors] == [(2, "item-price")]
     assert not Sale.objects.exists()
 
 
@@ -302,7 +302,7 @@ def test_an_unknown_layout_lists_the_columns_found_and_the_formats_known(shop):
 def test_a_picked_format_says_which_of_its_columns_are_missing(shop):
     result = import_sales_csv(sample("shopify-orders.csv"), brand=shop, format="amazon")
 
-    assert {error.field for error in result.errors} >= {"amazon-order-id", "item-price"}
+    assert {error.column for error in result.errors} >= {"amazon-order-id", "item-price"}
 
 
 def test_the_command_imports_an_export_with_its_format(shop, capsys):

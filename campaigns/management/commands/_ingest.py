@@ -31,8 +31,8 @@ class IngestCommand(BaseCommand):
         result = importer(data, brand)
         if not result.ok:
             for error in result.errors:
-                where = "file" if error.row is None else f"line {error.row}"
-                column = f", {error.field}" if error.field else ""
+                where = "file" if error.line is None else f"line {error.line}"
+                column = f", {error.column}" if error.column else ""
                 self.stderr.write(f"{path.name} {where}{column}: {error.message}")
             count = len(result.errors)
             raise CommandError(
