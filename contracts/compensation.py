@@ -1,9 +1,10 @@
 """Pure money rules: compensation terms and a period's facts in, statement line amounts out.
 
-No ORM here. Settlement aggregates the period's facts (net sales, views gained, orders, days
-late) and calls one function per term; each returns the line amount rounded exactly once with
-`money.round` to the currency's minor unit (DESIGN §4). Whatever is unrounded and meant for reuse
-says so in its name (`effective_rate`, `_unrounded_*`).
+No ORM here. Settlement and the contract preview gather a period's facts (net sales, views
+gained, orders, days late) and `contracts.pricing` calls one function per term; each returns
+the line amount rounded exactly once with `money.round` to the currency's minor unit (DESIGN
+§4). Whatever is unrounded and meant for reuse says so in its name (`effective_rate`,
+`_unrounded_*`).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -259,23 +260,13 @@ def _unrounded_at_paid_rate(amount: Decimal, effective_rate: Decimal | None, nam
         return amount * paid_rate
 
 
-def clawback(
-    refunded_amount: Decimal,
-    *,
-    effective_rate: Decimal | None,
-    currency: str,
-    cpa_amount: Decimal = ZERO,
-    fully_refunded: bool = False,
-) -> Decimal:
+def clawback(refunded_amount: Decimal, *, effective_rate: Decimal | None, currency: str) -> Decimal:
     """The negative line reversing what refunded sales earned on an approved or paid statement:
-    −(refunded amount × the closed period's effective rate), and −`cpa_amount` too when the
-    order is now fully refunded. A closed period's tiers are never recomputed; pass the rate
-    from `effective_rate` (None, a period with no base, reverses no commission)."""
+    −(refunded amount × the closed period's effective rate). A closed period's tiers are never
+    recomputed; pass the rate from `effective_rate` (None, a period with no base, reverses no
+    commission). What a wholly refunded order was paid per order is `cpa_reversal`'s."""
     reversed_amount = _unrounded_at_paid_rate(refunded_amount, effective_rate, "refunded_amount")
-    cpa_amount = check_amount(cpa_amount, "cpa_amount")
     check_currency(currency)
-    with localcontext(prec=EXACT_DIGITS):
-        reversed_amount += cpa_amount if fully_refunded else ZERO
     # ROUND_HALF_UP is symmetric, so rounding the size and negating it is rounding the line.
     return -money.round(reversed_amount, currency)
 
@@ -319,24 +310,14 @@ def rebate(
     return commission(wholesale_purchases, tiers=tiers, mode=mode, currency=currency)
 
 
-def revenue_share(
-    net_sales: Decimal,
-    *,
-    rate: Decimal,
-    minimum_guarantee: Decimal | None = None,
-    currency: str,
-) -> Decimal:
-    """Joint brand: `rate` on the period's net sales of the joint brand's products. The minimum
-    guarantee is a floor for that period's own share; it is never recovered later."""
+def revenue_share(net_sales: Decimal, *, rate: Decimal, currency: str) -> Decimal:
+    """Joint brand: `rate` on the period's net sales of the joint brand's products. A minimum
+    guarantee is paid as its own line, `minimum_guarantee_top_up`."""
     net_sales = _check_decimal(net_sales, "net_sales")
     check_rate(rate)
-    if minimum_guarantee is not None:
-        check_cap(minimum_guarantee, "minimum_guarantee")
     check_currency(currency)
     with localcontext(prec=EXACT_DIGITS):
         share = max(net_sales, ZERO) * rate
-    if minimum_guarantee is not None:
-        share = max(share, minimum_guarantee)
     return money.round(share, currency)
 
 
@@ -345,7 +326,8 @@ def minimum_guarantee_top_up(
 ) -> Decimal:
     """What tops the period's revenue share up to the minimum guarantee, as its own line: the
     guarantee less the share's rounded line, 0 when the share reaches it. The two lines add up
-    to exactly the guarantee (rounding the gap itself could make them a minor unit more)."""
+    to exactly the guarantee (rounding the gap itself could make them a minor unit more). The
+    guarantee is a floor for that period's own share; it is never recovered later."""
     guarantee = money.round(check_cap(minimum_guarantee, "minimum_guarantee"), currency)
     share = revenue_share(net_sales, rate=rate, currency=currency)
     return max(guarantee - share, money.round(ZERO, currency))
@@ -417,20 +399,15 @@ def cpa_reversal(amount_per_order: Decimal, reversed_orders: int, currency: str)
 
 
 def bonus(
-    metric_value: Decimal | int,
-    *,
-    threshold: Decimal,
-    amount: Decimal,
-    already_paid: bool,
-    currency: str,
+    metric_value: Decimal | int, *, threshold: Decimal, amount: Decimal, currency: str
 ) -> Decimal:
-    """The bonus `amount`, once: when the metric has reached the threshold (≥) and the bonus was
-    not paid on an earlier statement; otherwise 0."""
+    """The bonus `amount` when the metric has reached the threshold (≥); otherwise 0. It is paid
+    once: a bonus paid on an earlier statement is not priced again."""
     metric_value = _check_decimal(metric_value, "metric_value")
     threshold = check_amount(threshold, "threshold")
     amount = check_amount(amount)
     check_currency(currency)
-    earned = amount if metric_value >= threshold and not already_paid else ZERO
+    earned = amount if metric_value >= threshold else ZERO
     return money.round(earned, currency)
 
 

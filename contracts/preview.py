@@ -1,8 +1,8 @@
 """What would this contract pay: its terms priced on sample numbers, before anything happened.
 
 The contract page's preview form types in one period's numbers (`sample_from_form_data`), and
-`preview` prices every term with the same `contracts.compensation` functions settlement uses,
-so the preview and the real statement agree to the cent on the same facts. Nothing is read
+`preview` prices every term through `contracts.pricing`, as settlement does, so the preview
+and the real statement give the same lines, to the cent, on the same facts. Nothing is read
 from or written to the database here.
 """
 
@@ -12,18 +12,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from contracts import compensation, wording
-from contracts.models import METHOD_KINDS, CompensationTerm, ContentType, Contract
+from contracts import pricing, wording
+from contracts.models import METHOD_KINDS, CompensationTerm, ContentType, Contract, StatementLine
 from partnerships import money
 
 Kind = CompensationTerm.Kind
+LineKind = StatementLine.Kind
 Metric = CompensationTerm.Metric
 ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One period's numbers to price a contract's terms on.
+    """One period's numbers to price a contract's terms on: the period's `pricing.Figures`.
 
     - `net_sales`: confirmed net sales attributed to the contract. A commission restricted to
       one product or category is priced on this same figure: in a preview the sample's net
@@ -92,10 +93,34 @@ class Sample:
             self.period_end is None or day < self.period_end
         )
 
+    # -- as `pricing` reads the figures
+
+    def fee_counts(self, due: date | None) -> bool:
+        """Every flat fee counts without a period; with one, those due in it."""
+        return not self.has_period or (due is not None and self.in_period(due))
+
+    def paid_before(self, term: CompensationTerm) -> bool:
+        return False
+
+    def views_gained(self) -> tuple[int, ...]:
+        return self.views_per_item
+
+    def orders(self) -> int:
+        return self.confirmed_orders
+
+    def sales_in_scope(self, term: CompensationTerm) -> Decimal:
+        return self.net_sales
+
+    def sales_of_joint_brand(self) -> Decimal:
+        return self.joint_brand_sales
+
+    def purchases(self) -> Decimal:
+        return self.wholesale_purchases
+
 
 @dataclass(frozen=True)
 class PreviewLine:
-    kind: str  # a CompensationTerm kind, or "late_delivery"
+    kind: str  # a statement line kind
     description: str
     amount: Decimal
 
@@ -116,93 +141,32 @@ class SampleError(ValueError):
 
 
 def preview(contract: Contract, terms: Iterable[CompensationTerm], sample: Sample) -> Preview:
-    """What `terms` of `contract` would pay on `sample`, one line per term that pays something,
-    in the term order given, plus a late-delivery penalty line when the contract has one and
-    days late are given. Each amount comes from `compensation.*` in the contract's currency,
-    rounded there once; the total is the sum of the rounded lines."""
+    """What `terms` of `contract` would pay on `sample`: the lines settlement would write on
+    the same figures that pay something, in the term order given (a revenue share's top-up to
+    its minimum guarantee after it), plus a late-delivery penalty line when the contract has
+    one and days late are given. Each term's line is described as the contract page describes
+    the term; the total is the sum of the rounded lines."""
     currency = contract.currency
     # Installments tied to a milestone the contract already reached are due on its date.
-    sample = replace(sample, milestones={**known_milestones(contract), **sample.milestones})
+    milestones = {**pricing.known_milestones(contract), **sample.milestones}
+    sample = replace(sample, milestones=milestones)
     lines = []
     for term in terms:
-        amount = _price(term, sample, currency)
-        if amount:
-            description = wording.describe(term, contract=contract)
-            lines.append(PreviewLine(kind=term.kind, description=description, amount=amount))
+        for priced in pricing.price_term(term, sample, currency):
+            if priced.amount:
+                description = (
+                    wording.minimum_guarantee_line(term, currency)
+                    if priced.kind == LineKind.MINIMUM_GUARANTEE
+                    else wording.describe(term, contract=contract)
+                )
+                lines.append(PreviewLine(priced.kind, description, priced.amount))
     if contract.late_delivery_per_day and sample.days_late_per_item:
-        penalty = compensation.late_delivery_penalty(
-            sample.days_late_per_item,
-            per_day=contract.late_delivery_per_day,
-            cap=contract.late_delivery_cap,
-            currency=currency,
-        )
-        if penalty:
+        penalty = pricing.late_delivery(contract, sample.days_late_per_item, already_charged=ZERO)
+        if penalty.amount:
             description = wording.describe_late_delivery(contract) or "Late delivery"
-            lines.append(PreviewLine("late_delivery", description, penalty))
+            lines.append(PreviewLine(penalty.kind, description, penalty.amount))
     total = sum((line.amount for line in lines), start=money.round(ZERO, currency))
     return Preview(currency=currency, lines=lines, total=total)
-
-
-def _price(term: CompensationTerm, sample: Sample, currency: str) -> Decimal | None:
-    """The term's amount on the sample; None for a flat fee not due in the sample's period."""
-    match term.kind:
-        case Kind.FLAT_FEE:
-            due = _due_date(term, sample)
-            if sample.has_period and (due is None or not sample.in_period(due)):
-                return None
-            return compensation.flat_fee(term.amount, currency)
-        case Kind.PER_DELIVERABLE:
-            items = sample.published(term.content_type)
-            return compensation.per_deliverable(term.amount, items, currency)
-        case Kind.CPM:
-            return compensation.cpm(
-                sample.views_per_item,
-                amount_per_thousand=term.amount,
-                cap_per_item=term.cap,
-                currency=currency,
-            )
-        case Kind.CPA:
-            return compensation.cpa(term.amount, sample.confirmed_orders, currency)
-        case Kind.COMMISSION:
-            tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
-            return compensation.commission(
-                sample.net_sales,
-                rate=term.rate,
-                tiers=tiers,
-                mode=term.tier_mode if tiers else "whole",
-                currency=currency,
-            )
-        case Kind.REVENUE_SHARE:
-            return compensation.revenue_share(
-                sample.joint_brand_sales,
-                rate=term.rate,
-                minimum_guarantee=term.minimum_guarantee,
-                currency=currency,
-            )
-        case Kind.REBATE:
-            return compensation.rebate(
-                sample.wholesale_purchases,
-                tiers=compensation.parse_tiers(term.tiers),
-                mode=term.tier_mode,
-                currency=currency,
-            )
-        case Kind.BONUS:
-            return compensation.bonus(
-                sample.metric(term.metric),
-                threshold=term.threshold,
-                amount=term.amount,
-                already_paid=False,
-                currency=currency,
-            )
-    raise ValueError(f"kind: cannot preview a term of kind {term.kind!r}.")
-
-
-def known_milestones(contract: Contract) -> dict[str, date]:
-    """The milestones the contract itself records: its signing day, in the brand's zone."""
-    if contract.signed_at is None:
-        return {}
-    zone = contract.partnership.brand.timezone
-    return {CompensationTerm.Milestone.ON_SIGNING: contract.signed_at.astimezone(zone).date()}
 
 
 # The sample numbers each kind of term is priced on (a bonus also on its metric to date).
@@ -241,15 +205,6 @@ def inputs_for(contract: Contract, terms: Iterable[CompensationTerm]) -> set[str
     if contract.late_delivery_per_day:
         names.add("days_late_per_item")
     return names
-
-
-def _due_date(term: CompensationTerm, sample: Sample) -> date | None:
-    if term.due_date:
-        return term.due_date
-    happened = sample.milestones.get(term.milestone)
-    if happened is None:
-        return None
-    return compensation.milestone_due(happened, term.offset_days or 0)
 
 
 # --- the preview form ------------------------------------------------------------------------

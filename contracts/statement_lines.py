@@ -14,12 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from contracts import compensation, wording
+from contracts import compensation, pricing, wording
 from contracts.models import CompensationTerm, Contract, Statement, StatementLine
 from contracts.periods import Period, after_end, midnight
-from contracts.settlement_facts import ClosedSale, Facts, History
+from contracts.settlement_facts import ClosedSale, Facts, History, SalesGroup
 
 Kind = CompensationTerm.Kind
+Basis = CompensationTerm.Basis
 LineKind = StatementLine.Kind
 Metric = CompensationTerm.Metric
 Milestone = CompensationTerm.Milestone
@@ -133,7 +134,8 @@ class _Correction:
 
 
 class _Pricer:
-    """Turns one contract's facts into lines; every amount comes from `compensation`."""
+    """Turns one contract's facts into lines; every amount comes from `compensation`, the
+    terms' through `pricing`, to which the pricer is the period's `pricing.Figures`."""
 
     def __init__(self, contract: Contract, period: Period, facts: Facts, history: History) -> None:
         self.contract = contract
@@ -142,6 +144,12 @@ class _Pricer:
         self.facts = facts
         self.history = history
         self.statements = {s.pk: s for s in history.statements[contract.pk]}
+        happened = {
+            **pricing.known_milestones(contract),
+            Milestone.ON_FIRST_PUBLISH: facts.first_published.get(contract.pk),
+            Milestone.ON_CAMPAIGN_END: facts.campaign_ends.get(contract.pk),
+        }
+        self.milestones = {name: day for name, day in happened.items() if day is not None}
 
     def converted(self, amounts: Iterable[tuple[Decimal, str, date]]) -> Decimal:
         """The exact sum of amounts in their own currencies, in the contract's currency."""
@@ -169,188 +177,93 @@ class _Pricer:
             self.facts.terms[self.contract.pk],
             key=lambda term: wording.KIND_ORDER.index(term.kind),
         )
-        pricers = {
-            Kind.FLAT_FEE: self._flat_fee,
-            Kind.PER_DELIVERABLE: self._per_deliverable,
-            Kind.CPM: self._cpm,
-            Kind.CPA: self._cpa,
-            Kind.COMMISSION: self._commission,
-            Kind.REVENUE_SHARE: self._revenue_share,
-            Kind.REBATE: self._rebate,
-            Kind.BONUS: self._bonus,
-        }
         ended = after_end(self.contract, self.period)
         for term in terms:
             # After the contract's end only installments still fall due (a milestone plus its
             # offset); sales, views and content no longer earn anything.
             if not ended or term.kind == Kind.FLAT_FEE:
-                yield from pricers[term.kind](term)
+                for priced in pricing.price_term(term, self, self.currency):
+                    yield self._term_line(term, priced)
 
-    def _flat_fee(self, term: CompensationTerm) -> Iterator[Line]:
-        due = self.due_date(term)
+    def _term_line(self, term: CompensationTerm, priced: pricing.Priced) -> Line:
+        """The statement line of what `term` pays, described and traced to what it was
+        priced on."""
+        trace: dict[str, Any] = {}
+        match priced.kind:
+            case LineKind.FLAT_FEE:
+                due = pricing.due_date(term, self.milestones)
+                description = wording.flat_fee_line(term, due)
+            case LineKind.PER_DELIVERABLE:
+                items = self._items(term.content_type)
+                description = wording.per_deliverable_line(term, len(items), self.currency)
+                trace["content_links"] = [(item["pk"], 1) for item in items]
+            case LineKind.CPM:
+                description = wording.cpm_line(term, priced.quantity, self.currency)
+                trace["content_links"] = [(item, views) for item, views in self._gained() if views]
+            case LineKind.CPA:
+                description = wording.cpa_line(term, priced.quantity, self.currency)
+                trace["sales"] = SalesScope(per_order=True)
+            case LineKind.COMMISSION:
+                groups, trace["sales"] = self._in_scope(term)
+                count = sum(g.sales for g in groups)
+                description = wording.commission_line(
+                    term, self.contract, priced.quantity, count, priced.rate
+                )
+            case LineKind.REVENUE_SHARE:
+                name, products = self._joint_brand()
+                description = wording.revenue_share_line(term, priced.quantity, name, self.currency)
+                trace["sales"] = SalesScope(products=frozenset(products))
+            case LineKind.MINIMUM_GUARANTEE:
+                description = wording.minimum_guarantee_line(term, self.currency)
+            case LineKind.REBATE:
+                _, orders = self._wholesale()
+                description = wording.rebate_line(term, self.contract, priced.quantity, orders)
+                trace["distributor_orders"] = True
+            case LineKind.BONUS:
+                description = wording.bonus_line(term, priced.quantity, self.currency)
+        return Line(
+            priced.kind,
+            description,
+            priced.amount,
+            quantity=priced.quantity,
+            rate=priced.rate,
+            term=term,
+            **trace,
+        )
+
+    # -- the period's figures, as `pricing` prices the terms on them
+
+    def fee_counts(self, due: date | None) -> bool:
         # Due before this period ends and not paid yet: a milestone recorded late is paid on
         # the first open statement rather than lost in a closed one.
-        if due is None or due >= self.period.end:
-            return
-        if term.pk in self.history.paid_terms(self.contract, LineKind.FLAT_FEE):
-            return
-        yield Line(
-            LineKind.FLAT_FEE,
-            wording.flat_fee_line(term, due),
-            compensation.flat_fee(term.amount, self.currency),
-            quantity=1,
-            rate=term.amount,
-            term=term,
-        )
+        return due is not None and due < self.period.end
 
-    def due_date(self, term: CompensationTerm) -> date | None:
-        if term.due_date:
-            return term.due_date
-        happened = None
-        if term.milestone == Milestone.ON_SIGNING and self.contract.signed_at:
-            happened = self.contract.signed_at.astimezone(self.facts.zone).date()
-        elif term.milestone == Milestone.ON_FIRST_PUBLISH:
-            happened = self.facts.first_published.get(self.contract.pk)
-        elif term.milestone == Milestone.ON_CAMPAIGN_END:
-            happened = self.facts.campaign_ends.get(self.contract.pk)
-        if happened is None:
-            return None
-        return compensation.milestone_due(happened, term.offset_days or 0)
+    def paid_before(self, term: CompensationTerm) -> bool:
+        return term.pk in self.history.paid_terms(self.contract, term.kind)
 
-    def _per_deliverable(self, term: CompensationTerm) -> Iterator[Line]:
-        items = [
-            item
-            for item in self.facts.published[self.contract.pk]
-            if item["content_type"] == term.content_type
-        ]
-        yield Line(
-            LineKind.PER_DELIVERABLE,
-            wording.per_deliverable_line(term, len(items), self.currency),
-            compensation.per_deliverable(term.amount, len(items), self.currency),
-            quantity=len(items),
-            rate=term.amount,
-            term=term,
-            content_links=[(item["pk"], 1) for item in items],
-        )
+    def published(self, content_type: str) -> int:
+        return len(self._items(content_type))
 
-    def _cpm(self, term: CompensationTerm) -> Iterator[Line]:
-        gained = [
-            (item, max(by_end - before, 0))
-            for item, before, by_end in self.facts.views[self.contract.pk]
-        ]
-        views = sum(views for _, views in gained)
-        yield Line(
-            LineKind.CPM,
-            wording.cpm_line(term, views, self.currency),
-            compensation.cpm(
-                [views for _, views in gained],
-                amount_per_thousand=term.amount,
-                cap_per_item=term.cap,
-                currency=self.currency,
-            ),
-            quantity=views,
-            rate=term.amount,
-            term=term,
-            content_links=[(item, views) for item, views in gained if views],
-        )
+    def views_gained(self) -> list[int]:
+        return [views for _, views in self._gained()]
 
-    def _cpa(self, term: CompensationTerm) -> Iterator[Line]:
-        orders = self.facts.orders.get(self.contract.pk, 0)
-        yield Line(
-            LineKind.CPA,
-            wording.cpa_line(term, orders, self.currency),
-            compensation.cpa(term.amount, orders, self.currency),
-            quantity=orders,
-            rate=term.amount,
-            term=term,
-            sales=SalesScope(per_order=True),
-        )
+    def orders(self) -> int:
+        return self.facts.orders.get(self.contract.pk, 0)
 
-    def _commission(self, term: CompensationTerm) -> Iterator[Line]:
-        basis = CompensationTerm.Basis
-        groups = self.facts.sales[self.contract.pk]
-        sales = SalesScope()
-        if term.basis == basis.PRODUCT:
-            groups = [g for g in groups if g.product_id == term.product_id]
-            sales = SalesScope(products=frozenset([term.product_id]))
-        elif term.basis == basis.CATEGORY:
-            groups = [g for g in groups if self.facts.categories.get(g.product_id) == term.category]
-            sales = SalesScope(category=term.category)
-        base = self.converted((g.base, g.currency, g.day) for g in groups)
-        pricing = rates_of(term)
-        count = sum(g.sales for g in groups)
-        rate = compensation.effective_rate(base, **pricing)
-        yield Line(
-            LineKind.COMMISSION,
-            wording.commission_line(term, self.contract, base, count, rate),
-            compensation.commission(base, **pricing, currency=self.currency),
-            quantity=base,
-            rate=rate,
-            term=term,
-            sales=sales,
-        )
+    def sales_in_scope(self, term: CompensationTerm) -> Decimal:
+        groups, _ = self._in_scope(term)
+        return self.converted((g.base, g.currency, g.day) for g in groups)
 
-    def _revenue_share(self, term: CompensationTerm) -> Iterator[Line]:
-        name, products = self.facts.joint_brands.get(self.contract.pk, ("the joint brand", set()))
+    def sales_of_joint_brand(self) -> Decimal:
+        _, products = self._joint_brand()
         groups = [g for g in self.facts.sales[self.contract.pk] if g.product_id in products]
-        base = self.converted((g.base, g.currency, g.day) for g in groups)
-        yield Line(
-            LineKind.REVENUE_SHARE,
-            wording.revenue_share_line(term, base, name, self.currency),
-            compensation.revenue_share(base, rate=term.rate, currency=self.currency),
-            quantity=base,
-            rate=term.rate,
-            term=term,
-            sales=SalesScope(products=frozenset(products)),
-        )
-        if term.minimum_guarantee:
-            yield Line(
-                LineKind.MINIMUM_GUARANTEE,
-                wording.minimum_guarantee_line(term, self.currency),
-                compensation.minimum_guarantee_top_up(
-                    base,
-                    rate=term.rate,
-                    minimum_guarantee=term.minimum_guarantee,
-                    currency=self.currency,
-                ),
-                term=term,
-            )
+        return self.converted((g.base, g.currency, g.day) for g in groups)
 
-    def _rebate(self, term: CompensationTerm) -> Iterator[Line]:
-        purchases, orders = self.facts.wholesale.get(self.contract.pk, (ZERO, 0))
-        tiers = compensation.parse_tiers(term.tiers)
-        rate = compensation.effective_rate(purchases, tiers=tiers, mode=term.tier_mode)
-        yield Line(
-            LineKind.REBATE,
-            wording.rebate_line(term, self.contract, purchases, orders),
-            compensation.rebate(
-                purchases, tiers=tiers, mode=term.tier_mode, currency=self.currency
-            ),
-            quantity=purchases,
-            rate=rate,
-            term=term,
-            distributor_orders=True,
-        )
+    def purchases(self) -> Decimal:
+        purchases, _ = self._wholesale()
+        return purchases
 
-    def _bonus(self, term: CompensationTerm) -> Iterator[Line]:
-        if term.pk in self.history.paid_terms(self.contract, LineKind.BONUS):
-            return
-        value = self.metric_to_date(term.metric)
-        yield Line(
-            LineKind.BONUS,
-            wording.bonus_line(term, value, self.currency),
-            compensation.bonus(
-                value,
-                threshold=term.threshold,
-                amount=term.amount,
-                already_paid=False,
-                currency=self.currency,
-            ),
-            quantity=value,
-            term=term,
-        )
-
-    def metric_to_date(self, metric: str) -> Decimal | int:
+    def metric(self, metric: str) -> Decimal | int:
         contract_id = self.contract.pk
         if metric == Metric.VIEWS:
             return sum(by_end for _, _, by_end in self.facts.views[contract_id])
@@ -359,11 +272,41 @@ class _Pricer:
             return self.converted((g.base, g.currency, g.day) for g in groups)
         return self.facts.orders_to_date.get(contract_id, 0)
 
+    def _items(self, content_type: str) -> list[dict[str, Any]]:
+        return [
+            item
+            for item in self.facts.published[self.contract.pk]
+            if item["content_type"] == content_type
+        ]
+
+    def _gained(self) -> list[tuple[int, int]]:
+        """(item, views it gained in the period) per published item."""
+        return [
+            (item, max(by_end - before, 0))
+            for item, before, by_end in self.facts.views[self.contract.pk]
+        ]
+
+    def _in_scope(self, term: CompensationTerm) -> tuple[list[SalesGroup], SalesScope]:
+        """The sales groups of a commission term's scope, and that scope."""
+        groups = self.facts.sales[self.contract.pk]
+        if term.basis == Basis.PRODUCT:
+            groups = [g for g in groups if g.product_id == term.product_id]
+            return groups, SalesScope(products=frozenset([term.product_id]))
+        if term.basis == Basis.CATEGORY:
+            groups = [g for g in groups if self.facts.categories.get(g.product_id) == term.category]
+            return groups, SalesScope(category=term.category)
+        return groups, SalesScope()
+
+    def _joint_brand(self) -> tuple[str, set[int]]:
+        return self.facts.joint_brands.get(self.contract.pk, ("the joint brand", set()))
+
+    def _wholesale(self) -> tuple[Decimal, int]:
+        return self.facts.wholesale.get(self.contract.pk, (ZERO, 0))
+
     # -- breach
 
     def late_delivery(self) -> Iterator[Line]:
-        per_day = self.contract.late_delivery_per_day
-        if not per_day or after_end(self.contract, self.period):
+        if not self.contract.late_delivery_per_day or after_end(self.contract, self.period):
             return
         late = [
             (item["pk"], (item["day"] - item["deliverable__due_date"]).days)
@@ -371,19 +314,17 @@ class _Pricer:
             if item["deliverable__due_date"] is not None
         ]
         late = [(item, days) for item, days in late if days > 0]
-        days = sum(days for _, days in late)
+        priced = pricing.late_delivery(
+            self.contract,
+            [days for _, days in late],
+            already_charged=self.history.late_delivery_charged(self.contract),
+        )
         yield Line(
-            LineKind.LATE_DELIVERY,
-            wording.late_delivery_line(self.contract, len(late), days),
-            compensation.late_delivery_penalty(
-                [days for _, days in late],
-                per_day=per_day,
-                cap=self.contract.late_delivery_cap,
-                currency=self.currency,
-                already_charged=self.history.late_delivery_charged(self.contract),
-            ),
-            quantity=days,
-            rate=per_day,
+            priced.kind,
+            wording.late_delivery_line(self.contract, len(late), priced.quantity),
+            priced.amount,
+            quantity=priced.quantity,
+            rate=priced.rate,
             content_links=late,
         )
 
@@ -440,7 +381,7 @@ class _Pricer:
         """The rate of a sales term whose closed statement has no line for it (it had no
         counted sales then): the rate of its first unit of sales; None for a removed term."""
         term = next((t for t in self.facts.terms[self.contract.pk] if t.pk == term_id), None)
-        return None if term is None else compensation.opening_rate(**rates_of(term))
+        return None if term is None else compensation.opening_rate(**pricing.rates_of(term))
 
     def clawbacks(self) -> Iterator[Line]:
         refunds = [r for r in self.facts.refunds[self.contract.pk] if self.landed(r.at)]
@@ -499,13 +440,6 @@ class _Pricer:
                 source_statement_id=source_id,
                 sale_links=[(r.sale_id, ZERO, -1) for r in orders],
             )
-
-
-def rates_of(term: CompensationTerm) -> dict[str, Any]:
-    """A commission or revenue-share term's rate, tiers and tier mode, as `compensation`
-    takes them (a flat rate has no tiers and no mode)."""
-    tiers = compensation.parse_tiers(term.tiers) if term.tiers else ()
-    return {"rate": term.rate, "tiers": tiers, "mode": term.tier_mode if tiers else "whole"}
 
 
 def _by_source(item: tuple[tuple[int, int | None], list]) -> tuple[int, int]:

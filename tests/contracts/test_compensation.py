@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -198,20 +199,6 @@ def test_clawback_reverses_the_refund_at_a_closed_marginal_periods_rate():
     assert compensation.clawback(D("100"), effective_rate=rate, currency="USD") == D("-6.00")
 
 
-def test_clawback_reverses_the_cpa_only_when_the_order_is_fully_refunded():
-    rate = compensation.effective_rate(D("15000"), tiers=TWO_TIERS, mode="whole")
-    args = {"effective_rate": rate, "currency": "USD", "cpa_amount": D("2.50")}
-    assert compensation.clawback(D("100"), **args) == D("-8.00")
-    assert compensation.clawback(D("100"), fully_refunded=True, **args) == D("-10.50")
-
-
-def test_clawback_reverses_the_cpa_in_marginal_mode():
-    rate = compensation.effective_rate(D("15000"), tiers=TWO_TIERS, mode="marginal")
-    assert compensation.clawback(
-        D("100"), effective_rate=rate, currency="USD", cpa_amount=D("3"), fully_refunded=True
-    ) == D("-9.00")
-
-
 def test_clawback_of_an_exact_half_cent_rounds_away_from_zero():
     # Base 21.00 in marginal mode earned 1.38 (0.50 + 11 × 8%); refunding 12.25 of it reverses
     # exactly 12.25 × 1.38 / 21 = 0.805. A rate cut off at 28 digits would give −0.80.
@@ -315,15 +302,17 @@ def test_cpa_pays_each_confirmed_order():
 
 
 def test_revenue_share_below_the_minimum_guarantee_is_topped_up():
-    args = {"rate": D("0.10"), "minimum_guarantee": D("500"), "currency": "USD"}
-    assert compensation.revenue_share(D("3000"), **args) == D("500.00")
-    assert compensation.revenue_share(D("0"), **args) == D("500.00")
+    args = {"rate": D("0.10"), "currency": "USD"}
+    top_up = partial(compensation.minimum_guarantee_top_up, minimum_guarantee=D("500"), **args)
+    assert (compensation.revenue_share(D("3000"), **args), top_up(D("3000"))) == (300, 200)
+    assert (compensation.revenue_share(D("0"), **args), top_up(D("0"))) == (0, D("500.00"))
 
 
 def test_revenue_share_above_the_minimum_guarantee_is_the_share():
-    args = {"rate": D("0.10"), "minimum_guarantee": D("500"), "currency": "USD"}
-    assert compensation.revenue_share(D("8000"), **args) == D("800.00")
-    assert compensation.revenue_share(D("5000"), **args) == D("500.00")
+    args = {"rate": D("0.10"), "currency": "USD"}
+    top_up = partial(compensation.minimum_guarantee_top_up, minimum_guarantee=D("500"), **args)
+    assert (compensation.revenue_share(D("8000"), **args), top_up(D("8000"))) == (800, 0)
+    assert (compensation.revenue_share(D("5000"), **args), top_up(D("5000"))) == (500, 0)
 
 
 def test_revenue_share_without_a_guarantee_rounds_the_share():
@@ -344,13 +333,8 @@ def test_rebate_needs_tiers():
 
 def test_bonus_is_paid_when_the_metric_reaches_the_threshold():
     args = {"threshold": D("100000"), "amount": D("500"), "currency": "USD"}
-    assert compensation.bonus(100_000, already_paid=False, **args) == D("500.00")
-    assert compensation.bonus(99_999, already_paid=False, **args) == D("0.00")
-
-
-def test_bonus_is_not_paid_twice():
-    args = {"threshold": D("100000"), "amount": D("500"), "currency": "USD"}
-    assert compensation.bonus(250_000, already_paid=True, **args) == D("0.00")
+    assert compensation.bonus(100_000, **args) == D("500.00")
+    assert compensation.bonus(99_999, **args) == D("0.00")
 
 
 def test_late_delivery_penalty_is_negative_per_day_late():
@@ -475,16 +459,17 @@ def test_every_line_has_at_most_the_currencys_decimal_places(net, rate, tiers, m
         compensation.commission(net, rate=rate, currency=currency),
         compensation.commission(net, tiers=tiers, mode=mode, currency=currency),
         compensation.rebate(net, tiers=tiers, mode=mode, currency=currency),
-        compensation.revenue_share(net, rate=rate, minimum_guarantee=D("10"), currency=currency),
+        compensation.revenue_share(net, rate=rate, currency=currency),
+        compensation.minimum_guarantee_top_up(
+            positive, rate=rate, minimum_guarantee=D("10"), currency=currency
+        ),
         compensation.clawback(positive, effective_rate=paid_rate, currency=currency),
         compensation.late_confirmation(positive, effective_rate=paid_rate, currency=currency),
         compensation.flat_fee(positive, currency),
         compensation.per_deliverable(positive, 3, currency),
         compensation.cpa(positive, 3, currency),
         compensation.cpm([1234, 5], amount_per_thousand=positive, currency=currency),
-        compensation.bonus(
-            1, threshold=D(0), amount=positive, already_paid=False, currency=currency
-        ),
+        compensation.bonus(1, threshold=D(0), amount=positive, currency=currency),
         compensation.late_delivery_penalty([7], per_day=positive, currency=currency),
         compensation.late_payment_interest(7, per_day=positive, currency=currency),
     ]
@@ -579,10 +564,7 @@ def test_share_and_top_up_pay_the_guarantee_or_the_share_whichever_is_more(net, 
     top_up = compensation.minimum_guarantee_top_up(
         net, rate=rate, minimum_guarantee=guarantee, currency="USD"
     )
-    floored = compensation.revenue_share(
-        net, rate=rate, minimum_guarantee=guarantee, currency="USD"
-    )
-    assert share + top_up == floored
+    assert share + top_up == max(share, guarantee)
 
 
 def test_cpa_reversal_takes_back_the_orders_pay():

@@ -162,7 +162,10 @@ def test_joint_brand_below_the_minimum_guarantee_is_topped_up():
         {"kind": "revenue_share", "rate": D("0.12"), "minimum_guarantee": D("2000.00")},
     )
     low = preview.preview(contract, terms, Sample(joint_brand_sales=D("10000.00")))
-    assert amounts(low) == [("revenue_share", D("2000.00"))]  # 12% would be 1,200.00
+    # As on the statement: 12% is 1,200.00, and a line of its own tops it up to 2,000.00.
+    assert amounts(low) == [("revenue_share", D("1200.00")), ("minimum_guarantee", D("800.00"))]
+    assert low.total == D("2000.00")
+    assert low.lines[1].description == "Top-up to the minimum guarantee of $2,000.00"
     high = preview.preview(contract, terms, Sample(joint_brand_sales=D("25000.00")))
     assert high.total == D("3000.00")
 
