@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from campaigns import ingest, order_exports, tasks
 from campaigns.models import ImportJob
@@ -113,7 +115,9 @@ def _import_now(
     if not result.ok:
         errors += result.errors
         return False
-    messages.success(request, f"{brand}: {result.summary()}")
+    messages.success(
+        request, _("%(brand)s: %(summary)s") % {"brand": brand, "summary": result.summary()}
+    )
     for notice in result.notices:
         messages.warning(request, notice)
     return True
@@ -121,20 +125,27 @@ def _import_now(
 
 def _announce(request: HttpRequest, job: ImportJob) -> None:
     if job.status == ImportJob.Status.DONE:
-        messages.success(request, f"{job.filename} imported: {job.summary()}")
+        messages.success(
+            request,
+            _("%(filename)s imported: %(summary)s")
+            % {"filename": job.filename, "summary": job.summary()},
+        )
     elif job.status == ImportJob.Status.FAILED:
         count = len(job.errors)
-        messages.error(
-            request,
-            f"Nothing was imported from {job.filename}: {count} problem{'s' * (count != 1)} "
-            "in the file, listed below. Fix them and upload the whole file again.",
+        message = ngettext(
+            "Nothing was imported from %(filename)s: %(count)s problem in the file, listed "
+            "below. Fix it and upload the whole file again.",
+            "Nothing was imported from %(filename)s: %(count)s problems in the file, listed "
+            "below. Fix them and upload the whole file again.",
+            count,
         )
+        messages.error(request, message % {"filename": job.filename, "count": count})
     else:
-        messages.info(
-            request,
-            f"{job.filename} has about {job.total_rows:,} rows, so it is imported in the "
-            "background; its progress shows below.",
+        message = _(
+            "%(filename)s has about %(rows)s rows, so it is imported in the background; its "
+            "progress shows below."
         )
+        messages.info(request, message % {"filename": job.filename, "rows": f"{job.total_rows:,}"})
 
 
 @login_required
@@ -154,4 +165,9 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = tenancy.get_for_user(ImportJob, request.user, pk)
     name = f"{PurePath(job.filename).stem or 'import'}-errors.csv"
     rows = [(error.get("line"), error.get("field"), error.get("message")) for error in job.errors]
-    return csv_downloads.download([("line", "field", "message"), *rows], name)
+    header = (
+        pgettext("error report column", "line"),
+        pgettext("error report column", "field"),
+        pgettext("error report column", "message"),
+    )
+    return csv_downloads.download([header, *rows], name)

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from influencers import imports, scoring
 from influencers.forms import BaseSocialAccountFormSet, NamesField, TagsField
@@ -57,7 +59,7 @@ def owner_problem(
         return None
     if Membership.objects.filter(user=owner, brand=brand_id).exists():
         return None
-    return f"{owner} is not a member of this influencer's brand."
+    return _("%(owner)s is not a member of this influencer's brand.") % {"owner": owner}
 
 
 class EditableInfluencerMixin:
@@ -149,14 +151,26 @@ class RiskAssessmentInline(BrandScopedInline):
 
 
 class InfluencerAdminForm(forms.ModelForm):
-    languages = TagsField(required=False, help_text="Language codes, e.g. en, es.")
-    niches = TagsField(required=False, help_text="Topics, e.g. wigs, hair care, evening wear.")
-    channels = NamesField(required=False, help_text="e.g. WeChat group, Telegram.")
+    languages = TagsField(
+        required=False,
+        label=gettext_lazy("Languages"),
+        help_text=gettext_lazy("Language codes, e.g. en, es."),
+    )
+    niches = TagsField(
+        required=False,
+        label=gettext_lazy("Niches"),
+        help_text=gettext_lazy("Topics, e.g. wigs, hair care, evening wear."),
+    )
+    channels = NamesField(
+        required=False,
+        label=gettext_lazy("Channels"),
+        help_text=gettext_lazy("e.g. WeChat group, Telegram."),
+    )
     monetisation = forms.MultipleChoiceField(
         required=False,
         choices=Influencer.Monetisation.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Monetisation offered",
+        label=gettext_lazy("Monetisation offered"),
     )
 
     class Meta:
@@ -209,9 +223,12 @@ class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
     readonly_fields = ["followers", "engagement", "tier", "fit_score", "fit_explanation"]
     fieldsets = [
         (None, {"fields": ["brand", "name", "kind", "status", "country", "languages", "niches"]}),
-        ("Contact", {"fields": ["contact_email", "contact_phone", "agency", "notes"]}),
-        ("Community", {"fields": ["members", "channels", "monetisation"]}),
-        ("Reach and fit", {"fields": readonly_fields}),
+        (
+            gettext_lazy("Contact"),
+            {"fields": ["contact_email", "contact_phone", "agency", "notes"]},
+        ),
+        (gettext_lazy("Community"), {"fields": ["members", "channels", "monetisation"]}),
+        (gettext_lazy("Reach and fit"), {"fields": readonly_fields}),
     ]
     inlines = [SocialAccountInline, RiskAssessmentInline]
     actions = ["export_csv"]
@@ -227,29 +244,33 @@ class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
         super().save_related(request, form, formsets, change)
         rescore([form.instance.pk])
 
-    @admin.display(description="tier", ordering="followers")
+    @admin.display(description=gettext_lazy("tier"), ordering="followers")
     def tier(self, obj: Influencer) -> str:
         return obj.tier.label
 
-    @admin.display(description="engagement", ordering="engagement_rate")
+    @admin.display(description=gettext_lazy("engagement"), ordering="engagement_rate")
     def engagement(self, obj: Influencer) -> str:
         return percent(obj.engagement_rate)
 
-    @admin.display(description="why this fit score")
+    @admin.display(description=gettext_lazy("why this fit score"))
     def fit_explanation(self, obj: Influencer) -> str:
-        components = obj.fit_breakdown.get("components", [])
-        if not components:
+        if not obj.fit_breakdown.get("components"):
             return "—"
-        rows = ((_points(c), c["explanation"]) for c in components)
+        rows = ((_points(c), c.explanation) for c in scoring.explained(obj).components)
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}. {}</li>", rows))
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description=gettext_lazy("Export selected as CSV"))
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse:
         response = csv_downloads.download(imports.export_rows(queryset), "influencers.csv")
         if missing := queryset.filter(accounts__isnull=True).count():
             self.message_user(
                 request,
-                f"{missing} influencer(s) without a social account have no row in the export.",
+                ngettext(
+                    "%(count)s influencer without a social account has no row in the export.",
+                    "%(count)s influencers without a social account have no row in the export.",
+                    missing,
+                )
+                % {"count": missing},
                 messages.WARNING,
             )
         return response
@@ -267,14 +288,18 @@ class InfluencerAdmin(CsvImportAdminMixin, BrandScopedAdmin):
             brand = form.cleaned_data["brand"]
             result = imports.import_influencers(form.cleaned_data["file"], brand=brand)
             if result.ok:
-                self.message_user(request, f"{brand}: {result.summary()}", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("%(brand)s: %(summary)s") % {"brand": brand, "summary": result.summary()},
+                    messages.SUCCESS,
+                )
                 for notice in result.notices:
                     self.message_user(request, notice, messages.WARNING)
                 return redirect("admin:influencers_influencer_changelist")
             errors = result.errors
         return self.import_page(
             request,
-            title="Import influencers and their accounts",
+            title=_("Import influencers and their accounts"),
             form=form,
             errors=errors,
             columns=imports.COLUMNS,
@@ -363,12 +388,18 @@ class RiskAssessmentAdmin(RescoresInfluencerMixin, EditableInfluencerMixin, Bran
             owner.queryset = risk_owners(request, obj.influencer if obj else None)
         return form
 
-    @admin.display(description="severity")
+    @admin.display(description=gettext_lazy("severity"))
     def severity(self, obj: RiskAssessment) -> int:
         return obj.severity
 
 
-def _points(component: dict) -> str:
+def _points(component: scoring.Component) -> str:
     """A component's points, e.g. "Niche match: 7.5 of 15.0 points"; a penalty has no maximum."""
-    points, most = float(component["points"]), float(component["max_points"])
-    return f"{component['label']}: {points:.1f}" + (f" of {most:.1f} points" if most else " points")
+    values = {
+        "label": component.label,
+        "points": f"{component.points:.1f}",
+        "most": f"{component.max_points:.1f}",
+    }
+    if component.max_points:
+        return _("%(label)s: %(points)s of %(most)s points") % values
+    return _("%(label)s: %(points)s points") % values

@@ -12,6 +12,8 @@ from typing import Any
 import django_filters
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -47,7 +49,9 @@ class AccountChange:
 class CountryCodeField(serializers.ChoiceField):
     """An ISO 3166-1 alpha-2 code such as "US"; lower case is accepted and stored upper case."""
 
-    default_error_messages = {"invalid_choice": '"{input}" is not an ISO 3166-1 country code.'}
+    default_error_messages = {
+        "invalid_choice": gettext_lazy('"{input}" is not an ISO 3166-1 country code.')
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=list(countries), **kwargs)
@@ -126,13 +130,13 @@ class AccountListSerializer(serializers.ListSerializer):
         accounts: list[SocialAccount | None] = [None] * len(data)
         claimed: set[int] = set()
         # Ids first, so that a platform-and-handle match never takes an account named by id.
-        for index, (account_id, _, _) in enumerate(known):
+        for index, (account_id, _platform, _handle) in enumerate(known):
             if account_id is None:
                 continue
             if account_id not in stored:
-                _add(errors[index], "id", "No account with this id on this influencer.")
+                _add(errors[index], "id", _("No account with this id on this influencer."))
             elif account_id in claimed:
-                _add(errors[index], "id", "This account is listed twice.")
+                _add(errors[index], "id", _("This account is listed twice."))
             else:
                 accounts[index] = stored[account_id]
                 claimed.add(account_id)
@@ -147,7 +151,7 @@ class AccountListSerializer(serializers.ListSerializer):
                 raw = data[index] if isinstance(data[index], dict) else {}
                 for name in ("platform", "handle"):
                     if name not in raw and account_id is None:
-                        _add(errors[index], name, "This field is required.")
+                        _add(errors[index], name, _("This field is required."))
             platform = platform or (account.platform if account else None)
             handle = handle or (account.handle if account else None)
             targets.append((account, (platform, handle) if platform and handle else None))
@@ -162,11 +166,12 @@ class AccountListSerializer(serializers.ListSerializer):
         """A handle may appear once in the payload and must not belong to another account of
         the brand (one this request keeps)."""
         listed: dict[tuple[str, str], int] = {}
-        for index, (_, key) in enumerate(targets):
+        for index, (_account, key) in enumerate(targets):
             if key is None:
                 continue
             if key in listed:
-                _add(errors[index], "handle", f"{_label(key)} is listed twice in accounts.")
+                message = _("%(account)s is listed twice in accounts.") % {"account": _label(key)}
+                _add(errors[index], "handle", message)
             else:
                 listed[key] = index
         updated = {account.pk for account, _ in targets if account is not None}
@@ -182,7 +187,10 @@ class AccountListSerializer(serializers.ListSerializer):
                 continue
             if influencer and other.influencer_id == influencer.pk and not self.root.partial:
                 continue  # a full update removes the influencer's unlisted accounts first
-            message = f"{_label(key)} already belongs to {other.influencer}."
+            message = _("%(account)s already belongs to %(influencer)s.") % {
+                "account": _label(key),
+                "influencer": other.influencer,
+            }
             _add(errors[listed[key]], "handle", message)
 
 
@@ -207,7 +215,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
 
     def validate_handle(self, value: str) -> str:
         if not (handle := normalise_handle(value)):
-            raise serializers.ValidationError("Enter the handle, without the @.")
+            raise serializers.ValidationError(_("Enter the handle, without the @."))
         return handle
 
 
@@ -374,7 +382,7 @@ def _one_transaction() -> Iterator[None]:
         if "handle" not in str(error):
             raise
         raise serializers.ValidationError(
-            {"accounts": ["One of these handles was just taken by another account; try again."]}
+            {"accounts": [_("One of these handles was just taken by another account; try again.")]}
         ) from error
 
 
@@ -401,7 +409,10 @@ def _known_fields(raw: Any, value: dict | None) -> tuple[int | None, str | None,
 
 def _label(key: tuple[str, str]) -> str:
     platform, handle = key
-    return f"@{handle} on {Platform(platform).label}"
+    return _("@%(handle)s on %(platform)s") % {
+        "handle": handle,
+        "platform": Platform(platform).label,
+    }
 
 
 def _add(errors: dict[str, list], field: str, message: str) -> None:

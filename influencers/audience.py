@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from partnerships.audience import AGE_BANDS, GENDERS, unknown_countries
 
@@ -13,14 +14,20 @@ def validate_breakdown(value: object) -> None:
     """`{"countries": {"US": 40, ..}, "age_bands": {..}, "genders": {..}}`: every share 0–100,
     each breakdown summing to at most 100; keys from the shared vocabulary."""
     if not isinstance(value, dict):
-        raise ValidationError("The audience must be an object of breakdowns.")
+        raise ValidationError(_("The audience must be an object of breakdowns."))
     errors = []
     for dimension, shares in value.items():
         if dimension not in DIMENSIONS:
-            errors.append(f"Unknown breakdown '{dimension}'; use {', '.join(DIMENSIONS)}.")
+            errors.append(
+                _("Unknown breakdown '%(dimension)s'; use %(allowed)s.")
+                % {"dimension": dimension, "allowed": ", ".join(DIMENSIONS)}
+            )
             continue
         if not isinstance(shares, dict):
-            errors.append(f"{dimension}: must map each key to a share in percent.")
+            errors.append(
+                _("%(dimension)s: must map each key to a share in percent.")
+                % {"dimension": dimension}
+            )
             continue
         errors.extend(_check_keys(dimension, list(shares)))
         total = Decimal(0)
@@ -28,23 +35,35 @@ def validate_breakdown(value: object) -> None:
             try:
                 number = Decimal(str(share))
             except InvalidOperation:
-                errors.append(f"{dimension}.{key}: '{share}' is not a number.")
+                errors.append(
+                    _("%(dimension)s.%(key)s: '%(share)s' is not a number.")
+                    % {"dimension": dimension, "key": key, "share": share}
+                )
                 continue
             if not Decimal(0) <= number <= Decimal(100):
-                errors.append(f"{dimension}.{key}: {share} is outside 0–100.")
+                errors.append(
+                    _("%(dimension)s.%(key)s: %(share)s is outside 0–100.")
+                    % {"dimension": dimension, "key": key, "share": share}
+                )
             total += number
         if total > 100:
-            errors.append(f"{dimension}: shares add up to {total}, more than 100.")
+            errors.append(
+                _("%(dimension)s: shares add up to %(total)s, more than 100.")
+                % {"dimension": dimension, "total": total}
+            )
     if errors:
         raise ValidationError(errors)
 
 
 def _check_keys(dimension: str, keys: list[str]) -> list[str]:
     if dimension == "countries" and (bad := unknown_countries(keys)):
-        return [f"countries: unknown country codes {', '.join(bad)}."]
+        return [_("countries: unknown country codes %(codes)s.") % {"codes": ", ".join(bad)}]
     allowed = {"age_bands": AGE_BANDS, "genders": GENDERS}.get(dimension)
     if allowed and (bad := [key for key in keys if key not in allowed]):
-        return [f"{dimension}: unknown keys {', '.join(bad)}; use {', '.join(allowed)}."]
+        return [
+            _("%(dimension)s: unknown keys %(keys)s; use %(allowed)s.")
+            % {"dimension": dimension, "keys": ", ".join(bad), "allowed": ", ".join(allowed)}
+        ]
     return []
 
 
@@ -57,13 +76,16 @@ def parse_shares(text: str) -> dict[str, int | float]:
     ):
         key, colon, number = part.partition(":")
         if not colon or not key.strip():
-            raise ValueError(f"'{part}' is not KEY:SHARE")
+            raise ValueError(_("'%(part)s' is not KEY:SHARE") % {"part": part})
         try:
             share = Decimal(number.strip())
         except InvalidOperation:
             share = Decimal("NaN")
         if not share.is_finite():
-            raise ValueError(f"'{number.strip()}' in '{part}' is not a number")
+            raise ValueError(
+                _("'%(number)s' in '%(part)s' is not a number")
+                % {"number": number.strip(), "part": part}
+            )
         shares[key.strip()] = int(share) if share == share.to_integral_value() else float(share)
     return shares
 

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from influencers import audience
 from influencers.models import (
@@ -18,6 +20,9 @@ from partnerships import tenancy
 from partnerships.audience import AGE_BANDS, GENDERS, normalise_tags
 from partnerships.forms import BrandOwnedForm
 from partnerships.models import Brand
+
+GENDER_LABELS = {"female": _("Female"), "male": _("Male"), "other": _("Other")}
+GENDER_CHOICES = [(gender, GENDER_LABELS[gender]) for gender in GENDERS]
 
 
 class TagsField(forms.CharField):
@@ -51,22 +56,30 @@ class SharesField(forms.CharField):
         try:
             return audience.parse_shares(super().to_python(value))
         except ValueError as error:
-            message = f"Write shares as KEY:PERCENT, separated by commas: {error}."
-            raise ValidationError(message) from None
+            message = _("Write shares as KEY:PERCENT, separated by commas: %(error)s.")
+            raise ValidationError(message % {"error": error}) from None
 
 
 class InfluencerForm(BrandOwnedForm):
-    languages = TagsField(required=False, help_text="Language codes, e.g. en, es.")
-    niches = TagsField(required=False, help_text="Topics, e.g. wigs, hair care, evening wear.")
+    languages = TagsField(
+        required=False, label=_("Languages"), help_text=_("Language codes, e.g. en, es.")
+    )
+    niches = TagsField(
+        required=False,
+        label=_("Niches"),
+        help_text=_("Topics, e.g. wigs, hair care, evening wear."),
+    )
     channels = NamesField(
-        required=False, help_text="Communities: where members meet, e.g. WeChat group, Telegram."
+        required=False,
+        label=_("Channels"),
+        help_text=_("Communities: where members meet, e.g. WeChat group, Telegram."),
     )
     monetisation = forms.MultipleChoiceField(
         required=False,
-        label="Monetisation offered",
+        label=_("Monetisation offered"),
         choices=Influencer.Monetisation.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Communities: what they sell to brands and members.",
+        help_text=_("Communities: what they sell to brands and members."),
     )
 
     class Meta:
@@ -108,7 +121,7 @@ class RiskForm(forms.ModelForm):
 
 class CloseRiskForm(forms.Form):
     reason = forms.CharField(
-        label="Why it is closed", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why it is closed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -120,14 +133,16 @@ class StatusForm(forms.ModelForm):
 
 
 class SocialAccountForm(forms.ModelForm):
-    url = forms.URLField(required=False, assume_scheme="https", label="URL")
+    url = forms.URLField(required=False, assume_scheme="https", label=_("URL"))
     countries = SharesField(
-        required=False, label="Audience countries", help_text="e.g. US:40, GB:10"
+        required=False, label=_("Audience countries"), help_text=_("e.g. US:40, GB:10")
     )
     age_bands = SharesField(
-        required=False, label="Audience ages", help_text=f"Bands {', '.join(AGE_BANDS)}"
+        required=False,
+        label=_("Audience ages"),
+        help_text=format_lazy(_("Bands {bands}"), bands=", ".join(AGE_BANDS)),
     )
-    genders = SharesField(required=False, label="Audience genders", help_text=", ".join(GENDERS))
+    genders = SharesField(required=False, label=_("Audience genders"), help_text=", ".join(GENDERS))
 
     class Meta:
         model = SocialAccount
@@ -160,7 +175,7 @@ class BaseSocialAccountFormSet(forms.BaseInlineFormSet):
                 continue
             key = (form.cleaned_data.get("platform"), form.instance.handle)
             if key in seen:
-                form.add_error("handle", "This account is listed twice.")
+                form.add_error("handle", _("This account is listed twice."))
             seen.add(key)
 
 
@@ -176,21 +191,23 @@ SocialAccountFormSet = forms.inlineformset_factory(
 
 class TargetAudienceForm(forms.ModelForm):
     target_countries = TagsField(
-        required=False, label="Countries", help_text="Codes, e.g. US, GB, DE."
+        required=False, label=_("Countries"), help_text=_("Codes, e.g. US, GB, DE.")
     )
     target_age_bands = forms.MultipleChoiceField(
         required=False,
-        label="Age bands",
+        label=_("Age bands"),
         choices=[(b, b) for b in AGE_BANDS],
         widget=forms.CheckboxSelectMultiple,
     )
     target_genders = forms.MultipleChoiceField(
         required=False,
-        label="Genders",
-        choices=[(g, g.title()) for g in GENDERS],
+        label=_("Genders"),
+        choices=GENDER_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
-    target_niches = TagsField(required=False, label="Niches", help_text="e.g. wigs, evening wear.")
+    target_niches = TagsField(
+        required=False, label=_("Niches"), help_text=_("e.g. wigs, evening wear.")
+    )
 
     class Meta:
         model = Brand
@@ -200,12 +217,12 @@ class TargetAudienceForm(forms.ModelForm):
         return [code.upper() for code in self.cleaned_data["target_countries"]]
 
 
-TIER_CHOICES = [("", "Any tier"), *Tier.choices]
+TIER_CHOICES = [("", _("Any tier")), *Tier.choices]
 SORTS = {
-    "fit": "Best fit",
-    "followers": "Most followers",
-    "engagement": "Highest engagement",
-    "name": "Name",
+    "fit": _("Best fit"),
+    "followers": _("Most followers"),
+    "engagement": _("Highest engagement"),
+    "name": _("Name"),
 }
 
 
@@ -216,22 +233,30 @@ def matching(influencers, q: str):
 
 
 class InfluencerFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="Name or handle")
-    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
-    tier = forms.ChoiceField(required=False, choices=TIER_CHOICES)
-    country = forms.CharField(required=False, max_length=2)
-    niche = forms.CharField(required=False)
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("Name or handle"))
+    platform = forms.ChoiceField(
+        required=False, label=_("Platform"), choices=[("", _("Any platform")), *Platform.choices]
+    )
+    tier = forms.ChoiceField(required=False, label=_("Tier"), choices=TIER_CHOICES)
+    country = forms.CharField(required=False, label=_("Country"), max_length=2)
+    niche = forms.CharField(required=False, label=_("Niche"))
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Influencer.Status.choices]
+        required=False,
+        label=_("Status"),
+        choices=[("", _("Any status")), *Influencer.Status.choices],
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Influencer.Kind.choices])
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=[("", _("Any kind")), *Influencer.Kind.choices]
+    )
     engagement_min = forms.DecimalField(
-        required=False, min_value=0, max_value=100, label="Engagement from %"
+        required=False, min_value=0, max_value=100, label=_("Engagement from %")
     )
-    engagement_max = forms.DecimalField(required=False, min_value=0, max_value=100, label="to %")
-    followers_min = forms.IntegerField(required=False, min_value=0, label="Followers from")
-    followers_max = forms.IntegerField(required=False, min_value=0, label="to")
-    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+    engagement_max = forms.DecimalField(
+        required=False, min_value=0, max_value=100, label=_("Engagement to %")
+    )
+    followers_min = forms.IntegerField(required=False, min_value=0, label=_("Followers from"))
+    followers_max = forms.IntegerField(required=False, min_value=0, label=_("Followers to"))
+    sort = forms.ChoiceField(required=False, label=_("Sort by"), choices=list(SORTS.items()))
 
     def filter(self, influencers):
         """Apply the valid filters and the chosen order to a queryset of influencers."""

@@ -53,6 +53,9 @@ from typing import IO, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from influencers import audience, scoring
@@ -121,7 +124,7 @@ class _SharesField(forms.CharField):
             shares = audience.parse_shares(super().to_python(value))
         except ValueError as error:
             raise ValidationError(
-                f"Write shares as KEY:PERCENT separated by ';' ({error})."
+                _("Write shares as KEY:PERCENT separated by ';' (%(error)s).") % {"error": error}
             ) from None
         if self.dimension == "countries":
             return {key.upper(): share for key, share in shares.items()}
@@ -140,17 +143,21 @@ def _count_field(help_text: str) -> forms.IntegerField:
         max_value=BIGGEST_COUNT,
         help_text=help_text,
         error_messages={
-            "invalid": "Write a whole number without separators, e.g. 12000.",
-            "min_value": "Must be 0 or more.",
+            "invalid": gettext_lazy("Write a whole number without separators, e.g. 12000."),
+            "min_value": gettext_lazy("Must be 0 or more."),
         },
     )
 
 
 def _choices_message(values: list[str]) -> dict[str, str]:
-    return {"invalid_choice": f"'%(value)s' is not one of {', '.join(values)}."}
+    # The field fills in %(value)s when it refuses a cell.
+    message = gettext_lazy("'%(value)s' is not one of {values}.")
+    return {"invalid_choice": format_lazy(message, values=", ".join(values))}
 
 
-RATE_MESSAGE = "Write engagement as a fraction from 0 to 1, e.g. 0.045 for 4.5 percent."
+RATE_MESSAGE = gettext_lazy(
+    "Write engagement as a fraction from 0 to 1, e.g. 0.045 for 4.5 percent."
+)
 
 
 class _RowForm(forms.Form):
@@ -159,23 +166,31 @@ class _RowForm(forms.Form):
 
     name = forms.CharField(
         max_length=_max_length(Influencer, "name"),
-        error_messages={"required": "Every row needs the influencer's name."},
-        help_text="The influencer (a person or a community). Rows with the same name are one "
-        "influencer with several accounts.",
+        error_messages={"required": gettext_lazy("Every row needs the influencer's name.")},
+        help_text=gettext_lazy(
+            "The influencer (a person or a community). Rows with the same name are one "
+            "influencer with several accounts."
+        ),
     )
     kind = _CodeField(
         choices=Influencer.Kind.choices,
         error_messages=_choices_message(Influencer.Kind.values),
-        help_text="individual or community; a new influencer is individual.",
+        help_text=gettext_lazy("individual or community; a new influencer is individual."),
     )
     country = _CodeField(
         case="upper",
         choices=list(countries),
-        error_messages={"invalid_choice": "'%(value)s' is not an ISO 3166-1 code such as US."},
-        help_text="ISO 3166-1 code, e.g. US.",
+        error_messages={
+            "invalid_choice": gettext_lazy("'%(value)s' is not an ISO 3166-1 code such as US.")
+        },
+        help_text=gettext_lazy("ISO 3166-1 code, e.g. US."),
     )
-    languages = _TagsField(required=False, help_text="Language codes separated by ';', e.g. en;es.")
-    niches = _TagsField(required=False, help_text="Topics separated by ';', e.g. wigs;hair care.")
+    languages = _TagsField(
+        required=False, help_text=gettext_lazy("Language codes separated by ';', e.g. en;es.")
+    )
+    niches = _TagsField(
+        required=False, help_text=gettext_lazy("Topics separated by ';', e.g. wigs;hair care.")
+    )
     contact_email = forms.EmailField(
         required=False, max_length=_max_length(Influencer, "contact_email")
     )
@@ -185,65 +200,78 @@ class _RowForm(forms.Form):
     agency = forms.CharField(
         required=False,
         max_length=_max_length(Influencer, "agency"),
-        help_text="The agency or manager who negotiates for them.",
+        help_text=gettext_lazy("The agency or manager who negotiates for them."),
     )
     status = _CodeField(
         choices=Influencer.Status.choices,
         error_messages=_choices_message(Influencer.Status.values),
-        help_text=f"Pipeline status: {', '.join(Influencer.Status.values)}; a new influencer is "
-        "a prospect.",
+        help_text=format_lazy(
+            gettext_lazy("Pipeline status: {statuses}; a new influencer is a prospect."),
+            statuses=", ".join(Influencer.Status.values),
+        ),
     )
     platform = _CodeField(
         required=True,
         choices=Platform.choices,
         error_messages={
             **_choices_message(Platform.values),
-            "required": "Every row needs the account's platform.",
+            "required": gettext_lazy("Every row needs the account's platform."),
         },
-        help_text=f"One of {', '.join(Platform.values)}.",
+        help_text=format_lazy(gettext_lazy("One of {values}."), values=", ".join(Platform.values)),
     )
     handle = _HandleField(
         max_length=_max_length(SocialAccount, "handle"),
-        error_messages={"required": "Every row needs the account's handle."},
-        help_text="The account name; a leading @ is dropped and it is stored in lower case. "
-        "Platform and handle identify the account: re-importing updates it.",
+        error_messages={"required": gettext_lazy("Every row needs the account's handle.")},
+        help_text=gettext_lazy(
+            "The account name; a leading @ is dropped and it is stored in lower case. "
+            "Platform and handle identify the account: re-importing updates it."
+        ),
     )
     url = forms.URLField(
         required=False,
         assume_scheme="https",
         max_length=_max_length(SocialAccount, "url"),
-        help_text="The account's web address.",
+        help_text=gettext_lazy("The account's web address."),
     )
-    followers = _count_field("Whole number, 0 or more.")
-    avg_views = _count_field("Average views per post or video; whole number, 0 or more.")
+    followers = _count_field(gettext_lazy("Whole number, 0 or more."))
+    avg_views = _count_field(
+        gettext_lazy("Average views per post or video; whole number, 0 or more.")
+    )
     engagement_rate = forms.DecimalField(
         required=False,
         min_value=0,
         max_value=1,
         decimal_places=4,
-        help_text="A fraction from 0 to 1: 0.045 is 4.5%.",
+        help_text=gettext_lazy("A fraction from 0 to 1: 0.045 is 4.5%."),
         error_messages={
             "invalid": RATE_MESSAGE,
             "min_value": RATE_MESSAGE,
             "max_value": RATE_MESSAGE,
-            "max_decimal_places": "At most 4 decimal places, e.g. 0.0450.",
+            "max_decimal_places": gettext_lazy("At most 4 decimal places, e.g. 0.0450."),
         },
     )
     audience_countries = _SharesField(
-        "countries", help_text="Share of the audience per country in percent, e.g. US:40;GB:10."
+        "countries",
+        help_text=gettext_lazy("Share of the audience per country in percent, e.g. US:40;GB:10."),
     )
     audience_age_bands = _SharesField(
         "age_bands",
-        help_text=f"Per age band in percent, e.g. 18-24:35; bands {', '.join(AGE_BANDS)}.",
+        help_text=format_lazy(
+            gettext_lazy("Per age band in percent, e.g. 18-24:35; bands {bands}."),
+            bands=", ".join(AGE_BANDS),
+        ),
     )
     audience_genders = _SharesField(
-        "genders", help_text=f"Per gender in percent, e.g. female:80; {', '.join(GENDERS)}."
+        "genders",
+        help_text=format_lazy(
+            gettext_lazy("Per gender in percent, e.g. female:80; {genders}."),
+            genders=", ".join(GENDERS),
+        ),
     )
 
 
 COLUMNS = tuple(
-    Column(name, field.required, str(field.help_text))
-    for name, field in _RowForm.base_fields.items()
+    Column(name, field.required, field.help_text) for name, field in _RowForm.base_fields.items()
 )
 HEADER = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
@@ -279,11 +307,22 @@ class ImportResult(csv_files.ImportResult):
     def summary(self) -> str:
         """The counts in one sentence, for a success message."""
         rows = self.accounts_created + self.accounts_updated + self.unchanged
-        return (
-            f"Imported {rows} rows: {self.influencers_created} influencers added, "
-            f"{self.influencers_updated} updated; {self.accounts_created} accounts added, "
-            f"{self.accounts_updated} updated, {self.unchanged} unchanged."
-        )
+        return ngettext(
+            "Imported %(rows)s row: %(influencers_added)s influencers added, "
+            "%(influencers_updated)s updated; %(accounts_added)s accounts added, "
+            "%(accounts_updated)s updated, %(unchanged)s unchanged.",
+            "Imported %(rows)s rows: %(influencers_added)s influencers added, "
+            "%(influencers_updated)s updated; %(accounts_added)s accounts added, "
+            "%(accounts_updated)s updated, %(unchanged)s unchanged.",
+            rows,
+        ) % {
+            "rows": rows,
+            "influencers_added": self.influencers_created,
+            "influencers_updated": self.influencers_updated,
+            "accounts_added": self.accounts_created,
+            "accounts_updated": self.accounts_updated,
+            "unchanged": self.unchanged,
+        }
 
 
 class ImportFileForm(csv_files.CsvFileForm):
@@ -306,7 +345,10 @@ class _Row:
 
     @property
     def label(self) -> str:
-        return f"@{self.handle} on {Platform(self.platform).label}"
+        return _("@%(handle)s on %(platform)s") % {
+            "handle": self.handle,
+            "platform": Platform(self.platform).label,
+        }
 
 
 def import_influencers(file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand) -> ImportResult:
@@ -360,7 +402,10 @@ def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
         row_errors, row = _check_row(line, cells)
         if row is not None:
             if row.key in seen:
-                message = f"{row.label} is already on line {seen[row.key]}; one row per account."
+                message = _("%(account)s is already on line %(line)s; one row per account.") % {
+                    "account": row.label,
+                    "line": seen[row.key],
+                }
                 row_errors.append(RowError(line, "handle", message))
             seen.setdefault(row.key, line)
         errors += row_errors
@@ -436,17 +481,26 @@ class _Plan:
         if account := self.accounts.get(row.key):
             owner = self.influencers[account.influencer_id]
             if owner.name != row.name:
+                notice = _(
+                    "Line %(line)s: %(account)s belongs to %(owner)s, so %(owner)s was updated "
+                    "and keeps the account and its name (the file says %(name)s)."
+                )
                 self.notices.append(
-                    f"Line {row.line}: {row.label} belongs to {owner.name}, so {owner.name} was "
-                    f"updated and keeps the account and its name (the file says {row.name})."
+                    notice
+                    % {
+                        "line": row.line,
+                        "account": row.label,
+                        "owner": owner.name,
+                        "name": row.name,
+                    }
                 )
             return owner.pk
         candidates = set(self.owners.get(row.name) or self.by_name.get(row.name) or ())
         if len(candidates) > 1:
-            message = (
-                f"{len(candidates)} influencers of this brand go by '{row.name}', so the file "
-                f"cannot say which one gets {row.label}; add the account in the admin."
-            )
+            message = _(
+                "%(count)s influencers of this brand go by '%(name)s', so the file cannot say "
+                "which one gets %(account)s; add the account in the admin."
+            ) % {"count": len(candidates), "name": row.name, "account": row.label}
             self.errors.append(RowError(row.line, "name", message))
             return None
         return candidates.pop() if candidates else row.name
@@ -460,10 +514,14 @@ class _Plan:
                 if column not in values:
                     values[column], lines[column] = value, row.line
                 elif values[column] != value:
-                    message = (
-                        f"'{_text(value)}' differs from '{_text(values[column])}' on line "
-                        f"{lines[column]} for the same influencer."
-                    )
+                    message = _(
+                        "'%(value)s' differs from '%(other)s' on line %(line)s for the same "
+                        "influencer."
+                    ) % {
+                        "value": _text(value),
+                        "other": _text(values[column]),
+                        "line": lines[column],
+                    }
                     self.errors.append(RowError(row.line, column, message))
         return values
 

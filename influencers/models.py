@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -19,11 +20,16 @@ RATE = {"max_digits": 7, "decimal_places": 4}
 class Tier(models.TextChoices):
     """Size by followers: nano < 10k ≤ micro < 100k ≤ mid < 500k ≤ macro < 1M ≤ mega."""
 
-    NANO = "nano", "Nano (< 10k)"
-    MICRO = "micro", "Micro (10k–100k)"
-    MID = "mid", "Mid (100k–500k)"
-    MACRO = "macro", "Macro (500k–1M)"
-    MEGA = "mega", "Mega (1M+)"
+    NANO = "nano", _("Nano (< 10k)")
+    MICRO = "micro", _("Micro (10k–100k)")
+    MID = "mid", _("Mid (100k–500k)")
+    MACRO = "macro", _("Macro (500k–1M)")
+    MEGA = "mega", _("Mega (1M+)")
+
+    @property
+    def short_label(self) -> str:
+        """The tier's name alone, for sentences and tables: "micro"."""
+        return str(TIER_SHORT_LABELS[self])
 
     @classmethod
     def for_followers(cls, followers: int) -> "Tier":
@@ -33,6 +39,13 @@ class Tier(models.TextChoices):
         raise ValueError(f"followers must not be negative, got {followers}")
 
 
+TIER_SHORT_LABELS = {
+    Tier.NANO: _("nano"),
+    Tier.MICRO: _("micro"),
+    Tier.MID: _("mid"),
+    Tier.MACRO: _("macro"),
+    Tier.MEGA: _("mega"),
+}
 TIER_FOLLOWERS: dict[Tier, tuple[int, int | None]] = {
     Tier.NANO: (0, 10_000),
     Tier.MICRO: (10_000, 100_000),
@@ -55,7 +68,7 @@ class Platform(models.TextChoices):
     XIAOHONGSHU = "xiaohongshu", "Xiaohongshu"
     BILIBILI = "bilibili", "Bilibili"
     WEIBO = "weibo", "Weibo"
-    BLOG = "blog", "Blog"
+    BLOG = "blog", _("Blog")
 
 
 class Influencer(models.Model):
@@ -64,51 +77,63 @@ class Influencer(models.Model):
     brand_path = "brand"
 
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", "Individual (personal IP)"
-        COMMUNITY = "community", "Community (club or circle)"
+        INDIVIDUAL = "individual", _("Individual (personal IP)")
+        COMMUNITY = "community", _("Community (club or circle)")
 
     class Monetisation(models.TextChoices):
-        MEMBERSHIP = "membership", "Membership"
-        SPONSORED_POSTS = "sponsored_posts", "Sponsored posts or ads"
-        COURSES = "courses", "Courses or talks"
+        MEMBERSHIP = "membership", _("Membership")
+        SPONSORED_POSTS = "sponsored_posts", _("Sponsored posts or ads")
+        COURSES = "courses", _("Courses or talks")
 
     class Status(models.TextChoices):
-        PROSPECT = "prospect", "Prospect"
-        CONTACTED = "contacted", "Contacted"
-        NEGOTIATING = "negotiating", "Negotiating"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
-        BLOCKED = "blocked", "Blocked"
+        PROSPECT = "prospect", _("Prospect")
+        CONTACTED = "contacted", _("Contacted")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
+        BLOCKED = "blocked", _("Blocked")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="influencers")
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    country = CountryField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    country = CountryField(_("country"), blank=True)
     languages = models.JSONField(
-        default=list, blank=True, help_text="Language codes, e.g. en, es, ru."
+        _("languages"), default=list, blank=True, help_text=_("Language codes, e.g. en, es, ru.")
     )
     niches = models.JSONField(
-        default=list, blank=True, help_text="Topics, e.g. wigs, hair care, evening wear."
-    )
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True)
-    agency = models.CharField(
-        "agency or manager", max_length=200, blank=True, help_text="Who negotiates for them."
-    )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROSPECT)
-    notes = models.TextField(blank=True)
-    # A community's own figures; its accounts' followers do not measure its size.
-    members = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Members of the community (communities only)."
-    )
-    channels = models.JSONField(
+        _("niches"),
         default=list,
         blank=True,
-        help_text="Where the community meets, e.g. WeChat group, Telegram, Discord.",
+        help_text=_("Topics, e.g. wigs, hair care, evening wear."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    agency = models.CharField(
+        _("agency or manager"), max_length=200, blank=True, help_text=_("Who negotiates for them.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROSPECT
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # A community's own figures; its accounts' followers do not measure its size.
+    members = models.PositiveIntegerField(
+        _("members"),
+        null=True,
+        blank=True,
+        help_text=_("Members of the community (communities only)."),
+    )
+    channels = models.JSONField(
+        _("channels"),
+        default=list,
+        blank=True,
+        help_text=_("Where the community meets, e.g. WeChat group, Telegram, Discord."),
     )
     monetisation = models.JSONField(
-        "monetisation offered", default=list, blank=True, help_text="What the community sells."
+        _("monetisation offered"),
+        default=list,
+        blank=True,
+        help_text=_("What the community sells."),
     )
     # Kept up to date from the accounts and risks by influencers.scoring.rescore(), so lists
     # can filter and sort in SQL.
@@ -120,6 +145,8 @@ class Influencer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("influencer")
+        verbose_name_plural = _("influencers")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["brand", "fit_score"]),
@@ -147,11 +174,14 @@ class Influencer(models.Model):
         unknown = set(self.monetisation or []) - set(self.Monetisation.values)
         if unknown:
             raise ValidationError(
-                {"monetisation": f"Unknown monetisation: {', '.join(sorted(unknown))}."}
+                {
+                    "monetisation": _("Unknown monetisation: %(values)s.")
+                    % {"values": ", ".join(sorted(unknown))}
+                }
             )
         if not self.is_community and (self.members or self.channels or self.monetisation):
             raise ValidationError(
-                {"members": "Members, channels and monetisation are for communities only."}
+                {"members": _("Members, channels and monetisation are for communities only.")}
             )
 
 
@@ -160,33 +190,47 @@ class SocialAccount(models.Model):
 
     # The brand is copied from the influencer so that a handle is unique per brand in the database.
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", editable=False)
-    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="accounts")
-    platform = models.CharField(max_length=20, choices=Platform.choices)
-    handle = models.CharField(max_length=100, help_text="Without the @; stored in lower case.")
-    url = models.URLField("URL", blank=True)
-    followers = models.PositiveBigIntegerField(default=0)
-    avg_views = models.PositiveBigIntegerField("average views", default=0)
+    influencer = models.ForeignKey(
+        Influencer,
+        on_delete=models.CASCADE,
+        related_name="accounts",
+        verbose_name=_("influencer"),
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(
+        _("handle"), max_length=100, help_text=_("Without the @; stored in lower case.")
+    )
+    url = models.URLField(_("URL"), blank=True)
+    followers = models.PositiveBigIntegerField(_("followers"), default=0)
+    avg_views = models.PositiveBigIntegerField(_("average views"), default=0)
     engagement_rate = RateField(
+        _("engagement rate"),
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
-        help_text="In percent: average engagement ÷ followers.",
+        help_text=_("In percent: average engagement ÷ followers."),
     )
     audience = models.JSONField(
+        _("audience"),
         default=dict,
         blank=True,
         validators=[audience.validate_breakdown],
-        help_text='Shares in percent, e.g. {"countries": {"US": 40}, "age_bands": {"18-24": 35}, '
-        '"genders": {"female": 80}}.',
+        help_text=_(
+            'Shares in percent, e.g. {"countries": {"US": 40}, "age_bands": {"18-24": 35}, '
+            '"genders": {"female": 80}}.'
+        ),
     )
 
     class Meta:
+        verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
         ordering = ["-followers"]
         constraints = [
             models.UniqueConstraint(
                 fields=["brand", "platform", "handle"],
                 name="handle_unique_per_brand_and_platform",
-                violation_error_message="This brand already has an account with this platform "
-                "and handle.",
+                violation_error_message=_(
+                    "This brand already has an account with this platform and handle."
+                ),
             )
         ]
 
@@ -219,8 +263,12 @@ class SocialAccount(models.Model):
         if clash:
             raise ValidationError(
                 {
-                    "handle": f"@{self.handle} on {clash.get_platform_display()} already belongs "
-                    f"to {clash.influencer}."
+                    "handle": _("@%(handle)s on %(platform)s already belongs to %(influencer)s.")
+                    % {
+                        "handle": self.handle,
+                        "platform": clash.get_platform_display(),
+                        "influencer": clash.influencer,
+                    }
                 }
             )
 
@@ -245,38 +293,54 @@ class RiskAssessment(models.Model):
     brand_path = "influencer__brand"
 
     class Kind(models.TextChoices):
-        REPUTATION = "reputation", "Reputation"
-        FAKE_AUDIENCE = "fake_audience", "Fake audience"
-        COMPLIANCE = "compliance", "Compliance"
-        DELIVERY = "delivery", "Delivery"
+        REPUTATION = "reputation", _("Reputation")
+        FAKE_AUDIENCE = "fake_audience", _("Fake audience")
+        COMPLIANCE = "compliance", _("Compliance")
+        DELIVERY = "delivery", _("Delivery")
 
-    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="risks")
-    kind = models.CharField(max_length=14, choices=Kind.choices)
+    influencer = models.ForeignKey(
+        Influencer, on_delete=models.CASCADE, related_name="risks", verbose_name=_("influencer")
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     likelihood = models.PositiveSmallIntegerField(
+        _("likelihood"),
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (rare) to 5 (almost certain).",
+        help_text=_("1 (rare) to 5 (almost certain)."),
     )
     impact = models.PositiveSmallIntegerField(
+        _("impact"),
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (minor) to 5 (severe).",
+        help_text=_("1 (minor) to 5 (severe)."),
     )
-    mitigation = models.TextField(blank=True)
+    mitigation = models.TextField(_("mitigation"), blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
     )
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
     is_open = models.BooleanField(
-        "open", default=True, help_text="Closed risks no longer lower the fit score."
+        _("open"), default=True, help_text=_("Closed risks no longer lower the fit score.")
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
-    close_reason = models.TextField("why it was closed", blank=True)
+    close_reason = models.TextField(_("why it was closed"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
         ordering = ["-is_open", "review_date", "pk"]
 
     def __str__(self) -> str:

@@ -6,6 +6,9 @@ risks subtract. A community (club or circle) is sized by its members where a per
 is sized by its followers: its tier, and the engagement norm it is held to, follow its members.
 A component whose target the brand has not set is left out and the others are
 scaled up, so a score is always out of 100.
+
+The explanations are written in the active language: the stored breakdown in the language the
+rescore ran in, so pages explain a score anew with `explained()` in the reader's.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,18 +16,20 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from influencers.models import Influencer, RiskAssessment, SocialAccount, Tier
 from partnerships.models import Brand
 
 WEIGHTS = {"countries": 30, "age_bands": 20, "genders": 10, "niches": 15, "engagement": 25}
 LABELS = {
-    "countries": "Audience in target countries",
-    "age_bands": "Audience in target ages",
-    "genders": "Audience of target genders",
-    "niches": "Niche match",
-    "engagement": "Engagement for the tier",
-    "risks": "Open risks",
+    "countries": gettext_lazy("Audience in target countries"),
+    "age_bands": gettext_lazy("Audience in target ages"),
+    "genders": gettext_lazy("Audience of target genders"),
+    "niches": gettext_lazy("Niche match"),
+    "engagement": gettext_lazy("Engagement for the tier"),
+    "risks": gettext_lazy("Open risks"),
 }
 # Typical engagement rate per tier; engagement at or above the norm earns every point.
 TIER_ENGAGEMENT_NORM = {
@@ -84,7 +89,12 @@ class Fit:
         return {
             "score": self.score,
             "components": [
-                {**asdict(c), "points": str(c.points), "max_points": str(c.max_points)}
+                {
+                    **asdict(c),
+                    "label": str(c.label),
+                    "points": str(c.points),
+                    "max_points": str(c.max_points),
+                }
                 for c in self.components
             ],
         }
@@ -136,37 +146,42 @@ def fit(
             continue
         share = audience_share(accounts, dimension, wanted)
         if share is None:
-            raw.append((dimension, Decimal(0), "No audience data for this."))
+            raw.append((dimension, Decimal(0), _("No audience data for this.")))
         else:
-            raw.append(
-                (
-                    dimension,
-                    share,
-                    f"{_percent(share)} of the audience is in {', '.join(sorted(wanted))}.",
-                )
-            )
+            text = _("%(share)s of the audience is in %(wanted)s.") % {
+                "share": _percent(share),
+                "wanted": ", ".join(sorted(wanted)),
+            }
+            raw.append((dimension, share, text))
     if target.niches:
         matched = sorted(set(niches) & target.niches)
         fraction = min(
             Decimal(len(matched)) / min(len(target.niches), NICHES_FOR_FULL_MATCH), Decimal(1)
         )
         explanation = (
-            f"Matches {', '.join(matched)}." if matched else "No niche in common with the target."
+            _("Matches %(niches)s.") % {"niches": ", ".join(matched)}
+            if matched
+            else _("No niche in common with the target.")
         )
         raw.append(("niches", fraction, explanation))
     followers, rate = combined_engagement(accounts)
     size = members if members is not None else followers
     if rate is None:
-        raw.append(("engagement", Decimal(0), "No followers recorded."))
+        raw.append(("engagement", Decimal(0), _("No followers recorded.")))
     else:
         norm = tier_norm(size)
-        tier = Tier.for_followers(size).value
-        text = f"{_percent(rate)} against a {tier} norm of {_percent(norm)}."
-        if members is not None:
-            text += f" A {tier} community by its {members:,} members."
+        tier = Tier.for_followers(size).short_label
+        values = {"rate": _percent(rate), "tier": tier, "norm": _percent(norm)}
+        if members is None:
+            text = _("%(rate)s against a %(tier)s norm of %(norm)s.") % values
+        else:
+            text = _(
+                "%(rate)s against a %(tier)s norm of %(norm)s. A %(tier)s community by its "
+                "%(members)s members."
+            ) % {**values, "members": f"{members:,}"}
         raw.append(("engagement", min(rate / norm, Decimal(1)), text))
 
-    scale = Decimal(100) / sum(WEIGHTS[name] for name, _, _ in raw)
+    scale = Decimal(100) / sum(WEIGHTS[name] for name, _fraction, _text in raw)
     components = [
         Component(name, LABELS[name], fraction * WEIGHTS[name] * scale, WEIGHTS[name] * scale, text)
         for name, fraction, text in raw
@@ -180,7 +195,8 @@ def fit(
                 LABELS["risks"],
                 -penalty,
                 Decimal(0),
-                f"Open risks of total severity {severity} (likelihood × impact).",
+                _("Open risks of total severity %(severity)s (likelihood × impact).")
+                % {"severity": severity},
             )
         )
     total = sum((c.points for c in components), Decimal(0))
@@ -193,16 +209,26 @@ def audience_quality_hint(followers: int, engagement_rate: Decimal) -> str | Non
     if not followers:
         return None
     norm = tier_norm(followers)
-    tier = Tier.for_followers(followers).value
+    values = {
+        "rate": _percent(engagement_rate),
+        "tier": Tier.for_followers(followers).short_label,
+        "norm": _percent(norm),
+    }
     if engagement_rate < norm * IMPLAUSIBLY_LOW:
         return (
-            f"Engagement {_percent(engagement_rate)} is far below the {tier} norm of "
-            f"{_percent(norm)}: the audience may be bought or inactive."
+            _(
+                "Engagement %(rate)s is far below the %(tier)s norm of %(norm)s: the audience "
+                "may be bought or inactive."
+            )
+            % values
         )
     if engagement_rate > norm * IMPLAUSIBLY_HIGH:
         return (
-            f"Engagement {_percent(engagement_rate)} is far above the {tier} norm of "
-            f"{_percent(norm)}: likes or comments may be bought."
+            _(
+                "Engagement %(rate)s is far above the %(tier)s norm of %(norm)s: likes or "
+                "comments may be bought."
+            )
+            % values
         )
     return None
 
@@ -211,10 +237,19 @@ def _percent(fraction: Decimal) -> str:
     return f"{(fraction * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
-def rescore(influencers: models.QuerySet[Influencer]) -> int:
-    """Recompute followers, engagement and fit of the given influencers in a few queries."""
-    rows = list(influencers.select_related("brand"))
-    ids = [row.pk for row in rows]
+def explained(influencer: Influencer) -> Fit:
+    """The influencer's fit worked out now, its explanations in the active language."""
+    accounts, severities = _facts([influencer.pk])
+    return _fit_of(influencer, accounts[influencer.pk], severities[influencer.pk])
+
+
+def _fit_of(influencer: Influencer, accounts: list[Account], severities: list[int]) -> Fit:
+    members = influencer.members if influencer.is_community else None
+    return fit(Target.of(influencer.brand), influencer.niches, accounts, severities, members)
+
+
+def _facts(ids: list[int]) -> tuple[dict[int, list[Account]], dict[int, list[int]]]:
+    """The accounts and the open risks' severities of the given influencers, in two queries."""
     accounts: dict[int, list[Account]] = {pk: [] for pk in ids}
     for influencer_id, followers, rate, audience in SocialAccount.objects.filter(
         influencer_id__in=ids
@@ -225,11 +260,16 @@ def rescore(influencers: models.QuerySet[Influencer]) -> int:
         influencer_id__in=ids, is_open=True
     ).values_list("influencer_id", "likelihood", "impact"):
         severities[influencer_id].append(likelihood * impact)
+    return accounts, severities
+
+
+def rescore(influencers: models.QuerySet[Influencer]) -> int:
+    """Recompute followers, engagement and fit of the given influencers in a few queries."""
+    rows = list(influencers.select_related("brand"))
+    accounts, severities = _facts([row.pk for row in rows])
     for row in rows:
         members = row.members if row.is_community else None
-        result = fit(
-            Target.of(row.brand), row.niches, accounts[row.pk], severities[row.pk], members
-        )
+        result = _fit_of(row, accounts[row.pk], severities[row.pk])
         followers, row.engagement_rate = combined_engagement(accounts[row.pk])
         # Lists sort and filter communities by their members, where creators by followers.
         row.followers = members if members is not None else followers

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import roi
@@ -109,6 +110,7 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "influencers/influencer_detail.html",
         {
             "influencer": influencer,
+            "fit": scoring.explained(influencer),
             "accounts": [
                 (a, scoring.audience_quality_hint(a.followers, a.engagement_rate)) for a in accounts
             ],
@@ -143,7 +145,7 @@ def influencer_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
             accounts.instance = influencer
             accounts.save()
             scoring.rescore(Influencer.objects.filter(pk=influencer.pk))
-        messages.success(request, f"Saved {influencer}.")
+        messages.success(request, _("Saved %(influencer)s.") % {"influencer": influencer})
         return redirect("influencers:detail", pk=influencer.pk)
     return render(
         request,
@@ -163,7 +165,11 @@ def influencer_status(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
     if not request.htmx:
         if saved:
-            messages.success(request, f"{influencer} is now {influencer.get_status_display()}.")
+            messages.success(
+                request,
+                _("%(influencer)s is now %(status)s.")
+                % {"influencer": influencer, "status": influencer.get_status_display()},
+            )
         return redirect("influencers:detail", pk=influencer.pk)
     return render(
         request,
@@ -182,7 +188,7 @@ def target_audience(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         transaction.on_commit(lambda: tasks.rescore_brand.delay(brand.pk))
-        messages.success(request, "Target audience saved; fit scores are being recalculated.")
+        messages.success(request, _("Target audience saved; fit scores are being recalculated."))
         return redirect("influencers:list")
     return render(request, "influencers/target_audience.html", {"form": form, "can_edit": can_edit})
 
@@ -195,7 +201,9 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     risk = RiskAssessment(influencer=influencer)
     form = RiskForm(request.POST, instance=risk, brand=influencer.brand, prefix="risk")
     if _saved(request, form, lambda: risks.save_risk(form.instance)):
-        messages.success(request, f"Added the {risk.get_kind_display().lower()} risk.")
+        messages.success(
+            request, _("Added the %(kind)s risk.") % {"kind": risk.get_kind_display().lower()}
+        )
     return _to_risks(influencer.pk)
 
 
@@ -207,7 +215,9 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, instance=risk, brand=risk.influencer.brand, prefix=f"risk-{risk.pk}"
     )
     if _saved(request, form, lambda: risks.save_risk(form.instance)):
-        messages.success(request, f"Saved the {risk.get_kind_display().lower()} risk.")
+        messages.success(
+            request, _("Saved the %(kind)s risk.") % {"kind": risk.get_kind_display().lower()}
+        )
     return _to_risks(risk.influencer_id)
 
 
@@ -223,7 +233,9 @@ def risk_close(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     if _saved(request, form, close):
-        messages.success(request, f"Closed the {risk.get_kind_display().lower()} risk.")
+        messages.success(
+            request, _("Closed the %(kind)s risk.") % {"kind": risk.get_kind_display().lower()}
+        )
     return _to_risks(risk.influencer_id)
 
 
@@ -248,7 +260,10 @@ def _saved(request: HttpRequest, form: Form, save) -> bool:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(
+                request,
+                _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error,
+            )
     return False
 
 
@@ -286,11 +301,11 @@ def erase_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase the influencer's personal data, keeping the money records anonymised (owners)."""
     influencer = _owned_influencer(request, pk)
     if not request.POST.get("confirm"):
-        messages.error(request, "Tick the box to confirm: erasing cannot be undone.")
+        messages.error(request, _("Tick the box to confirm: erasing cannot be undone."))
         return redirect("influencers:detail", pk=pk)
     personal_data_files.erase(influencer)
     audit.record(
         audit.Action.PERSONAL_DATA_ERASED, brand=influencer.brand, target=f"Influencer #{pk}"
     )
-    messages.success(request, "Personal data erased; statements and payments are kept.")
+    messages.success(request, _("Personal data erased; statements and payments are kept."))
     return redirect("influencers:detail", pk=pk)

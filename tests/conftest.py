@@ -23,6 +23,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from partnerships.celery import app as celery_app
@@ -79,6 +80,14 @@ def _tasks_run_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A page asked for in another language leaves it active in the thread (LocaleMiddleware
+    activates, nothing deactivates): the next test starts in the default language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _test_database_url() -> str:

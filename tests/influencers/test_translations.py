@@ -2,6 +2,7 @@
 stays as it was."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
@@ -47,5 +48,34 @@ def test_influencer_page_is_in_the_readers_language(
     url = reverse("influencers:detail", args=[influencer.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
+    for text in expected:
+        assert text in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Nothing was imported: 1 problem in the file.", "Write a whole number without"]),
+        (
+            "zh-hans",
+            ["未导入任何内容：文件中有 1 个问题。", "请填写不带分隔符的整数，例如 12000。"],
+        ),
+        (
+            "ru",
+            ["Ничего не импортировано: в файле 1 ошибка.", "Укажите целое число без разделителей"],
+        ),
+    ],
+)
+def test_influencer_import_errors_are_in_the_uploaders_language(
+    client, brand_manager, language, expected
+):
+    client.force_login(brand_manager)
+    content = "name,platform,handle,followers\nАнна,tiktok,anna,lots\n".encode()
+    upload = SimpleUploadedFile("influencers.csv", content, content_type="text/csv")
+
+    response = client.post(reverse("imports"), {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
+
+    page = response.content.decode()
+    assert [(e.line, e.column) for e in response.context["errors"]] == [(2, "followers")]
     for text in expected:
         assert text in page
