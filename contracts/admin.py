@@ -22,8 +22,15 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts import payouts, statement_export, workflow
-from contracts.forms import METHOD_SECTIONS, TIERS_HELP, PartnershipForm, PaymentForm, TiersField
+from contracts import deals, payouts, statement_export, workflow
+from contracts.forms import (
+    METHOD_SECTIONS,
+    TIERS_HELP,
+    PartnershipForm,
+    PaymentForm,
+    TiersField,
+    formset_rows,
+)
 from contracts.models import (
     CONTRACT_SECTIONS,
     DELIVERABLE_FIELDS,
@@ -344,6 +351,33 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
     @admin.display(description="influencer", ordering="partnership__influencer__name")
     def influencer(self, obj: Contract) -> str:
         return str(obj.partnership.influencer)
+
+    # Saving: the contract and its rows together, through deals.save_contract like everywhere.
+
+    def save_model(self, request: HttpRequest, obj: Contract, form, change: bool) -> None:
+        """Saved with its rows in save_related."""
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        deals.save_contract(
+            contract=form.instance,
+            rows={formset.prefix: formset_rows(formset) for formset in formsets},
+            by=request.user,
+            now=timezone.now(),
+        )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError:
+            # Refused under the influencer's lock: another exclusive contract was saved while
+            # this one was checked. The form's own check sees it now, beside its field.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="brand", ordering="partnership__brand__name")
     def brand(self, obj: Contract) -> str:

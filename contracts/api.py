@@ -1,9 +1,11 @@
 """The contract endpoint: contracts of the API key's brand with their compensation terms and
 deliverables nested, and the status actions (DESIGN §6).
 
-A contract is validated the way the models validate it (Contract.clean, CompensationTerm.clean,
-Deliverable.clean run on the unsaved rows together), so every error of a payload comes back at
-once, as `terms[1].rate` or `deliverables[0].due_date`, and nothing is written. Terms and
+A contract is validated the way the models validate it (contracts.deals.problems runs
+Contract.clean, CompensationTerm.clean and Deliverable.clean on the unsaved rows together), so
+every error of a payload comes back at once, as `terms[1].rate` or `deliverables[0].due_date`,
+and nothing is written; it is saved by contracts.deals.save_contract, as on the contract page
+and in the admin. Terms and
 deliverables sent with a contract replace all of its stored ones; leaving the key out leaves
 them alone (also on PUT, so that a client that never heard of deliverables cannot wipe them).
 """
@@ -12,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -22,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from contracts import compensation, payouts, workflow
+from contracts import compensation, deals, payouts, workflow
 from contracts.models import (
     CONTRACT_FIELDS,
     DELIVERABLE_FIELDS,
@@ -31,13 +34,12 @@ from contracts.models import (
     CompensationTerm,
     Contract,
     Deliverable,
-    Partnership,
     Statement,
     StatementLine,
 )
 from influencers.models import Influencer
-from partnerships import freshness, tenancy
-from partnerships.api import BrandScopedViewSet, CountryListField, model_errors
+from partnerships import tenancy
+from partnerships.api import BrandScopedViewSet, CountryListField
 from partnerships.apikeys import BrandAPIKeyAuthentication, HasBrandAPIKey, IsBrandMember
 from partnerships.inputs import JSONParser
 from partnerships.models import BrandAPIKey, Product
@@ -229,44 +231,35 @@ class ContractSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "signed_at", "created_at"]
 
     def validate(self, attrs: dict) -> dict:
-        """Build the contract, its terms and its deliverables as unsaved rows and run the
-        models' own validation on all of them, so every error is reported at once."""
+        """Build the contract, its terms and its deliverables as unsaved rows and check them
+        together (deals.problems), so every error is reported at once."""
         influencer = attrs.pop("partnership", {}).get("influencer")
-        sent_terms = attrs.pop("terms", None)
-        sent_deliverables = attrs.pop("deliverables", None)
+        sent = {name: attrs.pop(name, None) for name in ROW_MODELS}
         errors: dict[str, Any] = self._fixed_field_errors(influencer)
         for name in errors:
             attrs.pop(name, None)  # checked no further, so its error stands alone
 
-        contract = self.instance or Contract(partnership=self._partnership(influencer))
+        contract = self.instance or Contract()
+        if influencer and contract.pk is None:
+            contract.partnership = deals.partnership_for(self.context["brand"], influencer)
         for name, value in attrs.items():
             setattr(contract, name, value)
-        # The partnership is ours to choose, and a new one is saved only with the contract.
-        errors.update(_model_errors(contract, exclude=["partnership"]))
-
-        terms = (
-            [CompensationTerm(**values) for values in sent_terms]
-            if sent_terms is not None
-            else self._stored(contract, "terms")
-        )
-        deliverables = (
-            [Deliverable(**values) for values in sent_deliverables]
-            if sent_deliverables is not None
-            else self._stored(contract, "deliverables")
-        )
-        for name, rows in (("terms", terms), ("deliverables", deliverables)):
-            row_errors = []
-            for row in rows:
-                row.contract = contract
-                row_errors.append(_model_errors(row, exclude=["contract"]))
-            if any(row_errors):
-                errors[name] = row_errors
+        rows = {
+            name: [ROW_MODELS[name](**values) for values in sent[name]]
+            if sent[name] is not None
+            else self._stored(contract, name)
+            for name in ROW_MODELS
+        }
+        errors.update(_api_names(deals.problems(contract, rows)))
         if errors:
             raise serializers.ValidationError(errors)
         return {
             "contract": contract,
-            "terms": terms if sent_terms is not None else None,
-            "deliverables": deliverables if sent_deliverables is not None else None,
+            "rows": {
+                name: deals.Rows.replacing(self._stored(contract, name), rows[name])
+                for name in ROW_MODELS
+                if sent[name] is not None
+            },
         }
 
     def _fixed_field_errors(self, influencer: Influencer | None) -> dict[str, list[str]]:
@@ -289,67 +282,37 @@ class ContractSerializer(serializers.ModelSerializer):
             errors["method"] = ["The method stays once the contract is made; make a new one."]
         return errors
 
-    def _partnership(self, influencer: Influencer | None) -> Partnership | None:
-        """The brand × influencer partnership, or a new unsaved one."""
-        if influencer is None:
-            return None
-        brand = self.context["brand"]
-        return Partnership.objects.filter(
-            brand=brand, influencer=influencer
-        ).first() or Partnership(brand=brand, influencer=influencer)
-
     def _stored(self, contract: Contract, name: str) -> list[models.Model]:
         """The stored rows a PATCH or PUT keeps, checked again against the changed contract."""
         if contract.pk is None:
             return []
         return list(getattr(contract, name).all())
 
-    def create(self, validated_data: dict) -> Contract:
-        return save_contract(**validated_data)
 
-    def update(self, instance: Contract, validated_data: dict) -> Contract:
-        return save_contract(**validated_data)
-
-
-def save_contract(
-    *,
-    contract: Contract,
-    terms: list[CompensationTerm] | None,
-    deliverables: list[Deliverable] | None,
-) -> Contract:
-    """Write a validated contract, making its partnership if new, and replace its terms and
-    deliverables when given, in one transaction."""
-    with transaction.atomic():
-        partnership = contract.partnership
-        if partnership.pk is None:
-            contract.partnership, _ = Partnership.objects.get_or_create(
-                brand_id=partnership.brand_id, influencer_id=partnership.influencer_id
-            )
-        if contract.exclusivity != Contract.Exclusivity.NONE:
-            # Two exclusive contracts for one influencer made at once would each pass the
-            # overlap check alone; holding the influencer's row makes the second one see the first.
-            Influencer.objects.select_for_update().get(pk=contract.partnership.influencer_id)
-            if errors := _model_errors(contract, exclude=["partnership"]):
-                raise serializers.ValidationError(errors)
-        contract.save()
-        for related, rows in ((contract.terms, terms), (contract.deliverables, deliverables)):
-            if rows is None:
-                continue
-            related.all().delete()  # post_delete fires per row: the history records each
-            for row in rows:
-                row.contract = contract
-                row.save()
-        # Terms price the accrued cost of the periods not settled yet.
-        freshness.figures_changed(contract.partnership.brand_id, timezone.now())
-    return with_details(Contract.objects.all()).get(pk=contract.pk)
+# The rows a contract payload may carry, by field name (the contract's related names).
+ROW_MODELS: dict[str, type[models.Model]] = {
+    "terms": CompensationTerm,
+    "deliverables": Deliverable,
+}
 
 
-def _model_errors(row: models.Model, *, exclude: list[str]) -> dict[str, list[str]]:
-    """The row's full_clean() errors keyed by API field name; empty when it is valid."""
+def _api_names(errors: dict[str, Any]) -> dict[str, Any]:
+    """deals.problems with field names as the API says them: the contract's or a row's own
+    errors under "non_field_errors", a term's product as its SKU."""
     return {
-        API_NAMES.get(name, name): messages
-        for name, messages in model_errors(row, exclude=exclude).items()
+        _api_name(name): [
+            {_api_name(field): messages for field, messages in row.items()} for row in found
+        ]
+        if name in ROW_MODELS
+        else found
+        for name, found in errors.items()
     }
+
+
+def _api_name(name: str) -> str:
+    return (
+        api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else API_NAMES.get(name, name)
+    )
 
 
 def with_details(queryset: models.QuerySet[Contract]) -> models.QuerySet[Contract]:
@@ -393,7 +356,19 @@ class ContractViewSet(BrandScopedViewSet):
         return with_details(super().get_queryset()).order_by("-start", "-pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.save()  # the brand comes with the influencer's partnership
+        self._save(serializer)  # the brand comes with the influencer's partnership
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        self._save(serializer)
+
+    def _save(self, serializer: serializers.BaseSerializer) -> None:
+        user = self.request.user
+        contract = deals.save_contract(
+            **serializer.validated_data,
+            by=user if user.is_authenticated else None,  # an API key writes as the system
+            now=timezone.now(),
+        )
+        serializer.instance = with_details(Contract.objects.all()).get(pk=contract.pk)
 
     @extend_schema(request=None, responses={200: ContractSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
-from contracts import compensation, payouts
+from contracts import compensation, deals, payouts
 from contracts.models import (
     CONTRACT_FIELDS,
     DELIVERABLE_FIELDS,
@@ -66,17 +66,13 @@ class ContractForm(forms.ModelForm):
         # The partnership must be known before the model's own checks (exclusivity overlap).
         influencer = self.cleaned_data.get("influencer")
         if influencer and not self.instance.partnership_id:
-            self.instance.partnership = Partnership.objects.filter(
-                brand=self.brand, influencer=influencer
-            ).first() or Partnership(brand=self.brand, influencer=influencer)
+            self.instance.partnership = deals.partnership_for(self.brand, influencer)
         super()._post_clean()
 
-    def save(self, commit: bool = True) -> Contract:
-        partnership = self.instance.partnership
-        if partnership.pk is None:
-            partnership.save()
-            self.instance.partnership = partnership
-        return super().save(commit)
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """Show what deals.save_contract refused, each message beside its field."""
+        for name, messages in refusal.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
 
 
 def _upper_codes(parse):
@@ -228,6 +224,13 @@ class JointBrandForm(forms.ModelForm):
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = tenancy.scope_to_brand(Product.objects.all(), brand)
+
+
+def formset_rows(formset: forms.BaseInlineFormSet) -> deals.Rows:
+    """What a valid formset of rows under a contract writes: its new and changed rows, the
+    deleted ones and their many-to-many values (deals.save_contract saves them)."""
+    saved = formset.save(commit=False)
+    return deals.Rows(save=saved, delete=formset.deleted_objects, save_m2m=formset.save_m2m)
 
 
 def _formset(model, form, extra: int):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from campaigns import roi
 from contracts import (
     amendments,
+    deals,
     messaging,
     offers,
     periods,
@@ -29,11 +29,12 @@ from contracts.forms import (
     PriceFormSet,
     SignedDocumentForm,
     TermFormSet,
+    formset_rows,
 )
 from contracts.models import Acceptance, Contract, Partnership
 from influencers.forms import StatusForm
 from influencers.models import Influencer
-from partnerships import freshness, tenancy
+from partnerships import tenancy
 
 BOARD_CARDS_PER_COLUMN = 30
 BOARD_COLUMNS = [s for s in Influencer.Status if s != Influencer.Status.BLOCKED]
@@ -187,15 +188,18 @@ def contract_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if data is not None and form.is_valid():
         used = METHOD_SECTIONS[Contract.Method(form.cleaned_data["method"])]
         if all(sections[name].is_valid() for name in used):
-            with transaction.atomic():
-                contract = form.save()
-                for name in used:
-                    sections[name].instance = contract
-                    sections[name].save()
-                # Terms price the accrued cost of the periods not settled yet.
-                freshness.figures_changed(brand.pk, timezone.now())
-            messages.success(request, f"Saved “{contract}”.")
-            return redirect("contracts:detail", pk=contract.pk)
+            try:
+                contract = deals.save_contract(
+                    contract=form.instance,
+                    rows={name: formset_rows(sections[name]) for name in used},
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except ValidationError as refusal:
+                form.add_refusal(refusal)
+            else:
+                messages.success(request, f"Saved “{contract}”.")
+                return redirect("contracts:detail", pk=contract.pk)
     return render(
         request,
         "contracts/contract_form.html",
