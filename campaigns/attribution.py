@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from campaigns.models import ContentItem, TrackingCode
 from campaigns.order_exports import ExportFormat, OrderLine
 from influencers.models import SocialAccount
@@ -46,15 +48,19 @@ def attribute(
 def _reason(line: OrderLine, export: ExportFormat) -> str:
     said = []
     if line.codes:
-        said.append(f"no tracking code of this brand among {', '.join(line.codes)}")
+        said.append(
+            _("No tracking code of this brand among %(codes)s.") % {"codes": ", ".join(line.codes)}
+        )
     if line.content:
-        said.append(f"content {line.content} is no content item of this brand")
+        said.append(
+            _("Content %(content)s is no content item of this brand.") % {"content": line.content}
+        )
     if line.creator:
-        said.append(f"@{line.creator} is no influencer's {export.creator_platform} account here")
-    if not said:
-        return "The order names no code or creator."
-    reason = "; ".join(said)
-    return reason[0].upper() + reason[1:] + "."
+        said.append(
+            _("@%(handle)s is no influencer's %(platform)s account here.")
+            % {"handle": line.creator, "platform": export.creator_platform}
+        )
+    return " ".join(said) or _("The order names no code or creator.")
 
 
 def _pick(candidates: Candidates | None, day: date) -> str | None:

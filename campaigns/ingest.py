@@ -59,7 +59,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns import attribution, order_exports
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
@@ -88,49 +91,74 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
 SALES_COLUMNS = (
-    Column("order_id", True, "The shop's order id, e.g. 200045781."),
+    Column("order_id", True, gettext_lazy("The shop's order id, e.g. 200045781.")),
     Column(
         "line_id",
         True,
-        "The line within the order, e.g. 1. Order and line identify the sale: sending it "
-        "again updates it.",
+        gettext_lazy(
+            "The line within the order, e.g. 1. Order and line identify the sale: sending it "
+            "again updates it."
+        ),
     ),
     Column(
         "ordered_at",
         True,
-        "ISO 8601 date and time, e.g. 2026-11-05T14:30:00+08:00; without an offset it is the "
-        "brand's local time.",
+        gettext_lazy(
+            "ISO 8601 date and time, e.g. 2026-11-05T14:30:00+08:00; without an offset it is "
+            "the brand's local time."
+        ),
     ),
     Column(
-        "code", True, "The promo or link code of this brand that brought the sale, e.g. ANNA10."
+        "code",
+        True,
+        gettext_lazy("The promo or link code of this brand that brought the sale, e.g. ANNA10."),
     ),
-    Column("sku", True, "The product's SKU in this brand."),
-    Column("quantity", True, "Whole number, 1 or more."),
+    Column("sku", True, gettext_lazy("The product's SKU in this brand.")),
+    Column("quantity", True, gettext_lazy("Whole number, 1 or more.")),
     Column(
         "net_amount",
         True,
-        "After discounts, without tax and shipping, with a dot for decimals, e.g. 129.90.",
+        gettext_lazy(
+            "After discounts, without tax and shipping, with a dot for decimals, e.g. 129.90."
+        ),
     ),
-    Column("currency", True, f"3-letter code: {', '.join(money.CURRENCIES)}."),
+    Column(
+        "currency",
+        True,
+        format_lazy(gettext_lazy("3-letter code: {codes}."), codes=", ".join(money.CURRENCIES)),
+    ),
     Column(
         "status",
         False,
-        "pending, confirmed or refunded; empty means confirmed (refunded when the whole line "
-        "was refunded). Only confirmed sales earn commission.",
+        gettext_lazy(
+            "pending, confirmed or refunded; empty means confirmed (refunded when the whole "
+            "line was refunded). Only confirmed sales earn commission."
+        ),
     ),
-    Column("refunded_at", False, "When the refund was made, ISO 8601 like ordered_at."),
+    Column(
+        "refunded_at", False, gettext_lazy("When the refund was made, ISO 8601 like ordered_at.")
+    ),
     Column(
         "refunded_amount",
         False,
-        "How much of the line was refunded so far, at most its net amount; 0 clears a refund. "
-        "Status refunded without an amount refunds the whole line.",
+        gettext_lazy(
+            "How much of the line was refunded so far, at most its net amount; 0 clears a "
+            "refund. Status refunded without an amount refunds the whole line."
+        ),
     ),
     Column(
         "channel",
         False,
-        f"Where the order was placed: {', '.join(Sale.Channel.values)}; empty if not said.",
+        format_lazy(
+            gettext_lazy("Where the order was placed: {channels}; empty if not said."),
+            channels=", ".join(Sale.Channel.values),
+        ),
     ),
-    Column("order_reference", False, "The order's reference in its channel, e.g. #1001."),
+    Column(
+        "order_reference",
+        False,
+        gettext_lazy("The order's reference in its channel, e.g. #1001."),
+    ),
 )
 SALES_HEADER = tuple(column.name for column in SALES_COLUMNS)
 SALES_EXAMPLE = (
@@ -144,14 +172,20 @@ SALES_EXAMPLE = (
 
 COUNTERS = MetricSnapshot.COUNTERS
 METRICS_COLUMNS = (
-    Column("content", True, "The content item's id, as shown on the campaign page and the API."),
-    Column("date", True, "The day the counters were read, YYYY-MM-DD."),
+    Column(
+        "content",
+        True,
+        gettext_lazy("The content item's id, as shown on the campaign page and the API."),
+    ),
+    Column("date", True, gettext_lazy("The day the counters were read, YYYY-MM-DD.")),
     *(
         Column(
             name,
             False,
-            "Cumulative total so far, a whole number 0 or more; empty keeps the stored value "
-            "(0 for a new day).",
+            gettext_lazy(
+                "Cumulative total so far, a whole number 0 or more; empty keeps the stored "
+                "value (0 for a new day)."
+            ),
         )
         for name in COUNTERS
     ),
@@ -208,7 +242,11 @@ class Problems(list):
         """In the order of the rows, with a last line saying how many were left out."""
         errors = _by_row(self, columns)
         if self.more:
-            message = f"… and {self.more:,} more problems: fix these and import again."
+            message = ngettext(
+                "… and %(count)s more problem: fix these and import again.",
+                "… and %(count)s more problems: fix these and import again.",
+                self.more,
+            ) % {"count": f"{self.more:,}"}
             errors.append(RowError(None, "", message))
         return errors
 
@@ -263,18 +301,22 @@ def _file_records(file: csv_files.Upload, columns: Sequence[Column]) -> Iterator
 def _read_items(items: Any, columns: Sequence[Column]) -> list[Item]:
     """An API payload (a list of objects keyed by column) as the same records as a file's,
     with each item's index as its row."""
-    noun = "sales" if columns is SALES_COLUMNS else "metric snapshots"
     if not isinstance(items, list):
-        return [RowError(None, "", f"Send a JSON list of {noun}, one object each.")]
+        message = (
+            _("Send a JSON list of sales, one object each.")
+            if columns is SALES_COLUMNS
+            else _("Send a JSON list of metric snapshots, one object each.")
+        )
+        return [RowError(None, "", message)]
     names = [column.name for column in columns]
     read: list[Item] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            read.append(RowError(index, "", "Each item is an object keyed by column name."))
+            read.append(RowError(index, "", _("Each item is an object keyed by column name.")))
             continue
         for key in (key for key in item if key not in names):
             # A misspelt key (refund_amount) silently ignored would lose a refund.
-            message = f"Unknown field; the fields are {', '.join(names)}."
+            message = _("Unknown field; the fields are %(fields)s.") % {"fields": ", ".join(names)}
             read.append(RowError(index, str(key), message))
         read.append((index, {name: _as_cell(item[name]) for name in names if name in item}))
     return read
@@ -297,20 +339,21 @@ def _as_cell(value: Any) -> Any:
 
 def _text(cell: str, *, max_length: int) -> str:
     if len(cell) > max_length:
-        raise _Bad(f"At most {max_length} characters.")
+        raise _Bad(_("At most %(count)s characters.") % {"count": max_length})
     return cell
 
 
 def _whole(cell: str, *, minimum: int, maximum: int, what: str) -> int:
     if not WHOLE_NUMBER.fullmatch(cell):
-        raise _Bad(f"'{cell}' is not a whole number; write digits only, e.g. 12000.")
+        message = _("'%(cell)s' is not a whole number; write digits only, e.g. 12000.")
+        raise _Bad(message % {"cell": cell})
     value = int(cell)
     if value < 0:
-        raise _Bad(f"{what} cannot be negative.")
+        raise _Bad(_("%(what)s cannot be negative.") % {"what": what})
     if value < minimum:
-        raise _Bad(f"{what} must be at least {minimum}.")
+        raise _Bad(_("%(what)s must be at least %(minimum)s.") % {"what": what, "minimum": minimum})
     if value > maximum:
-        raise _Bad(f"{what} is too large.")
+        raise _Bad(_("%(what)s is too large.") % {"what": what})
     return value
 
 
@@ -318,18 +361,19 @@ def _amount(cell: str) -> Decimal:
     try:
         value = Decimal(cell)
     except InvalidOperation:
-        raise _Bad(
-            f"'{cell}' is not an amount; write it with a dot for decimals and no thousands "
+        message = _(
+            "'%(cell)s' is not an amount; write it with a dot for decimals and no thousands "
             "separators or currency sign, e.g. 1299.90."
-        ) from None
+        )
+        raise _Bad(message % {"cell": cell}) from None
     if not value.is_finite():
-        raise _Bad(f"'{cell}' is not an amount.")
+        raise _Bad(_("'%(cell)s' is not an amount.") % {"cell": cell})
     if value < 0:
-        raise _Bad("An amount cannot be negative.")
+        raise _Bad(_("An amount cannot be negative."))
     if value >= LARGEST_AMOUNT:
-        raise _Bad("This amount is too large.")
+        raise _Bad(_("This amount is too large."))
     if value != value.quantize(CENT):
-        raise _Bad("At most 2 decimal places.")
+        raise _Bad(_("At most 2 decimal places."))
     return value.quantize(CENT)
 
 
@@ -337,9 +381,10 @@ def _moment(cell: str, tz: tzinfo) -> datetime:
     try:
         value = datetime.fromisoformat(cell)
     except ValueError:
-        raise _Bad(
-            f"'{cell}' is not an ISO 8601 date and time; write e.g. 2026-11-05T14:30:00+08:00."
-        ) from None
+        message = _(
+            "'%(cell)s' is not an ISO 8601 date and time; write e.g. 2026-11-05T14:30:00+08:00."
+        )
+        raise _Bad(message % {"cell": cell}) from None
     return _plausible(
         inputs.check_moment, value.replace(tzinfo=tz) if timezone.is_naive(value) else value
     )
@@ -349,7 +394,8 @@ def _day(cell: str) -> date:
     try:
         value = date.fromisoformat(cell)
     except ValueError:
-        raise _Bad(f"'{cell}' is not a date; write YYYY-MM-DD, e.g. 2026-11-10.") from None
+        message = _("'%(cell)s' is not a date; write YYYY-MM-DD, e.g. 2026-11-10.")
+        raise _Bad(message % {"cell": cell}) from None
     return _plausible(inputs.check_day, value)
 
 
@@ -365,14 +411,16 @@ def _plausible(check: Callable[[Any], None], value: Any) -> Any:
 def _choice(cell: str, values: Sequence[str]) -> str:
     value = cell.lower()
     if value not in values:
-        raise _Bad(f"'{cell}' is not one of {', '.join(values)}.")
+        message = _("'%(cell)s' is not one of %(values)s.")
+        raise _Bad(message % {"cell": cell, "values": ", ".join(values)})
     return value
 
 
 def _currency(cell: str) -> str:
     value = cell.upper()
     if value not in money.CURRENCIES:
-        raise _Bad(f"Unknown currency '{cell}'; write a 3-letter code such as USD, EUR or CNY.")
+        message = _("Unknown currency '%(cell)s'; write a 3-letter code such as USD, EUR or CNY.")
+        raise _Bad(message % {"cell": cell})
     return value
 
 
@@ -388,7 +436,8 @@ def _read_cells(
     problems: list[RowError] = []
     for name, cell in cells.items():
         if cell.__class__ is not str:
-            problems.append(RowError(row, name, "Send a single value: a string or a number."))
+            message = _("Send a single value: a string or a number.")
+            problems.append(RowError(row, name, message))
         elif cell and (cell := cell.strip()):
             try:
                 given[name] = readers[name](cell)
@@ -404,7 +453,8 @@ def _require(
     reported = {problem.column for problem in problems}
     for name in names:
         if name not in given and name not in reported:
-            problems.append(RowError(row, name, f"Every row needs its {name}."))
+            message = _("Every row needs its %(column)s.") % {"column": name}
+            problems.append(RowError(row, name, message))
 
 
 def _checked(source: Source, checker: Checker, progress: Progress | None) -> Batch:
@@ -582,23 +632,21 @@ def _layout(
         return None, ",", []
     export = order_exports.BY_NAME.get(format) if format else order_exports.detect(header)
     if export is None:
-        known = [f"the sales CSV ({', '.join(SALES_HEADER)})"] + [
+        known = [_("the sales CSV (%(columns)s)") % {"columns": ", ".join(SALES_HEADER)}] + [
             f"{layout.label} ({', '.join(layout.columns)})" for layout in order_exports.FORMATS
         ]
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "none"
-        message = (
-            f"Unknown layout: the columns found are {found}. The formats known are "
-            f"{'; '.join(known)}."
-        )
+        found = ", ".join(cell.strip() for cell in header if cell.strip()) or _("none")
+        message = _(
+            "Unknown layout: the columns found are %(found)s. The formats known are %(known)s."
+        ) % {"found": found, "known": "; ".join(known)}
         return None, delimiter, [RowError(1, "", message)]
     missing = [
         column
         for column in export.columns
         if column not in order_exports.header_names(header, export)
     ]
-    errors = [
-        RowError(1, column, f"Missing from the header of a {export.label}.") for column in missing
-    ]
+    message = _("Missing from the header of a %(layout)s.") % {"layout": export.label}
+    errors = [RowError(1, column, message) for column in missing]
     return export, delimiter, errors
 
 
@@ -651,7 +699,11 @@ def _export_rows(
         if header is None:
             header = order_exports.header_names(cells, export)
         elif len(cells) != len(header):
-            message = f"This line has {len(cells)} value(s) but the header has {len(header)}."
+            message = ngettext(
+                "This line has %(count)s value but the header has %(header)s.",
+                "This line has %(count)s values but the header has %(header)s.",
+                len(cells),
+            ) % {"count": len(cells), "header": len(header)}
             errors.append(RowError(line, "", message))
         else:
             yield line, dict(zip(header, cells, strict=True))
@@ -694,7 +746,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         return _moment(cell, tz)
 
     def quantity(cell: str) -> int:
-        return _whole(cell, minimum=1, maximum=LARGEST_QUANTITY, what="The quantity")
+        return _whole(cell, minimum=1, maximum=LARGEST_QUANTITY, what=_("The quantity"))
 
     return {
         "order_id": text,
@@ -737,9 +789,16 @@ def _check_sales(
             )
             if first and (at := seen.setdefault(f"{sale.order_id}\0{sale.line_id}", row)) != row:
                 message = (
-                    f"Order {sale.order_id} line {sale.line_id} is already at {noun} {at}; "
-                    "send one row per order line."
-                )
+                    _(
+                        "Order %(order)s line %(line)s is already at line %(at)s; send one row "
+                        "per order line."
+                    )
+                    if noun == "line"
+                    else _(
+                        "Order %(order)s line %(line)s is already at index %(at)s; send one row "
+                        "per order line."
+                    )
+                ) % {"order": sale.order_id, "line": sale.line_id, "at": at}
                 problems.append(RowError(row, "line_id", message))
             return sale, problems
 
@@ -901,10 +960,12 @@ def _unknown_references(
 ) -> list[RowError]:
     errors = []
     if "code" in row.given and row.given["code"] not in codes:
-        message = f"Unknown tracking code '{row.given['code']}': no code of this brand."
+        message = _("Unknown tracking code '%(code)s': no code of this brand.") % {
+            "code": row.given["code"]
+        }
         errors.append(RowError(row.row, "code", message))
     if "sku" in row.given and row.given["sku"] not in products:
-        message = f"Unknown SKU '{row.given['sku']}': no product of this brand."
+        message = _("Unknown SKU '%(sku)s': no product of this brand.") % {"sku": row.given["sku"]}
         errors.append(RowError(row.row, "sku", message))
     return errors
 
@@ -944,7 +1005,8 @@ def _resolve_sale(
     if old is None:
         for name in NEEDED_FOR_NEW_SALE:
             if name not in given:
-                problem(name, f"Needed for a new sale (order {row.order_id} line {row.line_id}).")
+                message = _("Needed for a new sale (order %(order)s line %(line)s).")
+                problem(name, message % {"order": row.order_id, "line": row.line_id})
     if errors:
         return None, errors
 
@@ -956,7 +1018,7 @@ def _resolve_sale(
     elif "refunded_at" in given and not values["refunded_amount"]:
         problem(
             "refunded_amount",
-            "Say how much was refunded, or set status to refunded when the whole line was.",
+            _("Say how much was refunded, or set status to refunded when the whole line was."),
         )
         return None, errors
     else:
@@ -964,22 +1026,26 @@ def _resolve_sale(
     values["refunded_amount"] = refund
     if not refund:
         if "refunded_at" in given:
-            problem("refunded_at", "Nothing was refunded (refunded_amount is 0): leave it empty.")
+            message = _("Nothing was refunded (refunded_amount is 0): leave it empty.")
+            problem("refunded_at", message)
         values["refunded_at"] = None
     elif values["refunded_at"] is None and refunds_dated:
         values["refunded_at"] = max(refunds_dated, values["ordered_at"])
     elif values["refunded_at"] is None:
-        problem("refunded_at", "Say when the refund was made.")
+        problem("refunded_at", _("Say when the refund was made."))
     elif values["refunded_at"] < values["ordered_at"]:
-        problem("refunded_at", "The refund cannot come before the order (ordered_at).")
+        problem("refunded_at", _("The refund cannot come before the order (ordered_at)."))
 
     if refund > net:
         # Blame the cell that made it so: a new refund, or a net amount cut below the refund.
         blamed = "net_amount" if "net_amount" in given and "refunded_amount" not in given else ""
         problem(
             blamed or "refunded_amount",
-            f"The refund ({refund} {currency}) is larger than the sale's net amount "
-            f"({net} {currency}).",
+            _(
+                "The refund (%(refund)s %(currency)s) is larger than the sale's net amount "
+                "(%(net)s %(currency)s)."
+            )
+            % {"refund": refund, "net": net, "currency": currency},
         )
     elif status and (
         wrong := Sale.status_problem(
@@ -997,7 +1063,8 @@ def _resolve_sale(
     for name in ("net_amount", "refunded_amount"):
         if money.round(values[name], currency) != values[name]:
             places = money.minor_unit(currency)
-            problem(name, f"{currency} amounts have {places} decimal places.")
+            message = _("%(currency)s amounts have %(places)s decimal places.")
+            problem(name, message % {"currency": currency, "places": places})
     if errors:
         return None, errors
     return SaleValues(**values), []
@@ -1118,11 +1185,12 @@ def read_metrics(items: Any, *, brand: Brand) -> Batch:
 
 def _metric_readers() -> dict[str, Reader]:
     def counter(name: str) -> Reader:
-        return lambda cell: _whole(cell, minimum=0, maximum=LARGEST_COUNT, what=f"The {name}")
+        what = _("The %(counter)s") % {"counter": name}
+        return lambda cell: _whole(cell, minimum=0, maximum=LARGEST_COUNT, what=what)
 
     return {
         "content": lambda cell: _whole(
-            cell, minimum=1, maximum=LARGEST_COUNT, what="A content item's id"
+            cell, minimum=1, maximum=LARGEST_COUNT, what=_("A content item's id")
         ),
         "date": _day,
         **{name: counter(name) for name in COUNTERS},
@@ -1145,9 +1213,16 @@ def _check_metrics(source: Source, progress: Progress | None, *, noun: str) -> B
             snapshot = _SnapshotRow(row, given.pop("content"), given.pop("date", None), given)
             if first and snapshot.date and (at := seen.setdefault(snapshot.key, row)) != row:
                 message = (
-                    f"Content item {snapshot.content_id} on {snapshot.date} is already at "
-                    f"{noun} {at}; send one row per content item and day."
-                )
+                    _(
+                        "Content item %(content)s on %(day)s is already at line %(at)s; send "
+                        "one row per content item and day."
+                    )
+                    if noun == "line"
+                    else _(
+                        "Content item %(content)s on %(day)s is already at index %(at)s; send "
+                        "one row per content item and day."
+                    )
+                ) % {"content": snapshot.content_id, "day": snapshot.date, "at": at}
                 problems.append(RowError(row, "date", message))
             return snapshot, problems
 
@@ -1225,7 +1300,9 @@ def _resolve_snapshots(
 
 
 def _unknown_content(content_id: int) -> str:
-    return f"Unknown content item {content_id}: no content of this brand has this id."
+    return _("Unknown content item %(content)s: no content of this brand has this id.") % {
+        "content": content_id
+    }
 
 
 def import_metrics_csv(file: IO[str] | IO[bytes] | bytes | str, *, brand: Brand) -> IngestResult:
@@ -1244,8 +1321,8 @@ MAX_FILE_MEGABYTES = 50
 
 
 FORMAT_CHOICES = [
-    ("", "Recognise it from the header"),
-    ("sales", "Sales CSV (the columns below)"),
+    ("", gettext_lazy("Recognise it from the header")),
+    ("sales", gettext_lazy("Sales CSV (the columns below)")),
     *((export.name, export.label) for export in order_exports.FORMATS),
 ]
 
@@ -1262,7 +1339,8 @@ class SalesUploadForm(UploadForm):
     format = forms.ChoiceField(
         choices=FORMAT_CHOICES,
         required=False,
-        help_text="Order exports are recognised from their header; pick one if not.",
+        label=gettext_lazy("Format"),
+        help_text=gettext_lazy("Order exports are recognised from their header; pick one if not."),
     )
 
 
@@ -1272,15 +1350,15 @@ UPLOAD_FORMS = {ImportJob.Kind.SALES: SalesUploadForm, ImportJob.Kind.METRICS: U
 SAVERS = {ImportJob.Kind.SALES: save_sales, ImportJob.Kind.METRICS: save_metrics}
 FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
 UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
-STOPPED = (
+STOPPED = gettext_lazy(
     "The import stopped on an unexpected error and nothing was written. Upload the file again; "
     "if it stops again, tell the people who run Partnerships."
 )
 # Runs of one job that may start without finishing (a worker killed, out of memory) before the
 # job is given up instead of being handed to the next worker again.
 MAX_ATTEMPTS = 3
-GAVE_UP = (
-    f"The import was started {MAX_ATTEMPTS} times and its worker stopped each time, so nothing "
+GAVE_UP = gettext_lazy(
+    "The import was started %(attempts)s times and its worker stopped each time, so nothing "
     "was written. Tell the people who run Partnerships; they can retry it from the admin."
 )
 
@@ -1303,6 +1381,7 @@ def create_job(
         filename=PurePath(file.name).name[:255],
         total_rows=max(lines + ends_open - 1, 0),
         created_by=user if getattr(user, "is_authenticated", False) else None,
+        language=translation.get_language() or "",
     )
 
 
@@ -1311,14 +1390,20 @@ def run_job(job_id: int) -> ImportJob:
     → done with its counts, or failed with every error and nothing written.
 
     Running a job twice is harmless: a finished job is left as it is, and the job is marked
-    finished in the transaction that writes its rows.
+    finished in the transaction that writes its rows. Its problems are written in the language
+    of the upload, which is the language of whoever reads them.
     """
     job = ImportJob.objects.select_related("brand").get(pk=job_id)
+    with translation.override(job.language or None):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     if job.status in FINISHED:
         return job
     jobs = ImportJob.objects.filter(pk=job.pk)
     if job.attempts >= MAX_ATTEMPTS:
-        _fail(jobs, GAVE_UP)
+        _fail(jobs, GAVE_UP % {"attempts": MAX_ATTEMPTS})
         return ImportJob.objects.get(pk=job.pk)
     jobs.filter(status__in=UNFINISHED).update(
         status=ImportJob.Status.RUNNING,
@@ -1362,8 +1447,8 @@ def run_job(job_id: int) -> ImportJob:
                 job.save()
         return job
     except Exception:
-        logger.exception("Import job %s stopped", job_id)
-        _fail(jobs, STOPPED)
+        logger.exception("Import job %s stopped", job.pk)
+        _fail(jobs, str(STOPPED))
         raise
 
 

@@ -621,6 +621,8 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The language of the upload, which the problems of a file imported later are written in.
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the job was last sent to the workers; empty while the broker could not be reached.
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,9 @@ from datetime import datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from itertools import groupby
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from campaigns.models import TrackingCode
 from partnerships import money
 from partnerships.csv_files import RowError
@@ -90,27 +93,27 @@ def amount(cell: str, *, negative: bool = False) -> Decimal:
         return Decimal(0)
     found = NUMBER.search(text)
     if not found or re.sub(r"[A-Za-z$€£¥₫₱฿₩]", "", text) != found.group():
-        raise Bad(f"'{cell}' is not an amount.")
+        raise Bad(_("'%(cell)s' is not an amount.") % {"cell": cell})
     number = found.group()
     if "," in number and "." in number:
         number = number.replace(",", "")  # 1,299.90
     elif "," in number:
-        whole, _, part = number.rpartition(",")
+        whole, _comma, part = number.rpartition(",")
         # 35,91 is a decimal comma; 179,760 groups thousands.
         number = f"{whole.replace(',', '')}.{part}" if len(part) <= 2 else number.replace(",", "")
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise Bad(f"'{cell}' is not an amount.") from None
+        raise Bad(_("'%(cell)s' is not an amount.") % {"cell": cell}) from None
     if value < 0 and not negative:
-        raise Bad(f"'{cell}' cannot be negative.")
+        raise Bad(_("'%(cell)s' cannot be negative.") % {"cell": cell})
     return abs(value)
 
 
 def whole(cell: str) -> int:
     text = cell.strip()
     if not re.fullmatch(r"\d+", text):
-        raise Bad(f"'{cell}' is not a whole number.")
+        raise Bad(_("'%(cell)s' is not a whole number.") % {"cell": cell})
     return int(text)
 
 
@@ -125,13 +128,16 @@ def moment(cell: str, patterns: Iterable[str]) -> str:
     try:
         return datetime.fromisoformat(text).isoformat()
     except ValueError:
-        raise Bad(f"'{cell}' is not a date and time this export writes.") from None
+        raise Bad(
+            _("'%(cell)s' is not a date and time this export writes.") % {"cell": cell}
+        ) from None
 
 
 def currency_code(cell: str) -> str:
     code = cell.strip().upper()
     if code not in money.CURRENCIES:
-        raise Bad(f"Unknown currency '{cell}'; the currencies are {', '.join(money.CURRENCIES)}.")
+        message = _("Unknown currency '%(cell)s'; the currencies are %(currencies)s.")
+        raise Bad(message % {"cell": cell, "currencies": ", ".join(money.CURRENCIES)})
     return code
 
 
@@ -144,7 +150,8 @@ def status_of(cell: str, statuses: Mapping[str, str], column: str) -> str:
     value = statuses.get(cell.strip().lower())
     if value is None:
         known = ", ".join(sorted({key for key in statuses if key}))
-        raise Bad(f"Unknown {column} '{cell}'; this export's values are {known}.")
+        message = _("Unknown %(column)s '%(cell)s'; this export's values are %(known)s.")
+        raise Bad(message % {"column": column, "cell": cell, "known": known})
     return value
 
 
@@ -196,7 +203,7 @@ class _Line:
 
     def need(self, *columns: str) -> bool:
         missing = [column for column in columns if not self.cell(column)]
-        self.errors += [RowError(self.row, column, "This line needs it.") for column in missing]
+        self.errors += [RowError(self.row, column, _("This line needs it.")) for column in missing]
         return not missing
 
 
@@ -293,7 +300,8 @@ def shopify_order_lines(order: Mapping) -> Iterator[OrderLine | RowError]:
             for item in order.get("line_items") or []
         ]
     except (Bad, KeyError, TypeError, ValueError) as error:
-        yield RowError(None, "", f"Order {order.get('name', '')}: {error}")
+        message = _("Order %(order)s: %(error)s") % {"order": order.get("name", ""), "error": error}
+        yield RowError(None, "", message)
         return
     codes = tuple(
         code
@@ -454,7 +462,7 @@ def read_tiktok(rows: Iterable[Row], context: Context) -> Iterator[OrderLine | R
         line.need("time created", "order status")
         sku = line.cell("seller sku") or line.cell("sku")
         if not sku:
-            line.errors.append(RowError(row, "seller sku", "This line needs it."))
+            line.errors.append(RowError(row, "seller sku", _("This line needs it.")))
         quantity = line.read("quantity", whole, 0)
         currency = line.read("currency", currency_code, None) or _prefixed_currency(
             line.cell("price"), context
@@ -528,7 +536,7 @@ def read_shopee(rows: Iterable[Row], context: Context) -> Iterator[OrderLine | R
         line.need("order id", "order creation date", "order status")
         sku = line.cell("sku reference no.") or line.cell("parent sku reference no.")
         if not sku:
-            line.errors.append(RowError(row, "sku reference no.", "This line needs it."))
+            line.errors.append(RowError(row, "sku reference no.", _("This line needs it.")))
         quantity = line.read("quantity", whole, 0)
         price = line.read("deal price", amount, Decimal(0))
         subtotal = line.read("product subtotal", amount, None)
@@ -722,21 +730,21 @@ def read_aliexpress(rows: Iterable[Row], context: Context) -> Iterator[OrderLine
 FORMATS = (
     ExportFormat(
         "shopify",
-        "Shopify orders export",
+        gettext_lazy("Shopify orders export"),
         "shopify",
         ("name", "created at", "financial status", "lineitem sku", "lineitem quantity"),
         read_shopify,
     ),
     ExportFormat(
         "amazon",
-        "Amazon All Orders report",
+        gettext_lazy("Amazon All Orders report"),
         "amazon",
         ("amazon-order-id", "purchase-date", "order-status", "sku", "item-price"),
         read_amazon,
     ),
     ExportFormat(
         "tiktok",
-        "TikTok Shop affiliate orders export",
+        gettext_lazy("TikTok Shop affiliate orders export"),
         "tiktok",
         ("order id", "creator username", "time created", "order status"),
         read_tiktok,
@@ -745,21 +753,21 @@ FORMATS = (
     ),
     ExportFormat(
         "shopee",
-        "Shopee order export",
+        gettext_lazy("Shopee order export"),
         "shopee",
         ("order id", "order status", "order creation date", "sku reference no.", "quantity"),
         read_shopee,
     ),
     ExportFormat(
         "lazada",
-        "Lazada order export",
+        gettext_lazy("Lazada order export"),
         "lazada",
         ("ordernumber", "orderitemid", "sellersku", "createtime", "status"),
         read_lazada,
     ),
     ExportFormat(
         "aliexpress",
-        "AliExpress order export",
+        gettext_lazy("AliExpress order export"),
         "aliexpress",
         ("order no.", "order time", "order status", "sku code", "quantity"),
         read_aliexpress,

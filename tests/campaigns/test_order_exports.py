@@ -295,7 +295,7 @@ def test_an_unknown_layout_lists_the_columns_found_and_the_formats_known(shop):
     (error,) = result.errors
     assert "Order, When, Total" in error.message
     for export in order_exports.FORMATS:
-        assert export.label in error.message
+        assert str(export.label) in error.message
     assert "order_id" in error.message
 
 
