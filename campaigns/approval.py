@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from campaigns import disclosure
 from campaigns.models import ContentComment, ContentItem
@@ -33,9 +34,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PUBLISHED: frozenset(),
 }
 # The brand's moves the influencer hears of at once, and how the e-mail names them.
+# The e-mail's subject and text, in the influencer's language (contracts.creator_notices).
 CREATOR_NOTICES = {
-    Status.CHANGES_REQUESTED: "changes requested on your draft",
-    Status.APPROVED: "your draft is approved: publish it and add the link",
+    Status.CHANGES_REQUESTED: (
+        gettext_lazy("changes requested on your draft"),
+        gettext_lazy("Changes requested on your draft: %(item)s for %(campaign)s.\n\n%(comment)s"),
+    ),
+    Status.APPROVED: (
+        gettext_lazy("your draft is approved: publish it and add the link"),
+        gettext_lazy(
+            "Your draft is approved: publish it and add the link: %(item)s for %(campaign)s."
+            "\n\n%(comment)s"
+        ),
+    ),
 }
 # What the thread says when a move comes without a comment.
 DEFAULT_COMMENTS = {
@@ -174,9 +185,9 @@ def move(
         if not as_influencer and to in CREATOR_NOTICES:
             creator_notices.tell(
                 item.participant.contract.partnership.influencer,
-                subject=CREATOR_NOTICES[to],
-                text=f"{CREATOR_NOTICES[to].capitalize()}: {item} for "
-                f"{item.participant.campaign}.\n\n{body}",
+                subject=CREATOR_NOTICES[to][0],
+                text=CREATOR_NOTICES[to][1],
+                values={"item": item, "campaign": item.participant.campaign, "comment": body},
                 url_name="portal:content",
                 pk=item.pk,
             )

@@ -16,8 +16,10 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from contracts.models import Message, Partnership
+from partnerships import languages
 from partnerships.models import Membership, Role
 
 Side = Message.Side
@@ -117,8 +119,16 @@ def _notice(message: Message, address: str) -> EmailMessage:
     to_brand = message.side == Side.INFLUENCER
     if to_brand:
         url = reverse("contracts:partnership", args=[partnership.pk]) + "#messages"
+        language = languages.of_address(address)
     else:
         url = reverse("portal:thread", args=[partnership.pk])
+        language = languages.of_address(address, languages.of_influencer(partnership.influencer))
+    with translation.override(language):
+        return _written(message, address, to_brand, site + url)
+
+
+def _written(message: Message, address: str, to_brand: bool, url: str) -> EmailMessage:
+    partnership = message.partnership
     body = render_to_string(
         "contracts/message_email.txt",
         {
@@ -126,7 +136,7 @@ def _notice(message: Message, address: str) -> EmailMessage:
             "brand": partnership.brand,
             "influencer": partnership.influencer,
             "to_brand": to_brand,
-            "url": site + url,
+            "url": url,
         },
     )
     sender = partnership.influencer if to_brand else partnership.brand

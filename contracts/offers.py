@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from contracts import creator_notices, wording, workflow
 from contracts.models import Acceptance, Contract, ContractMessage
@@ -143,9 +144,13 @@ def write(
     if not from_influencer:
         creator_notices.tell(
             contract.partnership.influencer,
-            subject=f"about the offer “{contract.title}”",
-            text=f"{contract.partnership.brand} answered about “{contract.title}”:\n\n"
-            f"{message.body}",
+            subject=gettext_lazy("about the offer “%(title)s”"),
+            text=gettext_lazy("%(brand)s answered about “%(title)s”:\n\n%(message)s"),
+            values={
+                "title": contract.title,
+                "brand": contract.partnership.brand,
+                "message": message.body,
+            },
             url_name="portal:contract",
             pk=contract.pk,
         )

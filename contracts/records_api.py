@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -55,7 +56,7 @@ ORDERS = record_imports.Upsert(
     ),
     stored_key=lambda order: (str(order.contract_id), order.reference, order.product.sku),
     key_field="reference",
-    key_noun="contract, reference and product",
+    repeated=_("This contract, reference and product are already at %(place)s."),
 )
 ORDERS_FILE = record_imports.RecordFile(
     title="Distributor orders",

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from contracts import creator_notices
 from contracts.models import Contract
@@ -75,9 +76,12 @@ def move(contract: Contract, to: str, *, now: datetime) -> Contract:
         if to == Status.NEGOTIATING:
             creator_notices.tell(
                 contract.partnership.influencer,
-                subject=f"an offer to answer: {contract.title}",
-                text=f"{contract.partnership.brand} sends you an offer, “{contract.title}”. "
-                "Read its terms, then accept them or ask for changes:",
+                subject=gettext_lazy("an offer to answer: %(title)s"),
+                text=gettext_lazy(
+                    "%(brand)s sends you an offer, “%(title)s”. Read its terms, then accept "
+                    "them or ask for changes:"
+                ),
+                values={"title": contract.title, "brand": contract.partnership.brand},
                 url_name="portal:contract",
                 pk=contract.pk,
             )

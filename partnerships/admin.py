@@ -5,6 +5,8 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
@@ -19,8 +21,8 @@ from partnerships.models import (
     Reminder,
 )
 
-admin.site.site_header = "Partnerships administration"
-admin.site.site_title = "Partnerships"
+admin.site.site_header = _("Partnerships administration")
+admin.site.site_title = pgettext_lazy("product name", "Partnerships")
 # Keys here always belong to a brand (BrandAPIKey); the library's brandless key stays unused.
 admin.site.unregister(APIKey)
 
@@ -52,7 +54,7 @@ class BrandScopedMixin:
         # Django redirects to the index for a missing row; another brand's row is a plain 404.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404(f"No {self.opts.verbose_name} with this id in your brands.")
+            raise Http404(_("Nothing with this id in your brands."))
         return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -105,7 +107,9 @@ class BrandUploadForm(forms.Form):
     """An upload in the admin, into one of the brands the user owns or manages."""
 
     brand = forms.ModelChoiceField(
-        queryset=Brand.objects.none(), help_text="The brand to import into: one you own or manage."
+        queryset=Brand.objects.none(),
+        label=_("Brand"),
+        help_text=_("The brand to import into: one you own or manage."),
     )
     field_order = ["brand", "file"]
 
@@ -154,9 +158,9 @@ class MembershipUserMixin:
                 queryset=get_user_model().objects.filter(is_active=True),
                 to_field_name="username",
                 widget=forms.TextInput,
-                label="User name",
-                help_text="The user name of an existing, active account.",
-                error_messages={"invalid_choice": "There is no active account with that name."},
+                label=_("User name"),
+                help_text=_("The user name of an existing, active account."),
+                error_messages={"invalid_choice": _("There is no active account with that name.")},
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -217,19 +221,23 @@ class BrandAPIKeyAdmin(BrandScopedMixin, APIKeyModelAdmin):
     change_roles = tenancy.OWNER_ROLES
     actions = ["revoke"]
 
-    @admin.action(description="Revoke the selected keys")
+    @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         allowed = tenancy.scope(queryset, request.user, self.change_roles)
         count = allowed.filter(revoked=False).update(revoked=True)
-        self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d key.", "Revoked %(count)d keys.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class ReminderStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("open", "Open"), ("resolved", "Resolved")]
+        return [("open", _("Open")), ("resolved", _("Resolved"))]
 
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         if self.value() in ("open", "resolved"):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -62,7 +63,7 @@ def _in_use(exc: models.ProtectedError | models.RestrictedError) -> dict:
     )
     counts = Counter(row._meta.verbose_name_plural for row in users)
     listed = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
-    message = f"Cannot be deleted while other records use it: {listed}."
+    message = _("Cannot be deleted while other records use it: %(uses)s.") % {"uses": listed}
     return {"index": None, "field": None, "message": message}
 
 
@@ -200,16 +201,18 @@ RATES = record_imports.Upsert(
     key=_rate_key,
     stored_key=lambda rate: (rate.date.isoformat(), rate.from_currency, rate.to_currency),
     key_field="date",
-    key_noun="day and pair",
+    repeated=_("This day and pair is already at %(place)s."),
 )
 RATES_FILE = record_imports.RecordFile(
-    title="Exchange rates",
+    title=_("Exchange rates"),
     upsert=RATES,
     columns=(
-        Column("date", True, "The day the rate holds for, YYYY-MM-DD."),
-        Column("from_currency", True, "ISO 4217 code of the currency converted from, e.g. CNY."),
-        Column("to_currency", True, "ISO 4217 code of the currency converted to, e.g. USD."),
-        Column("rate", True, "What 1 unit of from_currency is worth in to_currency, e.g. 0.139."),
+        Column("date", True, _("The day the rate holds for, YYYY-MM-DD.")),
+        Column("from_currency", True, _("ISO 4217 code of the currency converted from, e.g. CNY.")),
+        Column("to_currency", True, _("ISO 4217 code of the currency converted to, e.g. USD.")),
+        Column(
+            "rate", True, _("What 1 unit of from_currency is worth in to_currency, e.g. 0.139.")
+        ),
     ),
     example=(
         "date,from_currency,to_currency,rate\n"
@@ -236,9 +239,13 @@ class ExchangeRateViewSet(BrandScopedViewSet):
         replaced, so sending the same list again changes nothing."""
         items = request.data if isinstance(request.data, list) else None
         if items is None or len(items) > MAX_BULK_RATES:
-            message = f"Send a JSON list of at most {MAX_BULK_RATES:,} rates."
+            message = _("Send a JSON list of at most %(most)s rates.") % {
+                "most": f"{MAX_BULK_RATES:,}"
+            }
             raise serializers.ValidationError({"non_field_errors": [message]})
-        places = [(f"index {index}", item) for index, item in enumerate(items)]
+        places = [
+            (_("index %(index)s") % {"index": index}, item) for index, item in enumerate(items)
+        ]
         checked, errors = RATES.check(places, self.get_queryset(), self.get_serializer_context())
         if any(errors):
             raise serializers.ValidationError(errors)

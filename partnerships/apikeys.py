@@ -8,6 +8,7 @@ Kept apart from the viewsets because DRF imports its authentication classes whil
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
@@ -33,9 +34,9 @@ class BrandAPIKeyAuthentication(BaseAuthentication):
         try:
             api_key = BrandAPIKey.objects.get_from_key(key)
         except BrandAPIKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Unknown or revoked API key.") from None
+            raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
         if api_key.has_expired:
-            raise exceptions.AuthenticationFailed("This API key has expired.")
+            raise exceptions.AuthenticationFailed(_("This API key has expired."))
         return AnonymousUser(), api_key
 
     def authenticate_header(self, request: Request) -> str:
@@ -59,7 +60,7 @@ class BrandAccess(permissions.BasePermission):
     """An API key, or a signed-in member of the brand: reads for every role, writes for
     owners and managers."""
 
-    message = "Your role in this brand does not allow this change."
+    message = _("Your role in this brand does not allow this change.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if isinstance(request.auth, BrandAPIKey):

@@ -8,8 +8,8 @@ class PartnershipsConfig(AppConfig):
         from django.db import models
         from rest_framework import serializers
 
-        # audit and second_factor: their signal receivers
-        from partnerships import audit, inputs, second_factor  # noqa: F401
+        # audit, languages and second_factor: their signal receivers
+        from partnerships import audit, inputs, languages, second_factor  # noqa: F401
 
         # Every API serializer built from a model reads its dates through the same checks.
         mapping = serializers.ModelSerializer.serializer_field_mapping

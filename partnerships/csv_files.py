@@ -15,10 +15,13 @@ from typing import IO, Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from partnerships import inputs
 
-NOT_CSV_UTF8 = "In Excel: Save As → CSV UTF-8."
+NOT_UTF8_LINE = gettext_lazy("This line is not UTF-8 text. In Excel: Save As → CSV UTF-8.")
+EMPTY_FILE = gettext_lazy("The file is empty; its first line names the columns: %(columns)s.")
 
 Upload = IO[str] | IO[bytes] | bytes | str
 Record = tuple[int, dict[str, str]]  # (line, {column: cell})
@@ -69,26 +72,28 @@ class CsvFileForm(forms.Form):
     max_megabytes: int
 
     file = forms.FileField(
-        label="CSV file",
+        label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "file"
-        ].help_text = f"UTF-8, comma-separated, at most {self.max_megabytes} MB. {NOT_CSV_UTF8}"
+        self.fields["file"].help_text = _(
+            "UTF-8, comma-separated, at most %(megabytes)s MB. In Excel: Save As → CSV UTF-8."
+        ) % {"megabytes": self.max_megabytes}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > self.max_megabytes * 1024 * 1024:
             raise ValidationError(
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
-                f"{self.max_megabytes} MB. Split it into several files: importing them one "
-                "after another gives the same result."
+                _(
+                    "The file is %(size).1f MB; the limit is %(megabytes)s MB. Split it into "
+                    "several files: importing them one after another gives the same result."
+                )
+                % {"size": upload.size / (1024 * 1024), "megabytes": self.max_megabytes}
             )
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise ValidationError(f"Upload a .csv file. {NOT_CSV_UTF8}")
+            raise ValidationError(_("Upload a .csv file. In Excel: Save As → CSV UTF-8."))
         return upload
 
 
@@ -104,7 +109,7 @@ def read_text(
         except UnicodeDecodeError:
             lines = enumerate(data.split(b"\n"), start=1)
             bad = (number for number, line in lines if not _is_utf8(line))
-            message = f"This line is not UTF-8 text. {NOT_CSV_UTF8}"
+            message = str(NOT_UTF8_LINE)
             return "", [RowError(number, "", message) for number in islice(bad, most_bad_lines)]
     text = data.removeprefix("\ufeff")
     if inputs.NUL in text:
@@ -112,12 +117,11 @@ def read_text(
         lines = enumerate(text.split("\n"), start=1)
         bad = (number for number, line in lines if inputs.NUL in line)
         return "", [
-            RowError(number, "", inputs.NUL_MESSAGE) for number in islice(bad, most_bad_lines)
+            RowError(number, "", str(inputs.NUL_MESSAGE)) for number in islice(bad, most_bad_lines)
         ]
     if not text.strip():
         names = ",".join(column.name for column in columns)
-        message = f"The file is empty; its first line names the columns: {names}."
-        return "", [RowError(None, "", message)]
+        return "", [RowError(None, "", EMPTY_FILE % {"columns": names})]
     return text, []
 
 
@@ -173,9 +177,9 @@ def decoded_lines(file: Upload) -> Iterator[str]:
             try:
                 line = line.decode("utf-8")
             except UnicodeDecodeError:
-                raise BadLine(number, f"This line is not UTF-8 text. {NOT_CSV_UTF8}") from None
+                raise BadLine(number, str(NOT_UTF8_LINE)) from None
         if inputs.NUL in line:
-            raise BadLine(number, inputs.NUL_MESSAGE)
+            raise BadLine(number, str(inputs.NUL_MESSAGE))
         yield line.removeprefix("\ufeff") if number == 1 else line
 
 
@@ -195,11 +199,15 @@ def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[in
             return
         except csv.Error as error:
             what = "the header" if line == 1 else "this line"
-            yield RowError(line, "", f"Cannot read {what} as CSV: {error}.")
+            yield RowError(
+                line,
+                "",
+                _("Cannot read %(what)s as CSV: %(error)s.") % {"what": what, "error": error},
+            )
             return
         if any(inputs.NUL in cell for cell in cells):
             # Refused before any cell is read, so that no message quotes it to the database.
-            yield RowError(line, "", inputs.NUL_MESSAGE)
+            yield RowError(line, "", str(inputs.NUL_MESSAGE))
         elif "".join(cells).strip():
             yield line, cells
 
@@ -213,7 +221,7 @@ def stream_table(file: Upload, columns: Sequence[Column]) -> Iterator[Record | R
     first = next(rows, None)
     if first is None:
         names = ",".join(column.name for column in columns)
-        yield RowError(None, "", f"The file is empty; its first line names the columns: {names}.")
+        yield RowError(None, "", EMPTY_FILE % {"columns": names})
         return
     if isinstance(first, RowError):
         yield first
@@ -231,35 +239,42 @@ def stream_table(file: Upload, columns: Sequence[Column]) -> Iterator[Record | R
             continue
         line, cells = item
         if len(cells) != len(header):
-            message = (
-                f"This line has {len(cells)} value(s) but the header has {len(header)} columns "
-                "(a stray quote mark or comma shifts the cells)."
-            )
+            message = ngettext(
+                "This line has %(values)d value but the header has %(columns)d columns (a stray "
+                "quote mark or comma shifts the cells).",
+                "This line has %(values)d values but the header has %(columns)d columns (a "
+                "stray quote mark or comma shifts the cells).",
+                len(cells),
+            ) % {"values": len(cells), "columns": len(header)}
             yield RowError(line, "", message)
             clean = False
             continue
         count += 1
         yield line, dict(zip(header, cells, strict=True))
     if not count and clean:
-        yield RowError(None, "", "The file has a header but no rows.")
+        yield RowError(None, "", _("The file has a header but no rows."))
 
 
 def _check_header(header: list[str], columns: Sequence[Column]) -> list[RowError]:
     names = [column.name for column in columns]
     if len(header) == 1 and ";" in header[0]:
-        message = "The columns are separated by ';'. Save the file with commas: CSV UTF-8."
+        message = _("The columns are separated by ';'. Save the file with commas: CSV UTF-8.")
         return [RowError(1, "", message)]
     errors = []
     for position, name in enumerate(header, start=1):
         if not name:
-            errors.append(RowError(1, "", f"Column {position} of the header has no name."))
+            message = _("Column %(position)s of the header has no name.") % {"position": position}
+            errors.append(RowError(1, "", message))
         elif name not in names:
-            message = f"Unknown column '{name}'; the columns are {', '.join(names)}."
+            message = _("Unknown column '%(name)s'; the columns are %(columns)s.") % {
+                "name": name,
+                "columns": ", ".join(names),
+            }
             errors.append(RowError(1, name, message))
         elif name in header[: position - 1]:
-            errors.append(RowError(1, name, "This column appears twice in the header."))
+            errors.append(RowError(1, name, _("This column appears twice in the header.")))
     errors += [
-        RowError(1, column.name, "Required column missing from the header.")
+        RowError(1, column.name, _("Required column missing from the header."))
         for column in columns
         if column.required and column.name not in header
     ]

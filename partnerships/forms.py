@@ -2,6 +2,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns import roi
 from partnerships import dashboard
@@ -38,25 +40,27 @@ class ProductForm(BrandOwnedForm):
 
 class APIKeyForm(forms.Form):
     name = forms.CharField(
-        max_length=50, help_text="Who or what will use it, e.g. “Shopify orders”."
+        label=_("Name"),
+        max_length=50,
+        help_text=_("Who or what will use it, e.g. “Shopify orders”."),
     )
     expiry_date = forms.DateTimeField(
         required=False,
-        label="Expires",
+        label=_("Expires"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty for a key that works until revoked.",
+        help_text=_("Leave empty for a key that works until revoked."),
     )
 
 
 class ProductFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="SKU, name or category")
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("SKU, name or category"))
     category = forms.ChoiceField(
         required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
 
     def __init__(self, *args, categories: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
+        self.fields["category"].choices = [("", _("All categories"))] + [(c, c) for c in categories]
 
 
 class DaysForm(forms.Form):
@@ -67,7 +71,10 @@ class DaysForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these fields are added by name.
-        for name, label in (("from", "From"), ("to", "To")):
+        for name, label in (
+            ("from", pgettext_lazy("date", "From")),
+            ("to", pgettext_lazy("date", "To")),
+        ):
             self.fields[name] = forms.DateField(
                 required=False,
                 label=label,
@@ -88,13 +95,13 @@ class DaysForm(forms.Form):
     def check_days(self, data: dict) -> None:
         first, last = data.get("from"), data.get("to")
         if first is None and "from" not in self.errors:
-            self.add_error("from", "Choose the first day.")
+            self.add_error("from", _("Choose the first day."))
         if last is None and "to" not in self.errors:
-            self.add_error("to", "Choose the last day.")
+            self.add_error("to", _("Choose the last day."))
         if first and last and last < first:
-            self.add_error("to", "The last day cannot come before the first.")
+            self.add_error("to", _("The last day cannot come before the first."))
         elif first and last and (last - first).days >= self.MAX_DAYS:
-            self.add_error("to", "Choose at most five years.")
+            self.add_error("to", _("Choose at most five years."))
 
     def chosen(self) -> roi.DateRange | None:
         """The days chosen; None while none (or no valid ones) are."""
@@ -130,23 +137,23 @@ class AuditFilterForm(forms.Form):
 
     action = forms.ChoiceField(
         required=False,
-        choices=[("", "Every action"), *AuditEvent.Action.choices],
+        choices=[("", _("Every action")), *AuditEvent.Action.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     user = forms.CharField(
         required=False,
         max_length=150,
-        label="User name",
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "User name"}),
+        label=_("User name"),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("User name")}),
     )
     since = forms.DateField(
         required=False,
-        label="From",
+        label=pgettext_lazy("date", "From"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     until = forms.DateField(
         required=False,
-        label="To",
+        label=pgettext_lazy("date", "To"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 

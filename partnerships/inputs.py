@@ -10,10 +10,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, serializers
 
 NUL = "\x00"
-NUL_MESSAGE = "Contains a NUL character (\\u0000), which no text may hold; remove it."
+NUL_MESSAGE = _("Contains a NUL character (\\u0000), which no text may hold; remove it.")
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 # Real offsets run from UTC−12:00 (Baker Island) to UTC+14:00 (Line Islands); PostgreSQL
 # refuses ±16:00 and beyond though Python accepts them.
@@ -22,7 +23,7 @@ LOWEST_OFFSET, HIGHEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
 
 def check_text(value: str) -> None:
     if NUL in value:
-        raise ValueError(NUL_MESSAGE)
+        raise ValueError(str(NUL_MESSAGE))
 
 
 def nul_path(data: Any, path: str = "") -> str | None:
@@ -47,8 +48,8 @@ def nul_path(data: Any, path: str = "") -> str | None:
 def check_day(value: date) -> None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(
-            f"{value.isoformat()} is not a plausible date: the year must be from {FIRST_YEAR} "
-            f"to {LAST_YEAR}."
+            _("%(day)s is not a plausible date: the year must be from %(first)s to %(last)s.")
+            % {"day": value.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR}
         )
 
 
@@ -57,8 +58,8 @@ def check_moment(value: datetime) -> None:
     offset = value.utcoffset()
     if offset is not None and not LOWEST_OFFSET <= offset <= HIGHEST_OFFSET:
         raise ValueError(
-            f"{value.isoformat()} has a UTC offset that does not exist: offsets run from "
-            "-12:00 to +14:00."
+            _("%(moment)s has a UTC offset that does not exist: offsets run from -12:00 to +14:00.")
+            % {"moment": value.isoformat()}
         )
 
 
@@ -77,7 +78,7 @@ class RefusingNul:
                 name: values[-1] if len(values) == 1 else values for name, values in fields.lists()
             }
         if (path := nul_path(fields)) is not None:
-            raise exceptions.ValidationError(_error_at(path, NUL_MESSAGE))
+            raise exceptions.ValidationError(_error_at(path, str(NUL_MESSAGE)))
         return data
 
 

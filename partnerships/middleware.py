@@ -66,7 +66,7 @@ def refuse_nul_in_query(
                 field = name.replace(inputs.NUL, "")
                 message = f"{field}: {inputs.NUL_MESSAGE}"
                 if request.path.startswith("/api/"):
-                    error = {"index": None, "field": field, "message": inputs.NUL_MESSAGE}
+                    error = {"index": None, "field": field, "message": str(inputs.NUL_MESSAGE)}
                     return JsonResponse({"errors": [error]}, status=400)
                 return HttpResponseBadRequest(message, content_type="text/plain")
         return get_response(request)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from timezone_field import TimeZoneField
 
@@ -16,31 +18,42 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class Brand(models.Model):
     """The tenant: every business row belongs to one brand."""
 
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(unique=True, help_text="Short name used in commands and URLs.")
-    default_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Short name used in commands and URLs.")
+    )
+    default_currency = models.CharField(
+        _("default currency"), max_length=3, choices=money.CURRENCY_CHOICES, default="USD"
+    )
     timezone = TimeZoneField(
-        default="UTC", help_text="Settlement periods and 'today' follow this time zone."
+        _("time zone"),
+        default="UTC",
+        help_text=_("Settlement periods and 'today' follow this time zone."),
     )
     target_countries = models.JSONField(
+        _("target countries"),
         default=list,
         blank=True,
-        help_text="Country codes of the buyers the brand wants, e.g. US, GB.",
+        help_text=_("Country codes of the buyers the brand wants, e.g. US, GB."),
     )
-    target_age_bands = models.JSONField(default=list, blank=True)
-    target_genders = models.JSONField(default=list, blank=True)
+    target_age_bands = models.JSONField(_("target age bands"), default=list, blank=True)
+    target_genders = models.JSONField(_("target genders"), default=list, blank=True)
     target_niches = models.JSONField(
+        _("target niches"),
         default=list,
         blank=True,
-        help_text="Topics the brand's buyers follow, e.g. wigs, evening wear.",
+        help_text=_("Topics the brand's buyers follow, e.g. wigs, evening wear."),
     )
     # The buyer's side of a self-billed invoice.
-    legal_name = models.CharField(max_length=200, blank=True, help_text="As on invoices.")
-    address = models.TextField(blank=True)
-    tax_id = models.CharField("tax identifier", max_length=60, blank=True)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, blank=True, help_text=_("As on invoices.")
+    )
+    address = models.TextField(_("address"), blank=True)
+    tax_id = models.CharField(_("tax identifier"), max_length=60, blank=True)
     require_second_factor = models.BooleanField(
+        _("require a second factor"),
         default=False,
-        help_text="Owners and finance members must sign in with an authenticator app code.",
+        help_text=_("Owners and finance members must sign in with an authenticator app code."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -58,10 +71,10 @@ class Brand(models.Model):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGER = "manager", "Manager"
-    FINANCE = "finance", "Finance"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    FINANCE = "finance", _("Finance")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Membership(models.Model):
@@ -74,10 +87,11 @@ class Membership(models.Model):
     )
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(
+        _("role"),
         max_length=10,
         choices=Role.choices,
         default=Role.VIEWER,
-        help_text="Owners and managers edit; finance approves statements; viewers only read.",
+        help_text=_("Owners and managers edit; finance approves statements; viewers only read."),
     )
 
     class Meta:
@@ -94,22 +108,30 @@ class Product(models.Model):
     brand_path = "brand"
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
-    sku = models.CharField("SKU", max_length=64)
-    name = models.CharField(max_length=200)
-    category = models.CharField(max_length=80, blank=True)
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
-    retail_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=money.CURRENCY_CHOICES, default="USD"
+    )
+    retail_price = models.DecimalField(
+        _("retail price"), **MONEY, validators=[MinValueValidator(Decimal(0))]
+    )
     distributor_price = models.DecimalField(
+        _("distributor price"),
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
-        help_text="What a distributing influencer pays per unit; leave empty if not distributed.",
+        help_text=_(
+            "What a distributing influencer pays per unit; leave empty if not distributed."
+        ),
     )
     unit_cost = models.DecimalField(
+        _("unit cost"),
         **MONEY,
         validators=[MinValueValidator(Decimal(0))],
-        help_text="Landed cost per unit, used for gross profit and seeding cost.",
+        help_text=_("Landed cost per unit, used for gross profit and seeding cost."),
     )
 
     class Meta:
@@ -118,7 +140,7 @@ class Product(models.Model):
             models.UniqueConstraint(
                 fields=["brand", "sku"],
                 name="product_sku_unique_per_brand",
-                violation_error_message="A product with this SKU already exists in this brand.",
+                violation_error_message=_("A product with this SKU already exists in this brand."),
             )
         ]
 
@@ -135,14 +157,18 @@ class Product(models.Model):
                 and money.round(amount, self.currency) != amount
             ):
                 places = money.minor_unit(self.currency)
-                errors[field] = f"{self.currency} amounts have {places} decimal places."
+                errors[field] = ngettext(
+                    "%(currency)s amounts have %(places)d decimal place.",
+                    "%(currency)s amounts have %(places)d decimal places.",
+                    places,
+                ) % {"currency": self.currency, "places": places}
         price = self.retail_price
         if (
             self.distributor_price is not None
             and price is not None
             and self.distributor_price > price
         ):
-            errors.setdefault("distributor_price", "Must not exceed the retail price.")
+            errors.setdefault("distributor_price", _("Must not exceed the retail price."))
         if errors:
             raise ValidationError(errors)
 
@@ -164,7 +190,7 @@ class ExchangeRate(models.Model):
             models.UniqueConstraint(
                 fields=["brand", "date", "from_currency", "to_currency"],
                 name="one_rate_per_pair_and_day",
-                violation_error_message="This brand already has a rate for this pair and date.",
+                violation_error_message=_("This brand already has a rate for this pair and date."),
             ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="rate_positive"),
             models.CheckConstraint(
@@ -178,9 +204,9 @@ class ExchangeRate(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.from_currency and self.from_currency == self.to_currency:
-            errors["to_currency"] = "Must differ from the currency converted from."
+            errors["to_currency"] = _("Must differ from the currency converted from.")
         if self.rate is not None and self.rate <= 0:
-            errors["rate"] = "Must be greater than zero."
+            errors["rate"] = _("Must be greater than zero.")
         if errors:
             raise ValidationError(errors)
 
@@ -199,8 +225,8 @@ class BrandAPIKey(AbstractAPIKey):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="api_keys")
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = "API key"
-        verbose_name_plural = "API keys"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
 
 class Reminder(models.Model):
@@ -215,24 +241,24 @@ class Reminder(models.Model):
     brand_path = "brand"
 
     class Kind(models.TextChoices):
-        DELIVERABLE_DUE = "deliverable_due", "Deliverables due"
-        CONTENT_APPROVAL = "content_approval", "Content awaiting approval"
-        SHIPMENT_LATE = "shipment_late", "Shipments not shipped in time"
-        INSTALLMENT_DUE = "installment_due", "Installments due"
-        STATEMENT_APPROVAL = "statement_approval", "Statements awaiting approval"
-        STATEMENT_OVERDUE = "statement_overdue", "Statements past their payment date"
-        CONTRACT_ENDING = "contract_ending", "Contracts ending"
-        USAGE_EXPIRING = "usage_expiring", "Usage rights expiring"
-        MEETING_DUE = "meeting_due", "Meetings due"
-        NEXT_STEP_DUE = "next_step_due", "Next steps due"
-        RISK_REVIEW = "risk_review", "Risk reviews due"
+        DELIVERABLE_DUE = "deliverable_due", _("Deliverables due")
+        CONTENT_APPROVAL = "content_approval", _("Content awaiting approval")
+        SHIPMENT_LATE = "shipment_late", _("Shipments not shipped in time")
+        INSTALLMENT_DUE = "installment_due", _("Installments due")
+        STATEMENT_APPROVAL = "statement_approval", _("Statements awaiting approval")
+        STATEMENT_OVERDUE = "statement_overdue", _("Statements past their payment date")
+        CONTRACT_ENDING = "contract_ending", _("Contracts ending")
+        USAGE_EXPIRING = "usage_expiring", _("Usage rights expiring")
+        MEETING_DUE = "meeting_due", _("Meetings due")
+        NEXT_STEP_DUE = "next_step_due", _("Next steps due")
+        RISK_REVIEW = "risk_review", _("Risk reviews due")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=18, choices=Kind.choices)
-    subject_type = models.CharField(max_length=20, help_text="e.g. deliverable, statement.")
+    subject_type = models.CharField(max_length=20, help_text=_("e.g. deliverable, statement."))
     subject_id = models.PositiveBigIntegerField()
     title = models.TextField()
-    url = models.CharField("URL", max_length=300, help_text="The page that resolves it.")
+    url = models.CharField(_("URL"), max_length=300, help_text=_("The page that resolves it."))
     due_on = models.DateField()
     first_seen = models.DateField()
     last_sent_on = models.DateField(null=True, blank=True)
@@ -269,21 +295,21 @@ class AuditEvent(models.Model):
     """One act in the audit trail (partnerships.audit records them); only ever added."""
 
     class Action(models.TextChoices):
-        SIGNED_IN = "signed_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Second factor enrolled"
-        KEY_CREATED = "api_key_created", "API key created"
-        KEY_REVOKED = "api_key_revoked", "API key revoked"
-        STATEMENT_APPROVED = "statement_approved", "Statement approved"
-        STATEMENT_PAID = "statement_paid", "Statement marked paid"
-        CONTRACT_SIGNED = "contract_signed", "Contract signed"
-        CONTRACT_ACCEPTED = "contract_accepted", "Contract accepted"
-        EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
-        MEMBER_ADDED = "member_added", "Member added"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        MEMBER_REMOVED = "member_removed", "Member removed"
-        PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported"
-        PERSONAL_DATA_ERASED = "personal_data_erased", "Personal data erased"
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor enrolled")
+        KEY_CREATED = "api_key_created", _("API key created")
+        KEY_REVOKED = "api_key_revoked", _("API key revoked")
+        STATEMENT_APPROVED = "statement_approved", _("Statement approved")
+        STATEMENT_PAID = "statement_paid", _("Statement marked paid")
+        CONTRACT_SIGNED = "contract_signed", _("Contract signed")
+        CONTRACT_ACCEPTED = "contract_accepted", _("Contract accepted")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+        MEMBER_ADDED = "member_added", _("Member added")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+        PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
     brand_path = "brand"
 
@@ -297,9 +323,9 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     username = models.CharField(max_length=150, blank=True)
-    address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     action = models.CharField(max_length=30, choices=Action.choices)
-    target = models.CharField(max_length=300, blank=True, help_text="What it was about.")
+    target = models.CharField(max_length=300, blank=True, help_text=_("What it was about."))
     details = models.JSONField(default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -321,3 +347,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is never edited.")
+
+
+class Profile(models.Model):
+    """What a person chose for themselves, whichever brands they work in: the language of
+    their pages and e-mails (blank until chosen: pages follow the browser, e-mails the one it
+    asked for at their last sign-in; see partnerships.languages)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    browser_language = models.CharField(
+        _("language of the last sign-in's browser"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+    )
+
+    def __str__(self) -> str:
+        return str(self.user)

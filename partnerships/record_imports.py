@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -30,7 +32,7 @@ class Upsert:
     key: Callable[[dict], Key]  # a sent row's key
     stored_key: Callable[[Any], Key]  # a stored row's key
     key_field: str  # where a repeated key is reported
-    key_noun: str  # what the key names, e.g. "day and pair"
+    repeated: str  # said of a repeated key, with %(place)s where it was first
 
     def check(
         self, items: Sequence[tuple[str, Any]], stored: models.QuerySet, context: dict
@@ -44,7 +46,7 @@ class Upsert:
             serializer = self.serializer(existing.get(key), data=item, context=context)
             errors = {} if serializer.is_valid() else dict(serializer.errors)
             if key is not None and key in seen:
-                errors[self.key_field] = [f"This {self.key_noun} is already at {seen[key]}."]
+                errors[self.key_field] = [self.repeated % {"place": seen[key]}]
             seen.setdefault(key, place)
             checked.append(serializer)
             problems.append(errors)
@@ -81,7 +83,11 @@ class RecordsResult(csv_files.ImportResult):
 
     def summary(self) -> str:
         rows = self.added + self.updated
-        return f"Imported {rows} rows: {self.added} added, {self.updated} updated."
+        return ngettext(
+            "Imported %(rows)d row: %(added)d added, %(updated)d updated.",
+            "Imported %(rows)d rows: %(added)d added, %(updated)d updated.",
+            rows,
+        ) % {"rows": rows, "added": self.added, "updated": self.updated}
 
 
 def import_records(file: csv_files.Upload, kind: RecordFile, *, brand: Brand) -> RecordsResult:
@@ -94,7 +100,10 @@ def import_records(file: csv_files.Upload, kind: RecordFile, *, brand: Brand) ->
         return RecordsResult(errors=table.header_errors + table.line_errors)
     columns = {name: column for column, name in kind.fields.items()}
     items = [
-        (f"line {line}", {kind.fields.get(name, name): cell for name, cell in cells.items()})
+        (
+            _("line %(line)s") % {"line": line},
+            {kind.fields.get(name, name): cell for name, cell in cells.items()},
+        )
         for line, cells in table.records
     ]
     model = kind.upsert.serializer.Meta.model

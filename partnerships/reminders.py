@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import ngettext
 
 from campaigns.models import ContentItem, Shipment
 from contracts.models import (
@@ -32,7 +33,7 @@ from contracts.models import (
 )
 from contracts.wording import format_date, format_money
 from influencers.models import RiskAssessment
-from partnerships import tenancy
+from partnerships import languages, tenancy
 from partnerships.models import Brand, Membership, Reminder, Role
 
 Kind = Reminder.Kind
@@ -476,18 +477,23 @@ def _digest(
         for kind, rows in groupby(sorted(reminders, key=_kind_order), key=lambda r: r.kind)
     ]
     count = len(reminders)
-    body = render_to_string(
-        "partnerships/reminders_email.txt",
-        {
-            "brand": brand,
-            "user": user,
-            "today": format_date(today),
-            "groups": groups,
-            "site": site,
-            "reminders_url": site + reverse("reminders"),
-        },
-    )
-    subject = f"{brand}: {count} thing{'s' if count != 1 else ''} to attend to"
+    with languages.writing_to(user):
+        body = render_to_string(
+            "partnerships/reminders_email.txt",
+            {
+                "brand": brand,
+                "user": user,
+                "today": format_date(today),
+                "groups": groups,
+                "site": site,
+                "reminders_url": site + reverse("reminders"),
+            },
+        )
+        subject = ngettext(
+            "%(brand)s: %(count)d thing to attend to",
+            "%(brand)s: %(count)d things to attend to",
+            count,
+        ) % {"brand": brand, "count": count}
     return EmailMessage(subject, body, to=[user.email])
 
 

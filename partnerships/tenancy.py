@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Brand, Membership, Role
 
@@ -83,16 +84,18 @@ def members(brand: Brand | int, roles: Iterable[str] | None = None) -> models.Qu
     return users.order_by("first_name", "last_name", "username")
 
 
-def role_of(user, brand: Brand | int) -> str | None:
-    """The user's role in `brand`; superusers act as owners."""
+def role_of(user, brand: Brand | int) -> Role | None:
+    """The user's role in `brand` (its label in the reader's language: `.label`); superusers
+    act as owners."""
     if user.is_superuser:
         return Role.OWNER
     brand_id = brand if isinstance(brand, int) else brand.pk
-    return (
+    role = (
         Membership.objects.filter(user=user, brand_id=brand_id)
         .values_list("role", flat=True)
         .first()
     )
+    return None if role is None else Role(role)
 
 
 def can(user, brand: Brand | int, roles: Iterable[str] = EDIT_ROLES) -> bool:
@@ -102,7 +105,7 @@ def can(user, brand: Brand | int, roles: Iterable[str] = EDIT_ROLES) -> bool:
 def require(user, brand: Brand | int, roles: Iterable[str] = EDIT_ROLES) -> None:
     """Raise PermissionDenied unless the user holds one of `roles` in `brand`."""
     if not can(user, brand, roles):
-        raise PermissionDenied("Your role in this brand does not allow this change.")
+        raise PermissionDenied(_("Your role in this brand does not allow this change."))
 
 
 def current_brand(request: HttpRequest) -> Brand:
@@ -113,7 +116,7 @@ def current_brand(request: HttpRequest) -> Brand:
     brands = brands_of(request.user)
     brand = brands.filter(pk=request.session.get(SESSION_KEY)).first() or brands.first()
     if brand is None:
-        raise Http404("You are not a member of any brand yet; ask a brand owner to add you.")
+        raise Http404(_("You are not a member of any brand yet; ask a brand owner to add you."))
     request.session[SESSION_KEY] = brand.pk
     request._current_brand = brand
     return brand
@@ -122,7 +125,7 @@ def current_brand(request: HttpRequest) -> Brand:
 def switch_brand(request: HttpRequest, brand_id: object) -> Brand:
     """Make one of the user's brands the current one."""
     if not str(brand_id).isdigit():
-        raise Http404("No such brand.")
+        raise Http404(_("No such brand."))
     brand = get_object_or_404(brands_of(request.user), pk=brand_id)
     request.session[SESSION_KEY] = brand.pk
     request._current_brand = brand

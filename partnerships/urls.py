@@ -42,6 +42,7 @@ urlpatterns = [
     # Looked up on the first request, not at import: `check --deploy` runs before collectstatic.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("brand/switch/", views.switch_brand, name="switch_brand"),
+    path("language/", views.choose_language, name="set_language"),
     path("products/", views.product_list, name="product_list"),
     path("products/new/", views.product_form, name="product_create"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),

@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from partnerships import audit, csv_downloads, reminders, second_factor, tenancy
+from partnerships import audit, csv_downloads, languages, reminders, second_factor, tenancy
 from partnerships import dashboard as dashboard_figures
 from partnerships.forms import (
     APIKeyForm,
@@ -58,11 +60,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_brand(request: HttpRequest) -> HttpResponse:
     brand = tenancy.switch_brand(request, request.POST.get("brand"))
-    messages.info(request, f"You are now working in {brand}.")
+    messages.info(request, _("You are now working in %(brand)s.") % {"brand": brand})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "dashboard"
     return redirect(target)
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language menu: Django's set_language (the cookie, back to the page), and for a
+    signed-in person their profile, so every device and their e-mails follow."""
+    response = i18n.set_language(request)
+    if request.user.is_authenticated:
+        languages.keep(request.user, request.POST.get("language", ""))
+    return response
 
 
 @login_required
@@ -128,7 +140,7 @@ def product_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ProductForm(request.POST or None, instance=product, brand=brand)
     if request.method == "POST" and form.is_valid():
         product = form.save()
-        messages.success(request, f"Saved {product}.")
+        messages.success(request, _("Saved %(product)s.") % {"product": product})
         return redirect("product_detail", pk=product.pk)
     return render(request, "partnerships/product_form.html", {"form": form, "product": product})
 
@@ -168,10 +180,13 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         if not key.revoked:
             key.revoked = True
             key.save(update_fields=["revoked"])
-        messages.success(request, f"Revoked “{key.name}”: calls made with it are refused.")
+        messages.success(
+            request,
+            _("Revoked “%(name)s”: calls made with it are refused.") % {"name": key.name},
+        )
         return redirect("api_keys")
     if form.is_valid():
-        _, new_key = BrandAPIKey.objects.create_key(brand=brand, **form.cleaned_data)
+        _key, new_key = BrandAPIKey.objects.create_key(brand=brand, **form.cleaned_data)
     return render(
         request,
         "partnerships/api_keys.html",
@@ -205,7 +220,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code, type one code back, keep the recovery
     codes shown once. Owners and finance members only."""
     if not second_factor.may_enrol(request.user):
-        raise PermissionDenied("A second factor is for owners and finance members.")
+        raise PermissionDenied(_("A second factor is for owners and finance members."))
     device = second_factor.pending_device(request.user)
     error = ""
     if request.method == "POST":
@@ -216,7 +231,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
                 "registration/second_factor_codes.html",
                 {"codes": codes, "next": _next_page(request)},
             )
-        error = "That code is not the one the app shows now; wait a moment and try the next."
+        error = _("That code is not the one the app shows now; wait a moment and try the next.")
     return render(
         request,
         "registration/second_factor_enrol.html",
@@ -234,12 +249,12 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
 def second_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the authenticator app, or a recovery code."""
     if not second_factor.has_enrolled(request.user):
-        raise Http404("No second factor is set up for this sign-in.")
+        raise Http404(_("No second factor is set up for this sign-in."))
     error = ""
     if request.method == "POST":
         if second_factor.verify(request, request.POST.get("code", "")):
             return redirect(_next_page(request))
-        error = (
+        error = _(
             "That code is not right; wait a moment, then use the app's current code or a "
             "recovery code."
         )

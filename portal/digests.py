@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import languages
 from portal import home
 
 DUE_SOON = timedelta(days=7)
@@ -41,12 +42,12 @@ def send_digests(*, now: datetime) -> int:
         due = due_now(user, today)
         if due.nothing_due:
             continue
-        body = render_to_string(
-            "portal/digest_email.txt", {"user": user, "due": due, "portal": portal}
-        )
-        messages.append(
-            EmailMessage(_("What needs you in the creator portal"), body, to=[user.email])
-        )
+        with languages.writing_to(user):
+            body = render_to_string(
+                "portal/digest_email.txt", {"user": user, "due": due, "portal": portal}
+            )
+            subject = _("What needs you in the creator portal")
+        messages.append(EmailMessage(subject, body, to=[user.email]))
     if messages:
         get_connection().send_messages(messages)
     return len(messages)

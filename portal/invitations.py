@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from influencers.models import Influencer
+from partnerships import languages
 from portal.models import CreatorLink, Invitation
 
 INVALID = gettext_lazy("This invitation link is not valid. Ask the brand for a new one.")
@@ -68,11 +69,13 @@ def link(token: str) -> str:
 
 def _send(invitation: Invitation, token: str) -> None:
     brand = invitation.influencer.brand
-    body = render_to_string(
-        "portal/invitation_email.txt",
-        {"invitation": invitation, "brand": brand, "link": link(token)},
-    )
-    subject = _("%(brand)s invites you to its creator portal") % {"brand": brand}
+    # Written in the influencer's language, as their record has it (they have no sign-in yet).
+    with languages.writing_to_influencer(invitation.influencer):
+        body = render_to_string(
+            "portal/invitation_email.txt",
+            {"invitation": invitation, "brand": brand, "link": link(token)},
+        )
+        subject = _("%(brand)s invites you to its creator portal") % {"brand": brand}
     send_mail(subject, body, None, [invitation.email])
 
 
