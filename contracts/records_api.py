@@ -56,7 +56,7 @@ ORDERS = record_imports.Upsert(
     ),
     stored_key=lambda order: (str(order.contract_id), order.reference, order.product.sku),
     key_field="reference",
-    repeated=_("This contract, reference and product are already at %(place)s."),
+    repeated=_("This contract, reference and product is already at %(place)s."),
 )
 ORDERS_FILE = record_imports.RecordFile(
     title="Distributor orders",

@@ -523,9 +523,11 @@ PORTAL_POST_ONLY = {
     "portal:content_reply",
     "portal:shipment_received",
 }
-# Open to anyone signed in or not: signing in and out, and the API's public schema.
+# Open to anyone signed in or not: signing in and out, choosing a language, and the API's
+# public schema.
 PUBLIC = {
     "login",
+    "set_language",
     "logout",
     "password_change",
     "password_change_done",

@@ -65,9 +65,11 @@ def english_messages(language: str) -> list[re.Pattern]:
                     continue
                 for line in re.sub(r"<[^>]+>", "\n", english).split("\n"):
                     pieces = re.split(r"%\(\w+\)[-+ #0]*\d*(?:\.\d+)?[sdf]|%[sd]", line.strip())
-                    pattern = ".+?".join(re.escape(piece) for piece in pieces)
-                    if re.search(r"[A-Za-z]{3}", pattern):
-                        patterns.append(re.compile(pattern))
+                    words = re.findall(r"[A-Za-z]{2,}", " ".join(pieces))
+                    # A placeholder between a word or two ("%(item)s for %(campaign)s") would
+                    # take the data's own English for a message.
+                    if words and (len(pieces) == 1 or len(words) >= 2):
+                        patterns.append(re.compile(".+?".join(map(re.escape, pieces))))
     return patterns
 
 

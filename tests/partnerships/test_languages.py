@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from partnerships import languages
 from partnerships.models import Profile
+from portal.models import CreatorLink
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -106,3 +107,15 @@ def test_an_influencers_documents_use_their_portal_choice_else_their_languages(b
     assert languages.of_influencer(influencer) == "zh-hans"
     influencer.languages = ["es"]
     assert languages.of_influencer(influencer) == "en"
+
+
+def test_a_creator_picks_their_language_in_the_portal(client, brand):
+    creator = factories.UserFactory(username="anna")
+    influencer = factories.InfluencerFactory(brand=brand)
+    CreatorLink.objects.create(user=creator, influencer=influencer)
+    client.force_login(creator)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert 'id="language-menu"' in page
+    client.post(reverse("set_language"), {"language": "ru", "next": reverse("portal:home")})
+    assert _lang(client.get(reverse("portal:home"))) == "ru"
+    assert languages.of_influencer(influencer) == "ru"
