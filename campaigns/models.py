@@ -98,7 +98,7 @@ class Campaign(models.Model):
 
 
 # What a brand plans for a campaign, in the order its form, the admin and the API show it.
-CAMPAIGN_FIELDS = [
+CAMPAIGN_FIELDS = (
     "name",
     "objective",
     "description",
@@ -109,10 +109,10 @@ CAMPAIGN_FIELDS = [
     "currency",
     "platforms",
     "markets",
-]
+)
 # What a campaign aims for; each is stored as target_<name>.
 TARGETS = ("reach", "views", "engagements", "clicks", "conversions", "sales")
-TARGET_FIELDS = [f"target_{name}" for name in TARGETS]
+TARGET_FIELDS = tuple(f"target_{name}" for name in TARGETS)
 
 
 class Participant(models.Model):
@@ -389,7 +389,7 @@ class ShipmentItem(models.Model):
 
 # What a brand records about a shipment and what is in it, in the order the campaign page, the
 # admin and the API show them.
-SHIPMENT_FIELDS = [
+SHIPMENT_FIELDS = (
     "requested_on",
     "preparation_days",
     "status",
@@ -402,8 +402,8 @@ SHIPMENT_FIELDS = [
     "shipping_cost",
     "feedback_required",
     "notes",
-]
-SHIPMENT_ITEM_FIELDS = ["product", "quantity"]
+)
+SHIPMENT_ITEM_FIELDS = ("product", "quantity")
 
 
 class MetricSnapshot(models.Model):

@@ -195,7 +195,7 @@ def _checkable(contract: Contract | None) -> bool:
     )
 
 
-ORDER_FIELDS = ["contract", "reference", "ordered_at", "product", "quantity", "unit_price"]
+ORDER_FIELDS = ("contract", "reference", "ordered_at", "product", "quantity", "unit_price")
 
 
 class ContractRowForm(forms.ModelForm):

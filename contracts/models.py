@@ -604,15 +604,15 @@ CONTRACT_SECTIONS = {
         "breach_terms",
     ],
 }
-CONTRACT_FIELDS = [
+CONTRACT_FIELDS = (
     "method",
     "title",
     "start",
     "end",
     "currency",
     *(name for names in CONTRACT_SECTIONS.values() for name in names),
-]
-TERM_FORM_FIELDS = [
+)
+TERM_FORM_FIELDS = (
     "kind",
     "description",
     "amount",
@@ -630,8 +630,8 @@ TERM_FORM_FIELDS = [
     "offset_days",
     "metric",
     "threshold",
-]
-DELIVERABLE_FIELDS = [
+)
+DELIVERABLE_FIELDS = (
     "content_type",
     "platform",
     "quantity",
@@ -639,9 +639,9 @@ DELIVERABLE_FIELDS = [
     "min_length_seconds",
     "requirements",
     "disclosure_text",
-]
-PRICE_FIELDS = ["product", "price", "min_order_quantity"]
-JOINT_BRAND_FIELDS = ["name", "product_line", "brand_equity", "influencer_equity", "products"]
+)
+PRICE_FIELDS = ("product", "price", "min_order_quantity")
+JOINT_BRAND_FIELDS = ("name", "product_line", "brand_equity", "influencer_equity", "products")
 
 
 def _contract_of(row: models.Model) -> Contract | None:
@@ -718,7 +718,7 @@ class Statement(models.Model):
 
 # What a statement says, in the order the admin and the API show it; settlement writes it,
 # approving and paying change it, nobody edits it.
-STATEMENT_FIELDS = [
+STATEMENT_FIELDS = (
     "contract",
     "period_start",
     "period_end",
@@ -731,7 +731,7 @@ STATEMENT_FIELDS = [
     "approved_at",
     "paid_on",
     "payout_reference",
-]
+)
 
 
 class StatementLine(models.Model):

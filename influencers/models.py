@@ -274,7 +274,7 @@ class SocialAccount(models.Model):
 
 
 # What is kept about an account, in the order the influencer page, the admin and the API show it.
-SOCIAL_ACCOUNT_FIELDS = [
+SOCIAL_ACCOUNT_FIELDS = (
     "platform",
     "handle",
     "url",
@@ -282,7 +282,7 @@ SOCIAL_ACCOUNT_FIELDS = [
     "avg_views",
     "engagement_rate",
     "audience",
-]
+)
 
 
 def normalise_handle(handle: str) -> str:

@@ -42,6 +42,28 @@ def test_a_shipment_with_items_moves_through_its_statuses(api, brand, participan
     assert Shipment.objects.get().shipped_on.isoformat() == "2026-11-03"
 
 
+def test_the_api_takes_items_after_the_shipment_page_was_shown(
+    api, client, brand, brand_manager, participant
+):
+    # The page's item formset adds its foreign key to its form's field list; the list shared
+    # with the API must not change with it.
+    factories.ProductFactory(brand=brand, sku="WIG-BW-22")
+    client.force_login(brand_manager)
+    page = client.get(f"/campaigns/{participant.campaign.pk}/shipments/new/")
+    made = api.post(
+        "/api/v1/shipments/",
+        {
+            "participant": participant.pk,
+            "requested_on": "2026-11-02",
+            "items": [{"product": "WIG-BW-22", "quantity": 1}],
+        },
+        format="json",
+    )
+
+    assert page.status_code == 200
+    assert made.status_code == 201, made.content
+
+
 def test_another_brands_participant_or_product_is_unknown(api, brand, other_brand, participant):
     theirs = factories.ParticipantFactory(campaign__brand=other_brand)
     factories.ProductFactory(brand=other_brand, sku="THEIRS")
