@@ -500,7 +500,7 @@ class ShipmentAdmin(BrandScopedAdmin):
 
     @admin.display(description="late", boolean=True)
     def late(self, obj: Shipment) -> bool:
-        return obj.is_late(timezone.localdate(timezone=obj.participant.campaign.brand.timezone))
+        return obj.is_late(obj.participant.campaign.brand.today(timezone.now()))
 
     @admin.action(description="Mark the selected shipments shipped today", permissions=["change"])
     def mark_shipped(self, request: HttpRequest, queryset: models.QuerySet[Shipment]) -> None:
@@ -511,12 +511,12 @@ class ShipmentAdmin(BrandScopedAdmin):
         self._move(request, queryset, Shipment.Status.DELIVERED)
 
     def _move(self, request: HttpRequest, queryset: models.QuerySet[Shipment], to: str) -> None:
-        moved = 0
+        moved, now = 0, timezone.now()
         shipments = queryset.select_related(
             "participant__campaign__brand", "participant__contract__partnership__influencer"
         )
         for shipment in shipments.order_by("pk"):
-            today = timezone.localdate(timezone=shipment.participant.campaign.brand.timezone)
+            today = shipment.participant.campaign.brand.today(now)
             try:
                 shipping.move(shipment, to, on=today, today=today)
             except ValidationError as error:

@@ -705,6 +705,6 @@ class ShipmentViewSet(BrandScopedViewSet):
             shipment,
             asked.validated_data["status"],
             on=asked.validated_data.get("on"),
-            today=timezone.localdate(),
+            today=self.brand.today(timezone.now()),
         )
         return Response(ShipmentSerializer(moved, context=self.get_serializer_context()).data)

@@ -31,11 +31,9 @@ ALL = [("", "All")]
 class CampaignFilterForm(forms.Form):
     """Search and filters of the campaign list; `when` is judged on the brand's today."""
 
-    WHEN = [("running", "Running"), ("upcoming", "Upcoming"), ("ended", "Ended")]
-
     q = forms.CharField(required=False, label="Search")
     objective = forms.ChoiceField(required=False, choices=ALL + Campaign.Objective.choices)
-    when = forms.ChoiceField(required=False, choices=ALL + WHEN, label="Status")
+    when = forms.ChoiceField(required=False, choices=ALL + Campaign.Phase.choices, label="Status")
 
     def filter(self, campaigns: QuerySet[Campaign], today) -> QuerySet[Campaign]:
         data = self.cleaned_data
@@ -43,13 +41,8 @@ class CampaignFilterForm(forms.Form):
             campaigns = campaigns.filter(Q(name__icontains=q) | Q(description__icontains=q))
         if objective := data.get("objective"):
             campaigns = campaigns.filter(objective=objective)
-        when = data.get("when")
-        if when == "running":
-            campaigns = campaigns.filter(start__lte=today, end__gte=today)
-        elif when == "upcoming":
-            campaigns = campaigns.filter(start__gt=today)
-        elif when == "ended":
-            campaigns = campaigns.filter(end__lt=today)
+        if when := data.get("when"):
+            campaigns = campaigns.filter(Campaign.in_phase(when, today))
         return campaigns
 
 

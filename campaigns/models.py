@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from contracts.models import ContentType, Contract, Deliverable, StatementLine
 from influencers.models import Influencer, Platform
@@ -24,6 +24,11 @@ class Campaign(models.Model):
     """A push with a goal, dates and a budget; influencers take part through their contracts."""
 
     brand_path = "brand"
+
+    class Phase(models.TextChoices):
+        RUNNING = "running", "Running"
+        UPCOMING = "upcoming", "Upcoming"
+        ENDED = "ended", "Ended"
 
     class Objective(models.TextChoices):
         SALES = "sales", "Sales"
@@ -93,8 +98,29 @@ class Campaign(models.Model):
         """The last day whose sales and metrics count in the campaign's figures."""
         return self.end + timedelta(days=self.attribution_days)
 
-    def is_running(self, today: date) -> bool:
-        return self.start <= today <= self.end
+    def phase(self, today: date) -> str:
+        """Where the campaign is on `today`: upcoming before its start, running from its start
+        to its end, ended after."""
+        if self.start > today:
+            return self.Phase.UPCOMING
+        return self.Phase.ENDED if self.end < today else self.Phase.RUNNING
+
+    @classmethod
+    def in_phase(cls, phase: str, today: date) -> Q:
+        """The campaigns in `phase` on `today`, as a filter: the rule of `phase`, in SQL."""
+        return {
+            cls.Phase.RUNNING: Q(start__lte=today, end__gte=today),
+            cls.Phase.UPCOMING: Q(start__gt=today),
+            cls.Phase.ENDED: Q(end__lt=today),
+        }[phase]
+
+    @classmethod
+    def phase_on(cls, today: date) -> Case:
+        """Each campaign's phase on `today`, as an annotation."""
+        return Case(
+            *(When(cls.in_phase(phase, today), then=Value(phase)) for phase in cls.Phase),
+            output_field=models.CharField(),
+        )
 
 
 # What a brand plans for a campaign, in the order its form, the admin and the API show it.

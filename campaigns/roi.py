@@ -1,8 +1,8 @@
 """Metrics and ROI (DESIGN §5): the daily summaries, and every figure read from them.
 
 `refresh` turns a brand's raw rows into `DailySummary` rows, one per day and participant (or
-content item), with aggregates computed in SQL. Pages read `BrandFigures`, which adds those
-summaries up for any scope and date range in one query.
+content item), with aggregates computed in SQL. `BrandFigures` adds those summaries up for
+any scope and date range in one query; campaigns.reports lays them out for pages and CSV files.
 
 How amounts are counted:
 - Everything is in the brand's default currency. An amount in another currency is converted
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
@@ -47,7 +47,6 @@ from campaigns.models import (
 )
 from contracts import settlement
 from contracts.models import Contract, StatementLine
-from influencers.models import Influencer
 from partnerships import money, tenancy
 from partnerships.models import Brand, ExchangeRate
 
@@ -353,134 +352,7 @@ def rates_into(brand: Brand, **filters: Any) -> dict[tuple[date, str], Decimal]:
     return rates
 
 
-# --- Reports -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """A labelled line of a report table: a participant, contract or influencer."""
-
-    label: str
-    figures: Figures
-    subject: Any = None
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Point:
-    """One step of a chart over time; `roi_to_date` accumulates from the first step."""
-
-    day: date
-    label: str
-    figures: Figures
-    roi_to_date: Decimal | None
-
-
-SORTS = {
-    "roi": "ROI, lowest first",
-    "-roi": "ROI, highest first",
-    "name": "Influencer",
-}
-
-
-def sort_rows(rows: list[Row], sort: str) -> list[Row]:
-    """Rows by ROI (either way; undefined ROI always last) or by label."""
-    if sort not in ("roi", "-roi"):
-        return sorted(rows, key=lambda row: row.label.casefold())
-    defined = [row for row in rows if row.figures.roi is not None]
-    undefined = [row for row in rows if row.figures.roi is None]
-    defined.sort(key=lambda row: row.figures.roi, reverse=sort == "-roi")
-    return defined + sorted(undefined, key=lambda row: row.label.casefold())
-
-
-def series(reader: BrandFigures, dates: DateRange, **scope: Any) -> list[Point]:
-    """The range's figures per day (ranges up to 62 days) or per month, every step present,
-    with ROI accumulated to date — daily ROI would swing with each statement's first day."""
-    monthly = dates.days > 62
-    by_step = reader.breakdown("month" if monthly else "day", dates, **scope)
-    points, running = [], reader.empty()
-    step = dates.first.replace(day=1) if monthly else dates.first
-    while step <= dates.last:
-        figures = by_step.get(step, reader.empty())
-        running = running + figures
-        label = step.strftime("%b %Y" if monthly else "%d %b")
-        points.append(Point(step, label, figures, running.roi))
-        step = _next_month(step) if monthly else date.fromordinal(step.toordinal() + 1)
-    return points
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def chart_series(points: Sequence[Point]) -> dict[str, list]:
-    """Points as the plain lists a chart draws: labels, spend, revenue, ROI to date (percent)."""
-    return {
-        "labels": [p.label for p in points],
-        "spend": [str(p.figures.cost) for p in points],
-        "revenue": [str(p.figures.revenue) for p in points],
-        "roi": [as_percent(p.roi_to_date) for p in points],
-    }
-
-
-def as_percent(fraction: Decimal | None) -> str | None:
-    """A fraction as percentage points for a chart ("21.9"); None stays a gap in the line."""
-    return None if fraction is None else str((fraction * 100).quantize(Decimal("0.1")))
-
-
-@dataclass(frozen=True)
-class CampaignReport:
-    """What the campaign page's performance section shows."""
-
-    campaign: Campaign
-    totals: Figures
-    participants: list[Row]
-    targets: list[TargetProgress]
-    points: list[Point]
-    sort: str
-    refreshed_at: datetime | None
-    updating: bool
-    # The days counted, and whether they are the campaign's own window (start to end plus
-    # its attribution days, up to today) or a range someone chose.
-    dates: DateRange
-    chosen: bool = False
-    # The page shows this many participants in the chosen order; the CSV export has them all.
-    shown_rows: ClassVar[int] = 25
-
-    @property
-    def shown_participants(self) -> list[Row]:
-        return self.participants[: self.shown_rows]
-
-    @property
-    def range_query(self) -> str:
-        """The chosen range as it goes on the section's links ("" for the campaign's own)."""
-        if not self.chosen:
-            return ""
-        return f"&from={self.dates.first.isoformat()}&to={self.dates.last.isoformat()}"
-
-    @property
-    def funnel(self) -> list[tuple[str, int]]:
-        totals = self.totals
-        return [
-            ("Reach", totals.reach),
-            ("Engagement", totals.engagement),
-            ("Clicks", totals.clicks),
-            ("Conversions", totals.conversions),
-        ]
-
-    def charts(self) -> dict[str, Any]:
-        """The chart data the section embeds as JSON."""
-        return {
-            "funnel": {
-                "labels": [label for label, _ in self.funnel],
-                "values": [value for _, value in self.funnel],
-            },
-            "targets": {
-                "labels": [target.label for target in self.targets],
-                "percent": [as_percent(target.percent) for target in self.targets],
-            },
-            "spend_revenue": chart_series(self.points),
-        }
+# --- Scopes ------------------------------------------------------------------------------
 
 
 def campaign_window(reader: BrandFigures, campaign: Campaign, today: date) -> DateRange:
@@ -490,59 +362,6 @@ def campaign_window(reader: BrandFigures, campaign: Campaign, today: date) -> Da
     costs_from = reader.first_day(campaign=campaign, statement_cost__gt=0)
     first = min(filter(None, (campaign.start, costs_from)))
     return DateRange(first, min(campaign.counted_until, max(campaign.end, today)))
-
-
-def campaign_report(
-    campaign: Campaign, *, today: date, sort: str = "-roi", dates: DateRange | None = None
-) -> CampaignReport:
-    """The campaign's figures over `dates` (by default its window, see `campaign_window`):
-    totals, per participant sorted by `sort` (see SORTS), targets, and spend and revenue day
-    by day or month by month — a fixed number of queries however many rows it has.
-    Settlement is not bound by the window: it pays every attributed sale."""
-    reader = BrandFigures.load(campaign.brand)
-    chosen = dates is not None
-    dates = dates or campaign_window(reader, campaign, today)
-    per_participant = reader.breakdown("participant", dates, campaign=campaign)
-    participants = campaign.participants.select_related("contract__partnership__influencer")
-    rows = [
-        Row(
-            participant.contract.partnership.influencer.name,
-            per_participant.get(participant.pk, reader.empty()),
-            participant,
-            detail=f"{participant.contract.title} · {participant.contract.get_method_display()}",
-        )
-        for participant in participants
-    ]
-    # Every summary row of the campaign is in one participant's group (or None's), so the
-    # groups add up to the totals without reading the summaries again.
-    totals = sum(per_participant.values(), reader.empty())
-    sales_rate = None
-    if campaign.target_sales is not None and campaign.currency != reader.currency:
-        rates = rates_into(campaign.brand, date=campaign.start)
-        sales_rate = rates.get((campaign.start, campaign.currency))
-    sort = sort if sort in SORTS else "-roi"
-    return CampaignReport(
-        campaign=campaign,
-        totals=totals,
-        participants=sort_rows(rows, sort),
-        targets=targets(campaign, totals, sales_rate),
-        points=series(reader, dates, campaign=campaign),
-        sort=sort,
-        refreshed_at=reader.refreshed_at,
-        updating=reader.updating,
-        dates=dates,
-        chosen=chosen,
-    )
-
-
-@dataclass(frozen=True)
-class Table:
-    """Report rows, the currency of their amounts and when their figures were refreshed."""
-
-    rows: list[Row]
-    currency: str
-    refreshed_at: datetime | None
-    updating: bool
 
 
 @dataclass(frozen=True)
@@ -560,105 +379,6 @@ def contract_figures(contract: Contract) -> ScopeFigures:
     return ScopeFigures(reader.totals(contract=contract), reader.refreshed_at, reader.updating)
 
 
-def influencer_contracts(influencer: Influencer) -> Table:
-    """Each of the influencer's contracts with its figures over all days, newest first."""
-    reader = BrandFigures.load(influencer.brand)
-    per_contract = reader.breakdown("contract", influencer=influencer)
-    contracts = tenancy.scope_to_brand(
-        Contract.objects.filter(partnership__influencer=influencer), influencer.brand
-    ).order_by("-start", "pk")
-    rows = [
-        Row(
-            contract.title,
-            per_contract.get(contract.pk, reader.empty()),
-            contract,
-            detail=f"{contract.get_method_display()} · {contract.get_status_display()}",
-        )
-        for contract in contracts
-    ]
-    return Table(rows, reader.currency, reader.refreshed_at, reader.updating)
-
-
-CSV_COLUMNS = (
-    "currency",
-    "cost",
-    "statement_cost",
-    "seeding_cost",
-    "accrued_cost",
-    "revenue",
-    "gross_profit",
-    "roi",
-    "roas",
-    "orders",
-    "views",
-    "reach",
-    "impressions",
-    "engagement",
-    "engagement_rate",
-    "clicks",
-    "conversions",
-    "conversion_rate",
-    "cpm",
-    "cpv",
-    "cpe",
-    "cpa",
-    "not_converted",
-)
-
-
-def csv_cells(figures: Figures) -> list[Any]:
-    """A report line's figures in CSV_COLUMNS order: amounts to the currency's minor unit,
-    ratios to four places, None (an empty cell) for an undefined ratio."""
-    currency = figures.currency
-
-    def amount(value: Decimal) -> Decimal:
-        return money.round(value, currency)
-
-    def fraction(value: Decimal | None) -> Decimal | None:
-        return None if value is None else value.quantize(Decimal("0.0001"))
-
-    unconverted = "; ".join(
-        f"{item.currency} cost {item.cost} revenue {item.revenue}" for item in figures.unconverted
-    )
-    return [
-        currency,
-        amount(figures.cost),
-        amount(figures.statement_cost),
-        amount(figures.seeding_cost),
-        amount(figures.accrued_cost),
-        amount(figures.revenue),
-        amount(figures.gross_profit),
-        fraction(figures.roi),
-        fraction(figures.roas),
-        figures.orders,
-        figures.views,
-        figures.reach,
-        figures.impressions,
-        figures.engagement,
-        fraction(figures.engagement_rate),
-        figures.clicks,
-        figures.conversions,
-        fraction(figures.conversion_rate),
-        fraction(figures.cpm),
-        fraction(figures.cpv),
-        fraction(figures.cpe),
-        fraction(figures.cpa),
-        unconverted,
-    ]
-
-
-def campaign_report_rows(report: CampaignReport) -> Iterator[list]:
-    """The campaign report for CSV: a header (campaign, influencer, contract, method and
-    CSV_COLUMNS), a line per participant in the report's order, then the whole campaign."""
-    yield ["campaign", "influencer", "contract", "method", *CSV_COLUMNS]
-    name = report.campaign.name
-    for row in report.participants:
-        contract = row.subject.contract
-        method = contract.get_method_display()
-        yield [name, row.label, contract.title, method, *csv_cells(row.figures)]
-    yield [name, "All participants", "", "", *csv_cells(report.totals)]
-
-
 # --- Refresh -------------------------------------------------------------------------------
 
 
@@ -671,7 +391,7 @@ def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
     state, _ = BrandMetrics.objects.get_or_create(brand=brand)  # the row the lock is taken on
     with transaction.atomic():
         BrandMetrics.objects.select_for_update().filter(pk=state.pk).first()
-        accruals = settlement.accrued(brand, today=now.astimezone(brand.timezone).date())
+        accruals = settlement.accrued(brand, today=brand.today(now))
         old = tenancy.scope_to_brand(DailySummary.objects.all(), brand)
         if since is not None:
             # Days before `since` keep their rows, less their accrued cost, rebuilt below.

@@ -9,7 +9,6 @@ urlpatterns = [
     path("new/", views.campaign_form, name="create"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_form, name="edit"),
-    path("<int:pk>/sales/", views.campaign_sales, name="sales"),
     path("<int:pk>/performance/", views.campaign_performance, name="performance"),
     path("<int:pk>/report.csv", views.campaign_report_csv, name="report_csv"),
     path("<int:pk>/participants/new/", views.participant_form, name="participant_create"),

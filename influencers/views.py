@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import roi
+from campaigns import reports
 from influencers import audience, risks, scoring, tasks
 from influencers import personal_data as personal_data_files
 from influencers.forms import (
@@ -118,9 +118,9 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(instance=influencer),
             "can_edit": can_edit,
             "is_owner": tenancy.can(request.user, influencer.brand_id, tenancy.OWNER_ROLES),
-            "performance": roi.influencer_contracts(influencer),
+            "performance": reports.influencer_contracts(influencer),
             "risks": risk_rows,
-            "today": timezone.localdate(timezone=influencer.brand.timezone),
+            "today": influencer.brand.today(timezone.now()),
             "risk_form": RiskForm(brand=influencer.brand, prefix="risk") if can_edit else None,
         },
     )

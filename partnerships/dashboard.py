@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
-from campaigns import roi
+from campaigns import reports, roi
 from campaigns.models import Campaign, DailySummary, Sale, TrackingCode
 from contracts.models import Contract
 from influencers.models import Influencer
@@ -41,7 +41,9 @@ def figures(brand: Brand, today: date) -> Figures:
     return Figures(
         influencers=count(Influencer.objects.all()),
         active_contracts=count(Contract.objects.filter(status=Contract.Status.ACTIVE)),
-        running_campaigns=count(Campaign.objects.filter(start__lte=today, end__gte=today)),
+        running_campaigns=count(
+            Campaign.objects.filter(Campaign.in_phase(Campaign.Phase.RUNNING, today))
+        ),
         products=count(Product.objects.all()),
     )
 
@@ -127,20 +129,20 @@ class Overview:
 
     dates: roi.DateRange
     totals: roi.Figures
-    points: list[roi.Point]
-    methods: list[roi.Row]
-    top: list[roi.Row]
-    bottom: list[roi.Row]
+    points: list[reports.Point]
+    methods: list[reports.Row]
+    top: list[reports.Row]
+    bottom: list[reports.Row]
     refreshed_at: datetime | None
     updating: bool
 
     def charts(self) -> dict[str, Any]:
         """The chart data the page embeds as JSON."""
         return {
-            "trend": roi.chart_series(self.points),
+            "trend": reports.chart_series(self.points),
             "methods": {
                 "labels": [row.label for row in self.methods],
-                "roi": [roi.as_percent(row.figures.roi) for row in self.methods],
+                "roi": [reports.as_percent(row.figures.roi) for row in self.methods],
             },
         }
 
@@ -149,17 +151,17 @@ def overview(brand: Brand, dates: roi.DateRange) -> Overview:
     """The brand's totals, trend, ROI by cooperation method and its best and worst influencers
     by ROI over `dates`, in a fixed number of queries."""
     reader = roi.BrandFigures.load(brand)
-    points = roi.series(reader, dates)
+    points = reports.series(reader, dates)
     per_method = reader.breakdown("method", dates)
     methods = [
-        roi.Row(label, per_method.get(method, reader.empty()), method)
+        reports.Row(label, per_method.get(method, reader.empty()), method)
         for method, label in Contract.Method.choices
     ]
     ranked = [row for row in influencer_rows(reader, dates) if row.figures.roi is not None]
-    top = roi.sort_rows(ranked, "-roi")[:RANKED]
+    top = reports.sort_rows(ranked, "-roi")[:RANKED]
     # With fewer than ten ranked influencers, the worst list leaves out those already on top.
     shown = {row.subject for row in top}
-    bottom = [row for row in roi.sort_rows(ranked, "roi") if row.subject not in shown][:RANKED]
+    bottom = [row for row in reports.sort_rows(ranked, "roi") if row.subject not in shown][:RANKED]
     return Overview(
         dates=dates,
         totals=reduce(lambda total, point: total + point.figures, points, reader.empty()),
@@ -172,20 +174,20 @@ def overview(brand: Brand, dates: roi.DateRange) -> Overview:
     )
 
 
-def influencer_rows(reader: roi.BrandFigures, dates: roi.DateRange) -> list[roi.Row]:
+def influencer_rows(reader: roi.BrandFigures, dates: roi.DateRange) -> list[reports.Row]:
     """The ROI table: one row per influencer with figures in `dates`, by name."""
     per_influencer = reader.breakdown("influencer", dates)
     influencers = Influencer.objects.filter(pk__in=list(per_influencer))
     names = dict(tenancy.scope_to_brand(influencers, reader.brand).values_list("pk", "name"))
     rows = [
-        roi.Row(names[pk], figures, pk) for pk, figures in per_influencer.items() if pk in names
+        reports.Row(names[pk], figures, pk) for pk, figures in per_influencer.items() if pk in names
     ]
-    return roi.sort_rows(rows, "name")
+    return reports.sort_rows(rows, "name")
 
 
 def roi_table_rows(brand: Brand, dates: roi.DateRange) -> Iterator[list]:
     """The ROI table over `dates` for CSV: a header, then influencer, the range and
-    roi.CSV_COLUMNS per influencer."""
-    yield ["influencer", "from", "to", *roi.CSV_COLUMNS]
+    reports.CSV_COLUMNS per influencer."""
+    yield ["influencer", "from", "to", *reports.CSV_COLUMNS]
     for row in influencer_rows(roi.BrandFigures.load(brand), dates):
-        yield [row.label, dates.first, dates.last, *roi.csv_cells(row.figures)]
+        yield [row.label, dates.first, dates.last, *reports.csv_cells(row.figures)]

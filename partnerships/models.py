@@ -1,3 +1,4 @@
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
@@ -62,6 +64,10 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self, now: datetime) -> date:
+        """The day it is in the brand's time zone at `now`: the brand's 'today'."""
+        return localdate(now, self.timezone)
 
     def clean(self) -> None:
         self.target_niches = audience.normalise_tags(self.target_niches or [])

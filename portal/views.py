@@ -401,7 +401,7 @@ def shipment_received(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = access.get_for_creator(
         Shipment.objects.select_related("participant__campaign__brand"), request.user, pk
     )
-    today = timezone.localdate(timezone=shipment.participant.campaign.brand.timezone)
+    today = shipment.participant.campaign.brand.today(timezone.now())
     try:
         shipping.move(shipment, Shipment.Status.DELIVERED, on=today, today=today)
     except ValidationError as error:

@@ -72,7 +72,6 @@ PAGES: dict[str, dict[str, type[models.Model]]] = {
     "influencers:erase": {"pk": Influencer},
     "campaigns:detail": {"pk": Campaign},
     "campaigns:edit": {"pk": Campaign},
-    "campaigns:sales": {"pk": Campaign},
     "campaigns:performance": {"pk": Campaign},
     "campaigns:report_csv": {"pk": Campaign},
     "campaigns:participant_create": {"pk": Campaign},
@@ -126,7 +125,7 @@ OWNER_ONLY = {
     "influencers:erase",
 }
 # Answered with a redirect to the full page unless asked for by HTMX.
-HTMX_ONLY = {"campaigns:sales", "campaigns:performance"}
+HTMX_ONLY = {"campaigns:performance"}
 OUTSIDE_THE_SWEEP = ("admin/", "api/", "portal/")
 
 

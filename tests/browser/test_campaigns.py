@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from campaigns import views
+from campaigns import reports
 from campaigns.models import Campaign, ContentItem, Shipment
 from tests.browser.test_sign_in import sign_in
 
@@ -69,7 +69,7 @@ def test_manager_pages_the_approval_queue_and_approves_on_page_two_in_place(page
     campaign = Campaign.objects.get(name="Prom season 2026")
     participant = campaign.participants.first()
     oldest = datetime(2026, 1, 1, tzinfo=UTC)
-    for n in range(views.CONTENT_PAGE_SIZE):
+    for n in range(reports.CONTENT_PAGE_SIZE):
         ContentItem.objects.create(
             participant=participant,
             content_type="short",
