@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from contracts import invoices, payout_files, payouts, statement_export
 from contracts.forms import PaymentForm, StatementFilterForm
 from contracts.models import PayoutDetails, Statement
-from partnerships import csv_downloads, tenancy
+from partnerships import csv_downloads, languages, tenancy
 from partnerships.models import Brand
 
 PAGE_SIZE = 25
@@ -110,6 +110,7 @@ def _actions(
 
 
 @login_required
+@languages.printable
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
     return render(
@@ -189,6 +190,7 @@ def statement_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @login_required
+@languages.printable
 def statement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     """The statement printed as a self-billed invoice."""
     statement = _statement(request, pk)

@@ -34,7 +34,7 @@ from contracts.forms import (
 from contracts.models import Acceptance, Contract, Partnership
 from influencers.forms import StatusForm
 from influencers.models import Influencer
-from partnerships import tenancy
+from partnerships import languages, tenancy
 
 BOARD_CARDS_PER_COLUMN = 30
 BOARD_COLUMNS = [s for s in Influencer.Status if s != Influencer.Status.BLOCKED]
@@ -131,6 +131,7 @@ def _contract(request: HttpRequest, pk: int) -> Contract:
 
 
 @login_required
+@languages.printable
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     terms = list(contract.terms.select_related("product"))

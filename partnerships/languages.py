@@ -6,6 +6,7 @@ influencer's documents can be printed in theirs."""
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -92,6 +93,25 @@ def middleware(
         return get_response(request)
 
     return middleware
+
+
+def printable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that prints in another language than its reader's: with ?language=ru it is
+    written in Russian (a statement or contract summary for the influencer, in theirs)."""
+
+    @wraps(view)
+    def in_language(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = request.GET.get("language", "")
+        if language not in CODES:
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        response.headers["Content-Language"] = language
+        return response
+
+    return in_language
 
 
 @receiver(user_logged_in)
