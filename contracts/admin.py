@@ -597,7 +597,7 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
 
             def pay(statement: Statement) -> Statement:
                 brand = statement.contract.partnership.brand
-                today = timezone.localdate(timezone=brand.timezone)
+                today = brand.today(timezone.now())
                 return payouts.mark_paid(
                     statement, user=request.user, reference=reference, paid_on=paid_on, today=today
                 )

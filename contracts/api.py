@@ -514,7 +514,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         statement = self._to_change()
         payment = PaymentSerializer(data=request.data)
         payment.is_valid(raise_exception=True)
-        today = timezone.localdate(timezone=statement.contract.partnership.brand.timezone)
+        today = statement.contract.partnership.brand.today(timezone.now())
         payouts.mark_paid(
             statement,
             user=request.user,

@@ -54,7 +54,7 @@ def _page(request: HttpRequest, partnership: Partnership, **forms) -> HttpRespon
         messaging.mark_read(partnership, reader="brand", now=timezone.now())
     context = {
         "partnership": partnership,
-        "today": timezone.localdate(timezone=brand.timezone),
+        "today": brand.today(timezone.now()),
         "next_meeting": partnership.next_meeting,
         "contracts": list(partnership.contracts.all()),
         "steps": list(meetings.open_steps(partnership)),
@@ -110,7 +110,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "partnership": partnership,
                 "next_meeting": partnership.next_meeting,
-                "today": timezone.localdate(timezone=partnership.brand.timezone),
+                "today": partnership.brand.today(timezone.now()),
                 "can_edit": True,
                 "saved": True,
             },

@@ -1,8 +1,6 @@
 """The statement pages: the list with filters and totals per currency, one statement with the
 rows each line came from, approving and marking paid in place, and the CSV exports."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,7 +16,6 @@ from contracts import invoices, payout_files, payouts, statement_export
 from contracts.forms import PaymentForm, StatementFilterForm
 from contracts.models import PayoutDetails, Statement
 from partnerships import csv_downloads, languages, tenancy
-from partnerships.models import Brand
 
 PAGE_SIZE = 25
 # Source rows of each kind shown under a line; the CSV export has all of them.
@@ -76,10 +73,6 @@ def _statement(request: HttpRequest, pk: int) -> Statement:
     )
 
 
-def _today(brand: Brand) -> date:
-    return timezone.localdate(timezone=brand.timezone)
-
-
 def _actions(
     request: HttpRequest, statement: Statement, payment_form: PaymentForm | None = None
 ) -> dict:
@@ -88,7 +81,7 @@ def _actions(
     may_approve = payouts.may_approve(request.user, brand)
     payable_now = statement.status == Status.APPROVED and statement.payable
     if payment_form is None and may_approve and payable_now:
-        payment_form = PaymentForm(initial={"paid_on": _today(brand)})
+        payment_form = PaymentForm(initial={"paid_on": brand.today(timezone.now())})
     return {
         "statement": statement,
         "may_approve": may_approve,
@@ -150,7 +143,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 reference=form.cleaned_data["reference"],
                 paid_on=form.cleaned_data["paid_on"],
-                today=_today(brand),
+                today=brand.today(timezone.now()),
             )
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():

@@ -49,7 +49,7 @@ def _preview_fields(contract: Contract, terms: list) -> dict:
     """The preview form's fields this contract's terms are priced on, with the period it is
     in today (or its first) filled in."""
     used = preview.inputs_for(contract, terms)
-    today = timezone.localdate(timezone=contract.partnership.brand.timezone)
+    today = contract.partnership.brand.today(timezone.now())
     if contract.start:
         today = min(max(today, contract.start), contract.end or today)
     period = periods.contract_period(contract, today) if contract.start else None
@@ -117,7 +117,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "can_edit": can_edit,
             "statuses": BOARD_COLUMNS,
             "filters": filters,
-            "today": timezone.localdate(timezone=brand.timezone),
+            "today": brand.today(timezone.now()),
         },
     )
 

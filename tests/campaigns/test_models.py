@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from campaigns.models import Shipment
+from campaigns.models import Campaign, Shipment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,20 @@ def test_a_refund_cannot_exceed_the_sale(brand):
     sale.refunded_amount = Decimal("100.01")
     with pytest.raises(IntegrityError), transaction.atomic():
         sale.save()
+
+
+@pytest.mark.parametrize(
+    ("today", "phase"),
+    [
+        (date(2026, 10, 31), "upcoming"),
+        (date(2026, 11, 1), "running"),
+        (date(2026, 12, 31), "running"),
+        (date(2027, 1, 1), "ended"),
+    ],
+)
+def test_a_campaigns_phase_reads_the_same_on_the_row_and_in_sql(brand, today, phase):
+    campaign = factories.CampaignFactory(brand=brand)  # 1 Nov to 31 Dec 2026
+
+    assert campaign.phase(today) == phase
+    assert list(Campaign.objects.filter(Campaign.in_phase(phase, today))) == [campaign]
+    assert Campaign.objects.annotate(now=Campaign.phase_on(today)).get().now == phase

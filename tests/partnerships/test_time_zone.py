@@ -1,7 +1,7 @@
 """One time zone: every date and time a page shows is on the brand's clock (Asia/Shanghai in
 the test brand), named by its abbreviation, whatever the server's own zone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 # 20:30 UTC on 30 Nov is 04:30 on 1 Dec in Shanghai.
 LATE_EVENING_UTC = datetime(2026, 11, 30, 20, 30, tzinfo=UTC)
 ON_THE_BRANDS_CLOCK = "1 Dec 2026, 04:30 CST"
+
+
+def test_the_brands_today_is_the_day_on_its_clock(brand, settings):
+    settings.TIME_ZONE = "America/New_York"  # where it is still 30 Nov
+    assert brand.today(LATE_EVENING_UTC) == date(2026, 12, 1)
 
 
 def test_a_moment_is_written_on_the_zones_clock_with_its_abbreviation(brand):
