@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from campaigns import reports, roi
 from campaigns.models import Campaign, DailySummary, Sale, TrackingCode
 from contracts.models import Contract
@@ -15,11 +17,11 @@ from partnerships import tenancy
 from partnerships.models import Brand, Product
 
 RANGES = {
-    "last_30": "Last 30 days",
-    "month": "This month",
-    "last_month": "Last month",
-    "quarter": "This quarter",
-    "custom": "From … to …",
+    "last_30": _("Last 30 days"),
+    "month": _("This month"),
+    "last_month": _("Last month"),
+    "quarter": _("This quarter"),
+    "custom": _("From … to …"),
 }
 RANKED = 5
 
@@ -67,32 +69,32 @@ def getting_started(brand: Brand) -> list[Step]:
         return []
     steps = [
         Step(
-            "Add your products",
-            "Their unit costs make gross profit.",
+            _("Add your products"),
+            _("Their unit costs make gross profit."),
             "product_create",
             has(Product.objects.all()),
         ),
         Step(
-            "Add influencers",
-            "With their accounts, for fit scores.",
+            _("Add influencers"),
+            _("With their accounts, for fit scores."),
             "influencers:create",
             has(Influencer.objects.all()),
         ),
         Step(
-            "Record a contract",
-            "What you pay, under one cooperation method.",
+            _("Record a contract"),
+            _("What you pay, under one cooperation method."),
             "contracts:create",
             has(Contract.objects.all()),
         ),
         Step(
-            "Plan a campaign with tracking codes",
-            "Codes attribute sales to the influencer.",
+            _("Plan a campaign with tracking codes"),
+            _("Codes attribute sales to the influencer."),
             "campaigns:create",
             has(TrackingCode.objects.all()),
         ),
         Step(
-            "Import sales",
-            "The orders that came through the codes.",
+            _("Import sales"),
+            _("The orders that came through the codes."),
             "imports",
             has(Sale.objects.all()),
         ),
