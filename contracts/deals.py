@@ -1,5 +1,5 @@
 """The one way a contract is saved with the rows under it: its terms, deliverables, price list
-and joint brand (DESIGN §4). The contract page, the admin and the API all end in
+and joint brand (DESIGN §3). The contract page, the admin and the API all end in
 `save_contract`, so the exclusivity check under the influencer's lock, the partnership, the
 author of the history (a signed contract's amendments) and the refreshed figures are the same
 on every path.

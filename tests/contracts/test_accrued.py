@@ -6,11 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import roi
 from contracts import settlement
 from contracts.models import Contract, Statement, StatementLine
+from partnerships.models import Role
 from tests import factories
+from tests.contracts.test_admin import change_post
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +132,24 @@ def test_a_term_changed_through_the_api_reprices_the_accrued_cost_at_once(
     assert response.status_code == 200, response.json()
     # 20% of the 350.00 sold in November, whatever day it is now: the period is not settled.
     assert roi.BrandFigures.load(brand).totals().accrued_cost == Decimal("70.00")
+
+
+def test_a_term_changed_in_the_admin_reprices_the_accrued_cost_at_once(
+    client, brand, contract, django_capture_on_commit_callbacks
+):
+    roi.refresh(brand, now=timezone.now())
+    before = roi.BrandFigures.load(brand).totals().accrued_cost
+    staff = factories.UserFactory(is_staff=True)
+    factories.MembershipFactory(user=staff, brand=brand, role=Role.MANAGER)
+    client.force_login(staff)
+    data = change_post(contract)
+    commission = list(contract.terms.all()).index(contract.terms.get(kind="commission"))
+    data[f"terms-{commission}-rate"] = "20"  # typed in percent, was 10
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+    assert response.status_code == 302
+    # 10% more of the 350.00 sold in November.
+    assert roi.BrandFigures.load(brand).totals().accrued_cost == before + Decimal("35.00")
 
 
 def test_the_contract_page_shows_settled_and_accrued_cost(client, brand_manager, brand, contract):
