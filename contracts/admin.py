@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts import deals, payouts, statement_export, workflow
@@ -88,6 +90,39 @@ CSV_COLUMNS = [
 ]
 
 
+# What a status action says of a refused contract, and of those it moved.
+CONTRACT_MOVES = {
+    Contract.Status.SIGNED: (
+        gettext_lazy("“%(contract)s” was not signed: %(reason)s"),
+        ngettext_lazy("%(count)d contract signed.", "%(count)d contracts signed.", "count"),
+    ),
+    Contract.Status.ACTIVE: (
+        gettext_lazy("“%(contract)s” was not activated: %(reason)s"),
+        ngettext_lazy("%(count)d contract activated.", "%(count)d contracts activated.", "count"),
+    ),
+    Contract.Status.COMPLETED: (
+        gettext_lazy("“%(contract)s” was not completed: %(reason)s"),
+        ngettext_lazy("%(count)d contract completed.", "%(count)d contracts completed.", "count"),
+    ),
+    Contract.Status.TERMINATED: (
+        gettext_lazy("“%(contract)s” was not terminated: %(reason)s"),
+        ngettext_lazy("%(count)d contract terminated.", "%(count)d contracts terminated.", "count"),
+    ),
+}
+STATEMENT_MOVES = {
+    "approve": (
+        gettext_lazy("“%(statement)s” was not approved: %(reason)s"),
+        ngettext_lazy("%(count)d statement approved.", "%(count)d statements approved.", "count"),
+    ),
+    "pay": (
+        gettext_lazy("“%(statement)s” was not marked paid: %(reason)s"),
+        ngettext_lazy(
+            "%(count)d statement marked paid.", "%(count)d statements marked paid.", "count"
+        ),
+    ),
+}
+
+
 # --- partnerships ----------------------------------------------------------------------------
 
 
@@ -118,7 +153,10 @@ class PartnershipAdminForm(forms.ModelForm):
             and owner.pk != self.initial.get("owner")
             and not Membership.objects.filter(user=owner, brand=brand).exists()
         ):
-            self.add_error("owner", f"{owner} is not a member of {brand}.")
+            self.add_error(
+                "owner",
+                _("%(owner)s is not a member of %(brand)s.") % {"owner": owner, "brand": brand},
+            )
         return cleaned
 
 
@@ -219,14 +257,15 @@ class ContractRowForm(forms.ModelForm):
         if self.only_for_method and contract.method != self.only_for_method:
             method = Contract.Method(self.only_for_method).label.lower()
             raise ValidationError(
-                f"Only a {method} contract has a {self._meta.model._meta.verbose_name}."
+                _("Only a %(method)s contract has a %(row)s.")
+                % {"method": method, "row": self._meta.model._meta.verbose_name}
             )
         brand_id = contract.partnership.brand_id
         if (product := cleaned.get("product")) and product.brand_id != brand_id:
-            self.add_error("product", "This product belongs to another brand.")
+            self.add_error("product", _("This product belongs to another brand."))
         if foreign := [p for p in cleaned.get("products") or [] if p.brand_id != brand_id]:
             names = ", ".join(p.sku for p in foreign)
-            self.add_error("products", f"Of another brand: {names}.")
+            self.add_error("products", _("Of another brand: %(skus)s.") % {"skus": names})
         return cleaned
 
 
@@ -331,7 +370,7 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
             {"fields": ["partnership", "method", "title", "status", "start", "end", "currency"]},
         ),
         *((section, {"fields": fields}) for section, fields in CONTRACT_SECTIONS.items()),
-        ("Signature", {"fields": ["signed_document", "signed_at", "created_at"]}),
+        (gettext_lazy("Signature"), {"fields": ["signed_document", "signed_at", "created_at"]}),
     ]
     inlines = [CompensationTermInline, DeliverableInline, DistributorPriceInline, JointBrandInline]
     actions = ["sign", "activate", "complete", "terminate", "export_csv"]
@@ -348,7 +387,7 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
         sections = METHOD_SECTIONS[Contract.Method(obj.method)]
         return [inline for inline in inlines if inline.section in sections]
 
-    @admin.display(description="influencer", ordering="partnership__influencer__name")
+    @admin.display(description=gettext_lazy("influencer"), ordering="partnership__influencer__name")
     def influencer(self, obj: Contract) -> str:
         return str(obj.partnership.influencer)
 
@@ -379,7 +418,7 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
             # this one was checked. The form's own check sees it now, beside its field.
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="brand", ordering="partnership__brand__name")
+    @admin.display(description=gettext_lazy("brand"), ordering="partnership__brand__name")
     def brand(self, obj: Contract) -> str:
         return str(obj.partnership.brand)
 
@@ -421,23 +460,29 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
 
     # Status actions: each contract goes through the workflow, refusals are reported one by one.
 
-    @admin.action(description="Sign the selected contracts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Sign the selected contracts"), permissions=["change"])
     def sign(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._move(request, queryset, Contract.Status.SIGNED, "signed")
+        self._move(request, queryset, Contract.Status.SIGNED)
 
-    @admin.action(description="Activate the selected contracts", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Activate the selected contracts"), permissions=["change"]
+    )
     def activate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._move(request, queryset, Contract.Status.ACTIVE, "activated")
+        self._move(request, queryset, Contract.Status.ACTIVE)
 
-    @admin.action(description="Complete the selected contracts", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Complete the selected contracts"), permissions=["change"]
+    )
     def complete(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._move(request, queryset, Contract.Status.COMPLETED, "completed")
+        self._move(request, queryset, Contract.Status.COMPLETED)
 
-    @admin.action(description="Terminate the selected contracts", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Terminate the selected contracts"), permissions=["change"]
+    )
     def terminate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._move(request, queryset, Contract.Status.TERMINATED, "terminated")
+        self._move(request, queryset, Contract.Status.TERMINATED)
 
-    def _move(self, request: HttpRequest, queryset: models.QuerySet, to: str, done: str) -> None:
+    def _move(self, request: HttpRequest, queryset: models.QuerySet, to: str) -> None:
         # An agency member may manage one brand and only view another.
         editable = set(
             tenancy.scope(queryset, request.user, self.change_roles).values_list("pk", flat=True)
@@ -446,7 +491,7 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
         moved = 0
         for contract in queryset.order_by("title", "pk"):
             if contract.pk not in editable:
-                reason = "your role in its brand does not allow this change."
+                reason = _("your role in its brand does not allow this change.")
             else:
                 try:
                     workflow.move(contract, to, now=now)
@@ -455,12 +500,12 @@ class ContractAdmin(BrandScopedMixin, SimpleHistoryAdmin):
                 else:
                     moved += 1
                     continue
-            self.message_user(request, f"“{contract}” was not {done}: {reason}", messages.ERROR)
+            refused = CONTRACT_MOVES[to][0] % {"contract": contract, "reason": reason}
+            self.message_user(request, refused, messages.ERROR)
         if moved:
-            noun = "contract" if moved == 1 else "contracts"
-            self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
+            self.message_user(request, CONTRACT_MOVES[to][1] % {"count": moved}, messages.SUCCESS)
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description=gettext_lazy("Export selected as CSV"))
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse:
         rows = queryset.annotate(
             term_count=models.Count("terms", distinct=True),
@@ -532,7 +577,7 @@ class StatementLineInline(ReadOnlyMixin, BrandScopedInline):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).select_related("term", "statement")
 
-    @admin.display(description="rate")
+    @admin.display(description=gettext_lazy("rate"))
     def shown_rate(self, line: StatementLine) -> str:
         # As on the statement page: 8% for a commission, an amount per unit for a fee.
         return statements.line_rate(line, line.statement.currency)
@@ -561,11 +606,13 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
     inlines = [StatementLineInline]
     actions = ["approve", "mark_paid", "export_csv"]
 
-    @admin.display(description="influencer", ordering="contract__partnership__influencer__name")
+    @admin.display(
+        description=gettext_lazy("influencer"), ordering="contract__partnership__influencer__name"
+    )
     def influencer(self, obj: Statement) -> str:
         return str(obj.contract.partnership.influencer)
 
-    @admin.display(description="problem")
+    @admin.display(description=gettext_lazy("problem"))
     def problem_shown(self, obj: Statement) -> str:
         return obj.problem or "—"
 
@@ -577,7 +624,9 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
             and tenancy.brands_of(request.user, payouts.APPROVE_ROLES).exists()
         )
 
-    @admin.action(description="Approve the selected statements", permissions=["approve"])
+    @admin.action(
+        description=gettext_lazy("Approve the selected statements"), permissions=["approve"]
+    )
     def approve(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         now = timezone.now()
         # Period order: a contract's earlier statement is approved before the one carrying on.
@@ -585,10 +634,12 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
             request,
             queryset.order_by("contract", "period_start"),
             lambda statement: payouts.approve(statement, user=request.user, now=now),
-            "approved",
+            STATEMENT_MOVES["approve"],
         )
 
-    @admin.action(description="Mark the selected statements paid…", permissions=["approve"])
+    @admin.action(
+        description=gettext_lazy("Mark the selected statements paid…"), permissions=["approve"]
+    )
     def mark_paid(self, request: HttpRequest, queryset: models.QuerySet) -> TemplateResponse | None:
         """Asks for the payout reference and date first, then records them on each statement."""
         form = PaymentForm(request.POST if "apply" in request.POST else None)
@@ -603,13 +654,13 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
                 )
 
             statements = queryset.select_related("contract__partnership__brand").order_by("pk")
-            self._each(request, statements, pay, "marked paid")
+            self._each(request, statements, pay, STATEMENT_MOVES["pay"])
             return None
         if not form.is_bound:
             form = PaymentForm(initial={"paid_on": timezone.localdate()})
         context = {
             **self.admin_site.each_context(request),
-            "title": "Mark statements paid",
+            "title": _("Mark statements paid"),
             "opts": self.opts,
             "form": form,
             "statements": queryset.select_related("contract__partnership__influencer"),
@@ -617,7 +668,9 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
         }
         return TemplateResponse(request, "admin/contracts/statement/mark_paid.html", context)
 
-    @admin.action(description="Export the selected statements as CSV, with their source rows")
+    @admin.action(
+        description=gettext_lazy("Export the selected statements as CSV, with their source rows")
+    )
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet) -> StreamingHttpResponse:
         return csv_downloads.download(statement_export.csv_rows(queryset), "statements.csv")
 
@@ -626,7 +679,7 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
         request: HttpRequest,
         statements: models.QuerySet,
         move: Callable[[Statement], Statement],
-        done: str,
+        said: tuple[str, str],
     ) -> None:
         """Move each statement; refusals are reported one by one."""
         moved = 0
@@ -634,16 +687,16 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
             try:
                 move(statement)
             except PermissionDenied:
-                reason = "your role in its brand does not allow this."
+                reason = _("your role in its brand does not allow this.")
             except ValidationError as error:
                 reason = " ".join(error.messages)
             else:
                 moved += 1
                 continue
-            self.message_user(request, f"“{statement}” was not {done}: {reason}", messages.ERROR)
+            refused = said[0] % {"statement": statement, "reason": reason}
+            self.message_user(request, refused, messages.ERROR)
         if moved:
-            noun = "statement" if moved == 1 else "statements"
-            self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
+            self.message_user(request, said[1] % {"count": moved}, messages.SUCCESS)
 
 
 # Kept by the influencer in the creator portal: read here, never changed by the brand.

@@ -4,9 +4,21 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from contracts.models import CompensationTerm, Contract, Deliverable
 
-ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+# What happened to a term or deliverable, by its history record's type.
+ACTIONS = {
+    (CompensationTerm, "+"): gettext_lazy("term added: %(item)s"),
+    (CompensationTerm, "~"): gettext_lazy("term changed: %(item)s"),
+    (CompensationTerm, "-"): gettext_lazy("term removed: %(item)s"),
+    (Deliverable, "+"): gettext_lazy("deliverable added: %(item)s"),
+    (Deliverable, "~"): gettext_lazy("deliverable changed: %(item)s"),
+    (Deliverable, "-"): gettext_lazy("deliverable removed: %(item)s"),
+}
 SKIPPED_FIELDS = {"signed_at"}
 
 
@@ -22,7 +34,7 @@ def amendments(contract: Contract, *, limit: int = 100) -> list[Amendment]:
     if contract.signed_at is None:
         return []
     found = _contract_changes(contract)
-    for model, label in ((CompensationTerm, "term"), (Deliverable, "deliverable")):
+    for model in (CompensationTerm, Deliverable):
         records = model.history.filter(
             contract_id=contract.pk, history_date__gte=contract.signed_at
         )
@@ -31,7 +43,7 @@ def amendments(contract: Contract, *, limit: int = 100) -> list[Amendment]:
                 Amendment(
                     record.history_date,
                     _who(record),
-                    f"{label} {ACTIONS[record.history_type]}: {record.instance}",
+                    ACTIONS[model, record.history_type] % {"item": record.instance},
                 )
             )
     return sorted(found, key=lambda a: a.when, reverse=True)[:limit]
@@ -46,11 +58,20 @@ def _contract_changes(contract: Contract) -> list[Amendment]:
         delta = after.diff_against(before, excluded_fields=SKIPPED_FIELDS)
         if delta.changes:
             what = "; ".join(
-                f"{c.field.replace('_', ' ')}: {c.old} → {c.new}" for c in delta.changes
+                _("%(field)s: %(old)s → %(new)s")
+                % {"field": _field_name(c.field), "old": c.old, "new": c.new}
+                for c in delta.changes
             )
             changes.append(Amendment(after.history_date, _who(after), what))
     return changes
 
 
+def _field_name(name: str) -> str:
+    try:
+        return str(Contract._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
 def _who(record) -> str:
-    return str(record.history_user) if record.history_user else "API or system"
+    return str(record.history_user) if record.history_user else _("API or system")

@@ -13,6 +13,9 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from partnerships import money
 
 TierMode = Literal["whole", "marginal"]
@@ -108,48 +111,87 @@ def check_tiers(tiers: Sequence[Tier]) -> None:
     previous: Decimal | None = None
     for number, tier in enumerate(tiers, start=1):
         start = _check_decimal(tier.from_, f"tiers: tier {number}'s threshold")
-        check_rate(tier.rate, f"tiers: tier {number}'s rate")
-        if previous is None and start < ZERO:
-            raise ValueError(f"tiers: the first tier must start at 0 or above, not {start}.")
-        if previous is not None and start <= previous:
-            where = "the same as" if start == previous else "below"
+        rate = _check_decimal(tier.rate, f"tiers: tier {number}'s rate")
+        if not ZERO <= rate <= ONE:
             raise ValueError(
-                f"tiers: tier {number} starts {where} tier {number - 1} ({start}, after "
-                f"{previous}); thresholds must ascend strictly."
+                _(
+                    "tiers: tier %(number)s's rate is a fraction between 0 and 1 (0.0800 is 8%%), "
+                    "not %(value)s."
+                )
+                % {"number": number, "value": rate}
+            )
+        if previous is None and start < ZERO:
+            raise ValueError(
+                _("tiers: the first tier must start at 0 or above, not %(start)s.")
+                % {"start": start}
+            )
+        if previous is not None and start <= previous:
+            if start == previous:
+                text = _(
+                    "tiers: tier %(number)s starts the same as tier %(before)s (%(start)s, after "
+                    "%(previous)s); thresholds must ascend strictly."
+                )
+            else:
+                text = _(
+                    "tiers: tier %(number)s starts below tier %(before)s (%(start)s, after "
+                    "%(previous)s); thresholds must ascend strictly."
+                )
+            raise ValueError(
+                text
+                % {"number": number, "before": number - 1, "start": start, "previous": previous}
             )
         previous = start
 
 
 def parse_tiers(raw: object) -> tuple[Tier, ...]:
     """Tiers from their stored JSON form, `[{"from": "0", "rate": "0.05"}, ...]`, validated
-    with `check_tiers`. Raises ValueError with a message fit to show next to the field."""
+    with `check_tiers`. Raises ValueError with a message fit to show next to the field, in the
+    active language."""
     if not isinstance(raw, Sequence) or isinstance(raw, str | bytes):
-        raise ValueError('tiers must be a list such as [{"from": "0", "rate": "0.05"}].')
+        raise ValueError(_('tiers must be a list such as [{"from": "0", "rate": "0.05"}].'))
     tiers = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, Mapping) or set(item) != {"from", "rate"}:
-            raise ValueError(f'tiers: tier {number} must be {{"from": ..., "rate": ...}}.')
+            raise ValueError(
+                _('tiers: tier %(number)s must be {"from": ..., "rate": ...}.') % {"number": number}
+            )
         tiers.append(
             Tier(
-                from_=_parse_number(item["from"], f"tiers: tier {number}'s threshold"),
-                rate=_parse_number(item["rate"], f"tiers: tier {number}'s rate"),
+                from_=_parse_number(item["from"], number, TIER_THRESHOLD_WORDS),
+                rate=_parse_number(item["rate"], number, TIER_RATE_WORDS),
             )
         )
     check_tiers(tiers)
     return tuple(tiers)
 
 
-def _parse_number(value: object, name: str) -> Decimal:
+# What a tier's threshold and rate are refused with: not written as a string, not a number.
+TIER_THRESHOLD_WORDS = (
+    gettext_lazy(
+        'tiers: tier %(number)s\'s threshold must be a number written as a string, such as "0.05".'
+    ),
+    gettext_lazy("tiers: tier %(number)s's threshold must be a number, not %(value)s."),
+)
+TIER_RATE_WORDS = (
+    gettext_lazy(
+        'tiers: tier %(number)s\'s rate must be a number written as a string, such as "0.05".'
+    ),
+    gettext_lazy("tiers: tier %(number)s's rate must be a number, not %(value)s."),
+)
+
+
+def _parse_number(value: object, number: int, words: tuple[str, str]) -> Decimal:
     # JSON gives numbers typed by hand as float; their shortest repr is what was typed.
+    not_a_string, not_a_number = words
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f'{name} must be a number written as a string, such as "0.05".')
+        raise ValueError(not_a_string % {"number": number})
     try:
-        number = Decimal(str(value).strip())
+        parsed = Decimal(str(value).strip())
     except ArithmeticError:
-        raise ValueError(f"{name} must be a number, not {value!r}.") from None
-    if not number.is_finite():
-        raise ValueError(f"{name} must be a number, not {value!r}.")
-    return number
+        raise ValueError(not_a_number % {"number": number, "value": repr(value)}) from None
+    if not parsed.is_finite():
+        raise ValueError(not_a_number % {"number": number, "value": repr(value)})
+    return parsed
 
 
 # --- commission and its tiers ----------------------------------------------------------------

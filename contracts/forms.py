@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contracts import compensation, deals, payouts
 from contracts.models import (
@@ -35,16 +37,30 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ContractForm(forms.ModelForm):
     """The agreement itself; the partnership is found or created from the influencer."""
 
-    influencer = forms.ModelChoiceField(queryset=Influencer.objects.none())
-    exclusivity_categories = TagsField(required=False, label="Exclusive categories")
-    competitors = TagsField(required=False, help_text="Brands the influencer may not promote.")
+    influencer = forms.ModelChoiceField(
+        queryset=Influencer.objects.none(), label=gettext_lazy("Influencer")
+    )
+    exclusivity_categories = TagsField(required=False, label=gettext_lazy("Exclusive categories"))
+    competitors = TagsField(
+        required=False,
+        label=gettext_lazy("Competitors"),
+        help_text=gettext_lazy("Brands the influencer may not promote."),
+    )
     exclusivity_territories = TagsField(
         required=False,
-        label="Exclusive territories",
-        help_text="Country codes; empty means worldwide.",
+        label=gettext_lazy("Exclusive territories"),
+        help_text=gettext_lazy("Country codes; empty means worldwide."),
     )
-    usage_channels = TagsField(required=False, help_text="e.g. website, marketplace listing, ads.")
-    usage_territories = TagsField(required=False, help_text="Country codes; empty means worldwide.")
+    usage_channels = TagsField(
+        required=False,
+        label=gettext_lazy("Usage channels"),
+        help_text=gettext_lazy("e.g. website, marketplace listing, ads."),
+    )
+    usage_territories = TagsField(
+        required=False,
+        label=gettext_lazy("Usage territories"),
+        help_text=gettext_lazy("Country codes; empty means worldwide."),
+    )
 
     class Meta:
         model = Contract
@@ -101,13 +117,20 @@ class TiersWidget(forms.Widget):
         cells = format_html_join(
             "",
             '<tr><td><input class="form-control form-control-sm" name="{0}-from" value="{1}" '
-            'inputmode="decimal" aria-label="Tier {3} from"></td>'
+            'inputmode="decimal" aria-label="{3}"></td>'
             '<td><input class="form-control form-control-sm" name="{0}-rate" value="{2}" '
-            'inputmode="decimal" aria-label="Tier {3} rate %"></td>'
+            'inputmode="decimal" aria-label="{4}"></td>'
             '<td><button type="button" class="btn btn-sm btn-outline-secondary" '
-            "data-tier-remove>Remove</button></td></tr>",
+            "data-tier-remove>{5}</button></td></tr>",
             (
-                (name, start, rate, number)
+                (
+                    name,
+                    start,
+                    rate,
+                    _("Tier %(number)s from") % {"number": number},
+                    _("Tier %(number)s rate %%") % {"number": number},
+                    _("Remove"),
+                )
                 for number, (start, rate) in enumerate([*rows, ("", "")], start=1)
             ),
         )
@@ -116,15 +139,20 @@ class TiersWidget(forms.Widget):
         classes = " ".join(["tiers", *given.split()])
         return format_html(
             '<div class="{}" data-tiers><table class="table table-sm mb-1"><thead><tr>'
-            "<th>From</th><th>Rate %</th><th></th></tr></thead><tbody>{}</tbody></table>"
+            "<th>{}</th><th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>"
             '<button type="button" class="btn btn-sm btn-outline-primary" data-tier-add>'
-            "Add tier</button></div>",
+            "{}</button></div>",
             classes,
+            _("From"),
+            _("Rate %"),
             cells,
+            _("Add tier"),
         )
 
 
-TIERS_HELP = "Each tier from an amount of the period's base, with its rate in percent; ascending."
+TIERS_HELP = gettext_lazy(
+    "Each tier from an amount of the period's base, with its rate in percent; ascending."
+)
 
 
 class TiersField(forms.Field):
@@ -149,16 +177,22 @@ class TiersField(forms.Field):
         rows = [row for row in value or [] if any(row)]
         for number, (start, rate) in enumerate(rows, start=1):
             if not start or not rate:
-                raise ValidationError(f"Tier {number} needs both where it starts and its rate.")
+                raise ValidationError(
+                    _("Tier %(number)s needs both where it starts and its rate.")
+                    % {"number": number}
+                )
             tiers.append(
                 compensation.Tier(
-                    from_=_tier_number(start, f"Tier {number}'s start"),
-                    rate=_tier_number(rate, f"Tier {number}'s rate") / HUNDRED,
+                    from_=_tier_number(start, _("Tier %(number)s's start") % {"number": number}),
+                    rate=_tier_number(rate, _("Tier %(number)s's rate") % {"number": number})
+                    / HUNDRED,
                 )
             )
         for number, tier in enumerate(tiers, start=1):
             if not 0 <= tier.rate <= 1:
-                raise ValidationError(f"Tier {number}'s rate must be from 0 to 100%.")
+                raise ValidationError(
+                    _("Tier %(number)s's rate must be from 0 to 100%%.") % {"number": number}
+                )
         try:
             compensation.check_tiers(tiers)
         except ValueError as error:
@@ -177,9 +211,14 @@ def _tier_number(text: str, name: str) -> Decimal:
     try:
         number = Decimal(text.replace(",", "").replace(" ", ""))
     except ArithmeticError:
-        raise ValidationError(f"{name} must be a number, not “{text}”.") from None
+        raise ValidationError(
+            _("%(name)s must be a number, not “%(text)s”.") % {"name": name, "text": text}
+        ) from None
     if not number.is_finite() or number < 0:
-        raise ValidationError(f"{name} must be a number of 0 or more, not “{text}”.")
+        raise ValidationError(
+            _("%(name)s must be a number of 0 or more, not “%(text)s”.")
+            % {"name": name, "text": text}
+        )
     return number
 
 
@@ -263,20 +302,28 @@ class SignedDocumentForm(forms.ModelForm):
 
 class StatementFilterForm(forms.Form):
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Statement.Status.choices]
+        required=False,
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Statement.Status.choices],
     )
     period = forms.DateField(
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text="Statements whose period ends in this month.",
-        error_messages={"invalid": "Give a month as YYYY-MM."},
+        label=gettext_lazy("Period"),
+        help_text=gettext_lazy("Statements whose period ends in this month."),
+        error_messages={"invalid": gettext_lazy("Give a month as YYYY-MM.")},
     )
     influencer = forms.ModelChoiceField(
-        required=False, queryset=Influencer.objects.none(), empty_label="Any influencer"
+        required=False,
+        queryset=Influencer.objects.none(),
+        label=gettext_lazy("Influencer"),
+        empty_label=gettext_lazy("Any influencer"),
     )
     method = forms.ChoiceField(
-        required=False, choices=[("", "Any method"), *Contract.Method.choices]
+        required=False,
+        label=gettext_lazy("Method"),
+        choices=[("", gettext_lazy("Any method")), *Contract.Method.choices],
     )
 
     def __init__(self, *args: object, brand: Brand, **kwargs: object) -> None:
@@ -307,13 +354,15 @@ class PaymentForm(forms.Form):
     """How an approved statement was paid."""
 
     reference = forms.CharField(
-        label="Payout reference",
+        label=gettext_lazy("Payout reference"),
         max_length=payouts.REFERENCE_MAX_LENGTH,
-        help_text="The bank transfer or payment batch id.",
+        help_text=gettext_lazy("The bank transfer or payment batch id."),
         error_messages={"required": payouts.REFERENCE_MISSING},
     )
     paid_on = forms.DateField(
-        label="Paid on", widget=DATE, error_messages={"required": payouts.PAID_ON_MISSING}
+        label=gettext_lazy("Paid on"),
+        widget=DATE,
+        error_messages={"required": payouts.PAID_ON_MISSING},
     )
 
 
@@ -332,7 +381,10 @@ class PartnershipForm(forms.ModelForm):
             "influencer_goals",
             "brand_goals",
         ]
-        labels = {"influencer_goals": "Influencer's goals", "brand_goals": "Brand's goals"}
+        labels = {
+            "influencer_goals": gettext_lazy("Influencer's goals"),
+            "brand_goals": gettext_lazy("Brand's goals"),
+        }
         widgets = {
             "since": DATE,
             "influencer_goals": forms.Textarea(attrs={"rows": 3}),
@@ -359,13 +411,13 @@ class NextStepForm(forms.ModelForm):
     class Meta:
         model = NextStep
         fields = ["description", "owner", "due_on"]
-        labels = {"description": "Next step"}
+        labels = {"description": gettext_lazy("Next step")}
         widgets = {"due_on": DATE}
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenancy.members(brand)
-        self.fields["owner"].empty_label = "The influencer"
+        self.fields["owner"].empty_label = _("The influencer")
 
 
 NextStepFormSet = forms.inlineformset_factory(
@@ -375,19 +427,22 @@ NextStepFormSet = forms.inlineformset_factory(
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     received = forms.BooleanField(
         required=False,
-        label="Record a message received from the influencer",
-        help_text="For one that came by e-mail, phone or chat; it is not sent again.",
+        label=gettext_lazy("Record a message received from the influencer"),
+        help_text=gettext_lazy("For one that came by e-mail, phone or chat; it is not sent again."),
     )
 
 
 class BoardFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search")
+    q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"))
     owner = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any owner", label="Owner"
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Any owner"),
+        label=gettext_lazy("Owner"),
     )
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
@@ -405,4 +460,7 @@ class BoardFilterForm(forms.Form):
 
     def problem(self) -> str:
         field, errors = next(iter(self.errors.items()))
-        return f"{self.fields[field].label}: {errors[0]} Showing everyone."
+        return _("%(field)s: %(error)s Showing everyone.") % {
+            "field": self.fields[field].label,
+            "error": errors[0],
+        }

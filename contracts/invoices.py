@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contracts import payouts
 from contracts.models import PayoutDetails, Statement, StatementLine
 
-NOTE = (
+NOTE = _(
     "Self-billed invoice: issued by the customer on behalf of the supplier, under the "
     "self-billing agreement in their contract. The supplier accounts for any tax due on it."
 )

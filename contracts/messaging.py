@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from contracts.models import Message, Partnership
 from partnerships import languages
@@ -45,11 +46,13 @@ def post(
     sent that `by`, a member, records), and mail the other side once it is saved."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Write the message first."})
+        raise ValidationError({"body": _("Write the message first.")})
     if len(body) > MAX_LENGTH:
-        raise ValidationError({"body": f"A message has at most {MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"body": _("A message has at most %(count)d characters.") % {"count": MAX_LENGTH}}
+        )
     if recorded and side != Side.INFLUENCER:
-        raise ValidationError({"side": "Only a message from the influencer is recorded."})
+        raise ValidationError({"side": _("Only a message from the influencer is recorded.")})
     message = Message(
         partnership=partnership,
         side=side,
@@ -140,7 +143,7 @@ def _written(message: Message, address: str, to_brand: bool, url: str) -> EmailM
         },
     )
     sender = partnership.influencer if to_brand else partnership.brand
-    return EmailMessage(f"New message from {sender}", body, to=[address])
+    return EmailMessage(_("New message from %(sender)s") % {"sender": sender}, body, to=[address])
 
 
 def _send(mails: list[EmailMessage]) -> None:

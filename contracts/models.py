@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from contracts import compensation
@@ -41,20 +44,25 @@ class Partnership(models.Model):
     brand_path = "brand"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
 
     class Cadence(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        FORTNIGHTLY = "fortnightly", "Every two weeks"
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        AD_HOC = "ad_hoc", "When needed"
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        AD_HOC = "ad_hoc", _("When needed")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="partnerships")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("brand")
+    )
     influencer = models.ForeignKey(
-        Influencer, on_delete=models.CASCADE, related_name="partnerships"
+        Influencer,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("influencer"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,22 +70,39 @@ class Partnership(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who at the brand is responsible for the relationship.",
+        help_text=_("Who at the brand is responsible for the relationship."),
+        verbose_name=_("owner"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    since = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    since = models.DateField(null=True, blank=True, verbose_name=_("since"))
     liaison = models.CharField(
-        max_length=200, blank=True, help_text="The influencer's day-to-day contact."
+        max_length=200,
+        blank=True,
+        help_text=_("The influencer's day-to-day contact."),
+        verbose_name=_("liaison"),
     )
     meeting_cadence = models.CharField(
-        max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
+        max_length=12,
+        choices=Cadence.choices,
+        default=Cadence.MONTHLY,
+        verbose_name=_("meeting cadence"),
     )
-    influencer_goals = models.TextField(blank=True, help_text="What matters to the influencer.")
-    brand_goals = models.TextField(blank=True, help_text="What the brand wants from it.")
+    influencer_goals = models.TextField(
+        blank=True,
+        help_text=_("What matters to the influencer."),
+        verbose_name=_("influencer goals"),
+    )
+    brand_goals = models.TextField(
+        blank=True, help_text=_("What the brand wants from it."), verbose_name=_("brand goals")
+    )
 
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
         ordering = ["influencer__name"]
         constraints = [
             models.UniqueConstraint(
@@ -90,7 +115,7 @@ class Partnership(models.Model):
 
     def clean(self) -> None:
         if self.influencer_id and self.brand_id and self.influencer.brand_id != self.brand_id:
-            raise ValidationError({"influencer": "This influencer belongs to another brand."})
+            raise ValidationError({"influencer": _("This influencer belongs to another brand.")})
 
     @property
     def next_meeting(self) -> date | None:
@@ -127,114 +152,159 @@ class Contract(models.Model):
     brand_path = "partnership__brand"
 
     class Method(models.TextChoices):
-        DISTRIBUTION = "distribution", "Distribution"
-        PAID_MEDIA = "paid_media", "Paid self-media"
-        JOINT_BRAND = "joint_brand", "Joint brand"
+        DISTRIBUTION = "distribution", _("Distribution")
+        PAID_MEDIA = "paid_media", _("Paid self-media")
+        JOINT_BRAND = "joint_brand", _("Joint brand")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        NEGOTIATING = "negotiating", "Negotiating"
-        SIGNED = "signed", "Signed"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        TERMINATED = "terminated", "Terminated"
+        DRAFT = "draft", _("Draft")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
 
     class SettlementPeriod(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        ON_COMPLETION = "on_completion", "On completion"
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ON_COMPLETION = "on_completion", _("On completion")
 
     class Exclusivity(models.TextChoices):
-        NONE = "none", "None"
-        CATEGORY = "category", "In the listed categories"
-        FULL = "full", "Full"
+        NONE = "none", _("None")
+        CATEGORY = "category", _("In the listed categories")
+        FULL = "full", _("Full")
 
     class ContentOwner(models.TextChoices):
-        BRAND = "brand", "Brand"
-        INFLUENCER = "influencer", "Influencer"
-        SHARED = "shared", "Shared"
+        BRAND = "brand", _("Brand")
+        INFLUENCER = "influencer", _("Influencer")
+        SHARED = "shared", _("Shared")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contracts")
-    method = models.CharField(max_length=14, choices=Method.choices)
-    title = models.CharField(max_length=200)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True)
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        verbose_name=_("partnership"),
+    )
+    method = models.CharField(max_length=14, choices=Method.choices, verbose_name=_("method"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    start = models.DateField(verbose_name=_("start"))
+    end = models.DateField(null=True, blank=True, verbose_name=_("end"))
+    currency = models.CharField(
+        max_length=3, choices=money.CURRENCY_CHOICES, default="USD", verbose_name=_("currency")
+    )
     # Settlement
     settlement_period = models.CharField(
-        max_length=14, choices=SettlementPeriod.choices, default=SettlementPeriod.MONTHLY
+        max_length=14,
+        choices=SettlementPeriod.choices,
+        default=SettlementPeriod.MONTHLY,
+        verbose_name=_("settlement period"),
     )
     hold_days = models.PositiveSmallIntegerField(
-        default=0, help_text="Days after a period ends before it is settled (returns window)."
+        default=0,
+        help_text=_("Days after a period ends before it is settled (returns window)."),
+        verbose_name=_("hold days"),
     )
     minimum_payout = models.DecimalField(
         **MONEY,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
-        help_text="Smaller balances are carried to the next statement.",
+        help_text=_("Smaller balances are carried to the next statement."),
+        verbose_name=_("minimum payout"),
     )
-    payment_terms_days = models.PositiveSmallIntegerField("payment terms (net days)", default=30)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (net days)"), default=30)
     # Exclusivity
     exclusivity = models.CharField(
-        max_length=10, choices=Exclusivity.choices, default=Exclusivity.NONE
+        max_length=10,
+        choices=Exclusivity.choices,
+        default=Exclusivity.NONE,
+        verbose_name=_("exclusivity"),
     )
-    exclusivity_categories = models.JSONField(default=list, blank=True)
-    competitors = models.JSONField(default=list, blank=True)
+    exclusivity_categories = models.JSONField(
+        default=list, blank=True, verbose_name=_("exclusivity categories")
+    )
+    competitors = models.JSONField(default=list, blank=True, verbose_name=_("competitors"))
     exclusivity_territories = models.JSONField(
-        default=list, blank=True, help_text="Country codes; empty means worldwide."
+        default=list,
+        blank=True,
+        help_text=_("Country codes; empty means worldwide."),
+        verbose_name=_("exclusivity territories"),
     )
     # Content
-    disclosure_required = models.BooleanField("ad disclosure required", default=True)
+    disclosure_required = models.BooleanField(_("ad disclosure required"), default=True)
     disclosure_text = models.CharField(
-        max_length=200, blank=True, help_text="e.g. #ad #LumiereHair"
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. #ad #LumiereHair"),
+        verbose_name=_("disclosure text"),
     )
-    approval_required = models.BooleanField("content approval required", default=True)
+    approval_required = models.BooleanField(_("content approval required"), default=True)
     content_owner = models.CharField(
-        "content IP owner",
+        _("content IP owner"),
         max_length=10,
         choices=ContentOwner.choices,
         default=ContentOwner.INFLUENCER,
     )
     usage_channels = models.JSONField(
-        default=list, blank=True, help_text="Where the brand may reuse the content."
+        default=list,
+        blank=True,
+        help_text=_("Where the brand may reuse the content."),
+        verbose_name=_("usage channels"),
     )
-    paid_ads_allowed = models.BooleanField("may be used in paid ads", default=False)
-    usage_territories = models.JSONField(default=list, blank=True)
+    paid_ads_allowed = models.BooleanField(_("may be used in paid ads"), default=False)
+    usage_territories = models.JSONField(
+        default=list, blank=True, verbose_name=_("usage territories")
+    )
     usage_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How long the brand may use the content."
+        null=True,
+        blank=True,
+        help_text=_("How long the brand may use the content."),
+        verbose_name=_("usage months"),
     )
     # Breach
     late_delivery_per_day = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        verbose_name=_("late delivery per day"),
     )
     late_delivery_cap = models.DecimalField(
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="The most late-delivery penalties may take in all.",
+        help_text=_("The most late-delivery penalties may take in all."),
+        verbose_name=_("late delivery cap"),
     )
     late_payment_per_day = models.DecimalField(
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
-        help_text="Owed to the influencer per day a statement is paid late.",
+        help_text=_("Owed to the influencer per day a statement is paid late."),
+        verbose_name=_("late payment per day"),
     )
-    breach_terms = models.TextField(blank=True)
+    breach_terms = models.TextField(blank=True, verbose_name=_("breach terms"))
     signed_document = models.FileField(
         upload_to="contracts/%Y/",
         blank=True,
         validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
-        help_text="PDF or image, at most 10 MB.",
+        help_text=_("PDF or image, at most 10 MB."),
+        verbose_name=_("signed document"),
     )
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("signed at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
@@ -249,18 +319,18 @@ class Contract(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.end and self.start and self.end < self.start:
-            errors["end"] = "The contract cannot end before it starts."
+            errors["end"] = _("The contract cannot end before it starts.")
         if self.exclusivity == self.Exclusivity.CATEGORY and not self.exclusivity_categories:
-            errors["exclusivity_categories"] = "Name the categories the exclusivity covers."
+            errors["exclusivity_categories"] = _("Name the categories the exclusivity covers.")
         if self.signed_document and self.signed_document.size > SIGNED_DOCUMENT_MAX_BYTES:
-            errors["signed_document"] = "The signed document is larger than 10 MB."
+            errors["signed_document"] = _("The signed document is larger than 10 MB.")
         if self.late_delivery_cap and not self.late_delivery_per_day:
-            errors["late_delivery_cap"] = "A cap needs a late-delivery penalty per day."
+            errors["late_delivery_cap"] = _("A cap needs a late-delivery penalty per day.")
         if clash := self.overlapping_exclusive_contract():
-            errors["exclusivity"] = (
-                f"“{clash.title}” already gives this influencer's exclusivity for an overlapping "
-                f"period ({clash.start} to {clash.end or 'open end'})."
-            )
+            errors["exclusivity"] = _(
+                "“%(title)s” already gives this influencer's exclusivity for an overlapping "
+                "period (%(start)s to %(end)s)."
+            ) % {"title": clash.title, "start": clash.start, "end": clash.end or _("open end")}
         if errors:
             raise ValidationError(errors)
 
@@ -289,13 +359,13 @@ class Contract(models.Model):
 
 
 class ContentType(models.TextChoices):
-    VIDEO = "video", "Video"
-    SHORT = "short", "Short video"
-    POST = "post", "Post"
-    STORY = "story", "Story"
-    LIVE_STREAM = "live_stream", "Live stream"
-    REVIEW = "review", "Review"
-    GRAPHIC = "graphic", "Graphic"
+    VIDEO = "video", _("Video")
+    SHORT = "short", _("Short video")
+    POST = "post", _("Post")
+    STORY = "story", _("Story")
+    LIVE_STREAM = "live_stream", _("Live stream")
+    REVIEW = "review", _("Review")
+    GRAPHIC = "graphic", _("Graphic")
 
 
 class CompensationTerm(models.Model):
@@ -304,65 +374,97 @@ class CompensationTerm(models.Model):
     brand_path = "contract__partnership__brand"
 
     class Kind(models.TextChoices):
-        FLAT_FEE = "flat_fee", "Flat fee or installment"
-        PER_DELIVERABLE = "per_deliverable", "Per published item"
-        CPM = "cpm", "Per 1,000 views (CPM)"
-        CPA = "cpa", "Per order (CPA)"
-        COMMISSION = "commission", "Commission on sales"
-        REVENUE_SHARE = "revenue_share", "Revenue share (joint brand)"
-        REBATE = "rebate", "Volume rebate (distribution)"
-        BONUS = "bonus", "One-time bonus"
+        FLAT_FEE = "flat_fee", _("Flat fee or installment")
+        PER_DELIVERABLE = "per_deliverable", _("Per published item")
+        CPM = "cpm", _("Per 1,000 views (CPM)")
+        CPA = "cpa", _("Per order (CPA)")
+        COMMISSION = "commission", _("Commission on sales")
+        REVENUE_SHARE = "revenue_share", _("Revenue share (joint brand)")
+        REBATE = "rebate", _("Volume rebate (distribution)")
+        BONUS = "bonus", _("One-time bonus")
 
     class Basis(models.TextChoices):
-        TOTAL = "total", "All attributed sales"
-        PRODUCT = "product", "One product"
-        CATEGORY = "category", "One category"
+        TOTAL = "total", _("All attributed sales")
+        PRODUCT = "product", _("One product")
+        CATEGORY = "category", _("One category")
 
     class TierMode(models.TextChoices):
-        WHOLE = "whole", "Reached tier's rate on all of it"
-        MARGINAL = "marginal", "Each band at its own rate"
+        WHOLE = "whole", _("Reached tier's rate on all of it")
+        MARGINAL = "marginal", _("Each band at its own rate")
 
     class Milestone(models.TextChoices):
-        ON_SIGNING = "on_signing", "On signing"
-        ON_FIRST_PUBLISH = "on_first_publish", "On first published content"
-        ON_CAMPAIGN_END = "on_campaign_end", "On campaign end"
+        ON_SIGNING = "on_signing", _("On signing")
+        ON_FIRST_PUBLISH = "on_first_publish", _("On first published content")
+        ON_CAMPAIGN_END = "on_campaign_end", _("On campaign end")
 
     class Metric(models.TextChoices):
-        VIEWS = "views", "Views"
-        SALES = "sales", "Net sales"
-        CONVERSIONS = "conversions", "Conversions"
+        VIEWS = "views", _("Views")
+        SALES = "sales", _("Net sales")
+        CONVERSIONS = "conversions", _("Conversions")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="terms")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    description = models.CharField(max_length=200, blank=True)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="terms", verbose_name=_("contract")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    description = models.CharField(max_length=200, blank=True, verbose_name=_("description"))
     amount = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        verbose_name=_("amount"),
     )
-    rate = RateField(null=True, blank=True)  # 0.0800 = 8%
-    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    rate = RateField(null=True, blank=True, verbose_name=_("rate"))  # 0.0800 = 8%
+    basis = models.CharField(
+        max_length=10, choices=Basis.choices, blank=True, verbose_name=_("basis")
+    )
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
     )
-    category = models.CharField(max_length=80, blank=True)
+    category = models.CharField(max_length=80, blank=True, verbose_name=_("category"))
     tiers = models.JSONField(
         default=list,
         blank=True,
-        help_text='Ascending thresholds, e.g. [{"from": "0", "rate": "0.05"}, '
-        '{"from": "10000", "rate": "0.08"}].',
+        help_text=_(
+            'Ascending thresholds, e.g. [{"from": "0", "rate": "0.05"}, '
+            '{"from": "10000", "rate": "0.08"}].'
+        ),
+        verbose_name=_("tiers"),
     )
-    tier_mode = models.CharField(max_length=10, choices=TierMode.choices, blank=True)
-    content_type = models.CharField(max_length=12, choices=ContentType.choices, blank=True)
-    cap = models.DecimalField(**MONEY, null=True, blank=True, help_text="Most paid per item.")
-    minimum_guarantee = models.DecimalField(**MONEY, null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
-    offset_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    metric = models.CharField(max_length=12, choices=Metric.choices, blank=True)
-    threshold = models.DecimalField(**MONEY, null=True, blank=True)
+    tier_mode = models.CharField(
+        max_length=10, choices=TierMode.choices, blank=True, verbose_name=_("tier mode")
+    )
+    content_type = models.CharField(
+        max_length=12, choices=ContentType.choices, blank=True, verbose_name=_("content type")
+    )
+    cap = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("Most paid per item."), verbose_name=_("cap")
+    )
+    minimum_guarantee = models.DecimalField(
+        **MONEY, null=True, blank=True, verbose_name=_("minimum guarantee")
+    )
+    due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
+    milestone = models.CharField(
+        max_length=16, choices=Milestone.choices, blank=True, verbose_name=_("milestone")
+    )
+    offset_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("offset days")
+    )
+    metric = models.CharField(
+        max_length=12, choices=Metric.choices, blank=True, verbose_name=_("metric")
+    )
+    threshold = models.DecimalField(**MONEY, null=True, blank=True, verbose_name=_("threshold"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("compensation term")
+        verbose_name_plural = _("compensation terms")
         # Undated terms first on every database (PostgreSQL would put NULLs last).
         ordering = ["contract", "kind", models.F("due_date").asc(nulls_first=True), "pk"]
 
@@ -373,19 +475,21 @@ class CompensationTerm(models.Model):
         errors: dict[str, str] = {}
         kind = self.Kind(self.kind) if self.kind in self.Kind.values else None
         if kind is None:
-            raise ValidationError({"kind": "Choose what the term pays for."})
+            raise ValidationError({"kind": _("Choose what the term pays for.")})
         contract = _contract_of(self)
         if contract and contract.method and kind not in METHOD_KINDS.get(contract.method, ()):
-            errors["kind"] = (
-                f"A {contract.get_method_display().lower()} contract cannot have a "
-                f"{self.get_kind_display().lower()} term."
-            )
+            errors["kind"] = _("A %(method)s contract cannot have a %(kind)s term.") % {
+                "method": contract.get_method_display().lower(),
+                "kind": self.get_kind_display().lower(),
+            }
         for name in TERM_FIELDS_ALL - set(TERM_FIELDS[kind]):
             if getattr(self, name) not in (None, "", []):
-                errors[name] = f"Not used by a {self.get_kind_display().lower()} term."
+                errors[name] = _("Not used by a %(kind)s term.") % {
+                    "kind": self.get_kind_display().lower()
+                }
         for name in TERM_REQUIRED[kind]:
             if getattr(self, name) in (None, "", []):
-                errors.setdefault(name, "Required for this kind of term.")
+                errors.setdefault(name, _("Required for this kind of term."))
         errors.update(self._kind_rules(kind, contract))
         if errors:
             raise ValidationError(errors)
@@ -393,10 +497,10 @@ class CompensationTerm(models.Model):
     def _kind_rules(self, kind: "CompensationTerm.Kind", contract: Contract | None) -> dict:
         errors = {}
         if self.rate is not None and not Decimal(0) <= self.rate <= Decimal(1):
-            errors["rate"] = "A rate is a fraction between 0 and 1 (0.0800 is 8%)."
+            errors["rate"] = _("A rate is a fraction between 0 and 1 (0.0800 is 8%).")
         for name in ("cap", "minimum_guarantee"):
             if getattr(self, name) is not None and getattr(self, name) <= 0:
-                errors[name] = "Must be greater than zero."
+                errors[name] = _("Must be greater than zero.")
         if self.tiers:
             try:
                 compensation.parse_tiers(self.tiers)
@@ -404,32 +508,38 @@ class CompensationTerm(models.Model):
                 errors["tiers"] = str(error)
         if kind == self.Kind.FLAT_FEE:
             if bool(self.due_date) == bool(self.milestone):
-                errors["due_date"] = "Give either a due date or a milestone."
+                errors["due_date"] = _("Give either a due date or a milestone.")
             if self.offset_days is not None and not self.milestone:
-                errors["offset_days"] = "An offset counts from a milestone."
+                errors["offset_days"] = _("An offset counts from a milestone.")
         if kind == self.Kind.COMMISSION:
             if self.rate is None and not self.tiers:
-                errors["rate"] = "Give the commission's rate, or its tiers."
+                errors["rate"] = _("Give the commission's rate, or its tiers.")
             if self.rate is not None and self.tiers:
-                errors["tiers"] = "Tiers set the rates: leave Rate empty, or remove the tiers."
+                errors["tiers"] = _("Tiers set the rates: leave Rate empty, or remove the tiers.")
             if self.basis == self.Basis.PRODUCT and not self.product_id:
-                errors["product"] = "Choose the product the commission is paid on."
+                errors["product"] = _("Choose the product the commission is paid on.")
             if self.basis == self.Basis.CATEGORY and not self.category:
-                errors["category"] = "Name the category the commission is paid on."
+                errors["category"] = _("Name the category the commission is paid on.")
         if self.tiers and not self.tier_mode:
-            errors["tier_mode"] = "Say how the tiers apply."
+            errors["tier_mode"] = _("Say how the tiers apply.")
         if contract is None:
             return errors
         if self.due_date and not _within(contract, self.due_date):
-            errors["due_date"] = "Must fall within the contract's dates."
+            errors["due_date"] = _("Must fall within the contract's dates.")
         if self.product_id and self.product.brand_id != contract.partnership.brand_id:
-            errors["product"] = "This product belongs to another brand."
+            errors["product"] = _("This product belongs to another brand.")
         for name in ("amount", "cap", "minimum_guarantee", "threshold"):
             value = getattr(self, name)
             if value is not None and money.round(value, contract.currency) != value:
                 places = money.minor_unit(contract.currency)
                 errors.setdefault(
-                    name, f"{contract.currency} amounts have {places} decimal places."
+                    name,
+                    ngettext(
+                        "%(currency)s amounts have %(places)d decimal place.",
+                        "%(currency)s amounts have %(places)d decimal places.",
+                        places,
+                    )
+                    % {"currency": contract.currency, "places": places},
                 )
         return errors
 
@@ -439,31 +549,47 @@ class Deliverable(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliverables")
-    content_type = models.CharField(max_length=12, choices=ContentType.choices)
-    platform = models.CharField(max_length=20, choices=Platform.choices)
-    quantity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
-    due_date = models.DateField()
-    min_length_seconds = models.PositiveIntegerField(null=True, blank=True)
-    requirements = models.TextField(
-        blank=True, help_text="Features to highlight, quality criteria."
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="deliverables", verbose_name=_("contract")
     )
-    disclosure_text = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(
+        max_length=12, choices=ContentType.choices, verbose_name=_("content type")
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices, verbose_name=_("platform"))
+    quantity = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], verbose_name=_("quantity")
+    )
+    due_date = models.DateField(verbose_name=_("due date"))
+    min_length_seconds = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("min length seconds")
+    )
+    requirements = models.TextField(
+        blank=True,
+        help_text=_("Features to highlight, quality criteria."),
+        verbose_name=_("requirements"),
+    )
+    disclosure_text = models.CharField(
+        max_length=200, blank=True, verbose_name=_("disclosure text")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
         ordering = ["due_date", "pk"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.quantity} × {self.get_content_type_display()} on {self.get_platform_display()}"
-        )
+        return _("%(quantity)s × %(content_type)s on %(platform)s") % {
+            "quantity": self.quantity,
+            "content_type": self.get_content_type_display(),
+            "platform": self.get_platform_display(),
+        }
 
     def clean(self) -> None:
         contract = _contract_of(self)
         if contract and self.due_date and not _within(contract, self.due_date):
-            raise ValidationError({"due_date": "Must fall within the contract's dates."})
+            raise ValidationError({"due_date": _("Must fall within the contract's dates.")})
 
 
 class DistributorPrice(models.Model):
@@ -471,19 +597,29 @@ class DistributorPrice(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="prices")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
-    min_order_quantity = models.PositiveIntegerField(default=1)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="prices", verbose_name=_("contract")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    price = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(Decimal(0))], verbose_name=_("price")
+    )
+    min_order_quantity = models.PositiveIntegerField(
+        default=1, verbose_name=_("min order quantity")
+    )
 
     class Meta:
+        verbose_name = _("distributor price")
+        verbose_name_plural = _("distributor prices")
         ordering = ["product__name"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "product"], name="one_price_per_product")
         ]
 
     def __str__(self) -> str:
-        return f"{self.product.sku} at {self.price}"
+        return _("%(sku)s at %(price)s") % {"sku": self.product.sku, "price": self.price}
 
     def clean(self) -> None:
         _check_product_brand(self)
@@ -494,14 +630,24 @@ class DistributorOrder(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="orders")
-    reference = models.CharField(max_length=64)
-    ordered_at = models.DateTimeField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="orders", verbose_name=_("contract")
+    )
+    reference = models.CharField(max_length=64, verbose_name=_("reference"))
+    ordered_at = models.DateTimeField(verbose_name=_("ordered at"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], verbose_name=_("quantity")
+    )
+    unit_price = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(Decimal(0))], verbose_name=_("unit price")
+    )
 
     class Meta:
+        verbose_name = _("distributor order")
+        verbose_name_plural = _("distributor orders")
         ordering = ["-ordered_at"]
         constraints = [
             models.UniqueConstraint(
@@ -521,14 +667,23 @@ class JointBrand(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="joint_brand")
-    name = models.CharField(max_length=120)
-    product_line = models.CharField(max_length=200, blank=True)
-    brand_equity = RateField(help_text="The brand's share of the joint brand, in percent.")
-    influencer_equity = RateField()
-    products = models.ManyToManyField(Product, blank=True, related_name="joint_brands")
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, related_name="joint_brand", verbose_name=_("contract")
+    )
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    product_line = models.CharField(max_length=200, blank=True, verbose_name=_("product line"))
+    brand_equity = RateField(
+        help_text=_("The brand's share of the joint brand, in percent."),
+        verbose_name=_("brand equity"),
+    )
+    influencer_equity = RateField(verbose_name=_("influencer equity"))
+    products = models.ManyToManyField(
+        Product, blank=True, related_name="joint_brands", verbose_name=_("products")
+    )
 
     class Meta:
+        verbose_name = _("joint brand")
+        verbose_name_plural = _("joint brands")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -537,7 +692,7 @@ class JointBrand(models.Model):
     def clean(self) -> None:
         shares = (self.brand_equity, self.influencer_equity)
         if None not in shares and sum(shares) != 1:
-            raise ValidationError("The equity split must add up to 100%.")
+            raise ValidationError(_("The equity split must add up to 100%."))
 
 
 Kind = CompensationTerm.Kind
@@ -580,14 +735,14 @@ TERM_FIELDS_ALL = {name for names in TERM_FIELDS.values() for name in names}
 # What people fill in for a contract and the rows under it, in the order the contract form,
 # the admin and the API show them.
 CONTRACT_SECTIONS = {
-    "Settlement": ["settlement_period", "hold_days", "minimum_payout", "payment_terms_days"],
-    "Exclusivity": [
+    _("Settlement"): ["settlement_period", "hold_days", "minimum_payout", "payment_terms_days"],
+    _("Exclusivity"): [
         "exclusivity",
         "exclusivity_categories",
         "competitors",
         "exclusivity_territories",
     ],
-    "Content": [
+    _("Content"): [
         "disclosure_required",
         "disclosure_text",
         "approval_required",
@@ -597,7 +752,7 @@ CONTRACT_SECTIONS = {
         "usage_territories",
         "usage_months",
     ],
-    "Breach": [
+    _("Breach"): [
         "late_delivery_per_day",
         "late_delivery_cap",
         "late_payment_per_day",
@@ -664,7 +819,7 @@ def _check_product_brand(row: models.Model) -> None:
     contract = _contract_of(row)
     product = row.product if row.product_id else None
     if contract and product and product.brand_id != contract.partnership.brand_id:
-        raise ValidationError({"product": "This product belongs to another brand."})
+        raise ValidationError({"product": _("This product belongs to another brand.")})
 
 
 class Statement(models.Model):
@@ -673,33 +828,53 @@ class Statement(models.Model):
     brand_path = "contract__partnership__brand"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="statements")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="statements", verbose_name=_("contract")
+    )
     # The period is half-open: [period_start, period_end) in the brand's time zone.
-    period_start = models.DateField()
-    period_end = models.DateField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
-    total = models.DecimalField(**MONEY, default=Decimal(0))  # the sum of the rounded lines
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    currency = models.CharField(
+        max_length=3, choices=money.CURRENCY_CHOICES, verbose_name=_("currency")
+    )
+    total = models.DecimalField(
+        **MONEY, default=Decimal(0), verbose_name=_("total")
+    )  # the sum of the rounded lines
     # False when the total is negative or below the contract's minimum payout: carried forward.
-    payable = models.BooleanField(default=True)
+    payable = models.BooleanField(default=True, verbose_name=_("payable"))
     due_date = models.DateField(
-        null=True, blank=True, help_text="Payment is due by this day (payment terms)."
+        null=True,
+        blank=True,
+        help_text=_("Payment is due by this day (payment terms)."),
+        verbose_name=_("due date"),
     )
     # Why settlement could not price the period (a missing exchange rate); empty when it could.
-    problem = models.TextField(blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    problem = models.TextField(blank=True, verbose_name=_("problem"))
+    computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("computed at"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    paid_on = models.DateField(null=True, blank=True)
-    payout_reference = models.CharField(max_length=100, blank=True)
+    paid_on = models.DateField(null=True, blank=True, verbose_name=_("paid on"))
+    payout_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("payout reference")
+    )
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["-period_start", "contract"]
         constraints = [
             models.UniqueConstraint(
@@ -740,44 +915,66 @@ class StatementLine(models.Model):
     brand_path = "statement__contract__partnership__brand"
 
     class Kind(models.TextChoices):
-        FLAT_FEE = "flat_fee", "Flat fee"
-        PER_DELIVERABLE = "per_deliverable", "Per published item"
-        CPM = "cpm", "Per 1,000 views"
-        CPA = "cpa", "Per order"
-        COMMISSION = "commission", "Commission"
-        REVENUE_SHARE = "revenue_share", "Revenue share"
-        MINIMUM_GUARANTEE = "minimum_guarantee", "Minimum guarantee top-up"
-        REBATE = "rebate", "Volume rebate"
-        BONUS = "bonus", "Bonus"
-        LATE_DELIVERY = "late_delivery", "Late-delivery penalty"
-        LATE_PAYMENT = "late_payment", "Late-payment interest"
-        CLAWBACK = "clawback", "Refund clawback"
-        LATE_CONFIRMATION = "late_confirmation", "Sales confirmed after approval"
-        CARRIED_FORWARD = "carried_forward", "Carried forward"
+        FLAT_FEE = "flat_fee", _("Flat fee")
+        PER_DELIVERABLE = "per_deliverable", _("Per published item")
+        CPM = "cpm", _("Per 1,000 views")
+        CPA = "cpa", _("Per order")
+        COMMISSION = "commission", _("Commission")
+        REVENUE_SHARE = "revenue_share", _("Revenue share")
+        MINIMUM_GUARANTEE = "minimum_guarantee", _("Minimum guarantee top-up")
+        REBATE = "rebate", _("Volume rebate")
+        BONUS = "bonus", _("Bonus")
+        LATE_DELIVERY = "late_delivery", _("Late-delivery penalty")
+        LATE_PAYMENT = "late_payment", _("Late-payment interest")
+        CLAWBACK = "clawback", _("Refund clawback")
+        LATE_CONFIRMATION = "late_confirmation", _("Sales confirmed after approval")
+        CARRIED_FORWARD = "carried_forward", _("Carried forward")
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(max_length=17, choices=Kind.choices)
-    description = models.CharField(max_length=300)
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    kind = models.CharField(max_length=17, choices=Kind.choices, verbose_name=_("kind"))
+    description = models.CharField(max_length=300, verbose_name=_("description"))
     # Items, views, days or orders; for a line priced on sales, its base in the statement's
     # currency, exact after exchange (amounts of 2 places × rates of 8).
-    quantity = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
+    quantity = models.DecimalField(
+        max_digits=28, decimal_places=10, null=True, blank=True, verbose_name=_("quantity")
+    )
     # Per unit, or the effective fraction for rate-based lines; kept unrounded for clawbacks
     # (an effective rate has 40 significant digits).
-    rate = models.DecimalField(max_digits=56, decimal_places=44, null=True, blank=True)
-    amount = models.DecimalField(**MONEY)  # rounded once, to the currency's minor unit
+    rate = models.DecimalField(
+        max_digits=56, decimal_places=44, null=True, blank=True, verbose_name=_("rate")
+    )
+    amount = models.DecimalField(
+        **MONEY, verbose_name=_("amount")
+    )  # rounded once, to the currency's minor unit
     term = models.ForeignKey(
-        CompensationTerm, on_delete=models.SET_NULL, null=True, blank=True, related_name="lines"
+        CompensationTerm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("term"),
     )
     # A carried-forward line names the statement whose balance it carries, a late-payment
     # line the statement that was paid late, a clawback the statement that paid the sale, a
     # late confirmation the closed statement of the sale's period, whose rate it pays.
     source_statement = models.ForeignKey(
-        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Statement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source statement"),
     )
-    orders = models.ManyToManyField(DistributorOrder, blank=True, related_name="lines")
+    orders = models.ManyToManyField(
+        DistributorOrder, blank=True, related_name="lines", verbose_name=_("orders")
+    )
 
     class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
         ordering = ["statement", "position", "pk"]
 
     def __str__(self) -> str:
@@ -790,17 +987,29 @@ class Acceptance(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="acceptance")
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, related_name="acceptance", verbose_name=_("contract")
     )
-    accepted_at = models.DateTimeField()
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    terms_summary = models.TextField()
-    terms_sha256 = models.CharField("SHA-256 of the terms summary", max_length=64)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(verbose_name=_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    terms_summary = models.TextField(verbose_name=_("terms summary"))
+    terms_sha256 = models.CharField(_("SHA-256 of the terms summary"), max_length=64)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
 
     def __str__(self) -> str:
-        return f"{self.contract} accepted {self.accepted_at:%Y-%m-%d %H:%M}"
+        return _("%(contract)s accepted %(at)s") % {
+            "contract": self.contract,
+            "at": f"{self.accepted_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class ContractMessage(models.Model):
@@ -809,15 +1018,23 @@ class ContractMessage(models.Model):
 
     brand_path = "contract__partnership__brand"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="messages", verbose_name=_("contract")
     )
-    from_influencer = models.BooleanField(default=False)
-    body = models.TextField()
-    created_at = models.DateTimeField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    from_influencer = models.BooleanField(default=False, verbose_name=_("from influencer"))
+    body = models.TextField(verbose_name=_("body"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("contract message")
+        verbose_name_plural = _("contract messages")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -831,37 +1048,53 @@ class PayoutDetails(models.Model):
     brand_path = "influencer__brand"
 
     class Method(models.TextChoices):
-        BANK = "bank", "Bank transfer"
-        PAYPAL = "paypal", "PayPal"
-        ALIPAY = "alipay", "Alipay"
-        WISE = "wise", "Wise"
-        OTHER = "other", "Other"
+        BANK = "bank", _("Bank transfer")
+        PAYPAL = "paypal", _("PayPal")
+        ALIPAY = "alipay", _("Alipay")
+        WISE = "wise", _("Wise")
+        OTHER = "other", _("Other")
 
     influencer = models.OneToOneField(
-        Influencer, on_delete=models.CASCADE, related_name="payout_details"
+        Influencer,
+        on_delete=models.CASCADE,
+        related_name="payout_details",
+        verbose_name=_("influencer"),
     )
-    method = models.CharField(max_length=6, choices=Method.choices)
-    account_holder = models.CharField(max_length=200, help_text="As the bank or service knows you.")
+    method = models.CharField(max_length=6, choices=Method.choices, verbose_name=_("method"))
+    account_holder = models.CharField(
+        max_length=200,
+        help_text=_("As the bank or service knows you."),
+        verbose_name=_("account holder"),
+    )
     account_number = models.CharField(
-        max_length=64, blank=True, help_text="IBAN or account number (bank transfer)."
+        max_length=64,
+        blank=True,
+        help_text=_("IBAN or account number (bank transfer)."),
+        verbose_name=_("account number"),
     )
-    bank_name = models.CharField(max_length=200, blank=True)
+    bank_name = models.CharField(max_length=200, blank=True, verbose_name=_("bank name"))
     bank_code = models.CharField(
-        "SWIFT/BIC or routing code", max_length=34, blank=True, help_text="Bank transfer."
+        _("SWIFT/BIC or routing code"), max_length=34, blank=True, help_text=_("Bank transfer.")
     )
     account_email = models.EmailField(
-        blank=True, help_text="The e-mail of your PayPal or Wise account."
+        blank=True,
+        help_text=_("The e-mail of your PayPal or Wise account."),
+        verbose_name=_("account email"),
     )
     alipay_id = models.CharField(
-        "Alipay account",
+        _("Alipay account"),
         max_length=100,
         blank=True,
-        help_text="The phone or e-mail of the account.",
+        help_text=_("The phone or e-mail of the account."),
     )
-    instructions = models.TextField(blank=True, help_text="How to pay you (other methods).")
-    tax_id = models.CharField("tax identifier", max_length=60, blank=True)
-    address = models.TextField(blank=True, help_text="Your address, as on invoices.")
-    updated_at = models.DateTimeField(auto_now=True)
+    instructions = models.TextField(
+        blank=True, help_text=_("How to pay you (other methods)."), verbose_name=_("instructions")
+    )
+    tax_id = models.CharField(_("tax identifier"), max_length=60, blank=True)
+    address = models.TextField(
+        blank=True, help_text=_("Your address, as on invoices."), verbose_name=_("address")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     # The fields each method uses, and those it needs filled in.
     FIELDS = {
@@ -880,14 +1113,19 @@ class PayoutDetails(models.Model):
     }
 
     class Meta:
+        verbose_name = _("payout details")
+        verbose_name_plural = _("payout details")
         verbose_name_plural = "payout details"
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} for {self.influencer}"
+        return _("%(method)s for %(influencer)s") % {
+            "method": self.get_method_display(),
+            "influencer": self.influencer,
+        }
 
     def clean(self) -> None:
         errors = {
-            name: f"Required for {self.get_method_display()}."
+            name: _("Required for %(method)s.") % {"method": self.get_method_display()}
             for name in self.REQUIRED.get(self.method, ())
             if not str(getattr(self, name)).strip()
         }
@@ -906,22 +1144,37 @@ class Meeting(models.Model):
 
     brand_path = "partnership__brand"
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
-    held_on = models.DateField("date")
-    attendees = models.CharField(max_length=300, help_text="Who took part, separated by commas.")
-    agenda = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("partnership"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    held_on = models.DateField(_("date"))
+    attendees = models.CharField(
+        max_length=300,
+        help_text=_("Who took part, separated by commas."),
+        verbose_name=_("attendees"),
+    )
+    agenda = models.TextField(blank=True, verbose_name=_("agenda"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["partnership", "held_on"])]
 
     def __str__(self) -> str:
-        return f"Meeting of {self.held_on:%d %b %Y}"
+        return _("Meeting of %(day)s") % {"day": formats.date_format(self.held_on, "d M Y")}
 
 
 class NextStep(models.Model):
@@ -929,20 +1182,25 @@ class NextStep(models.Model):
 
     brand_path = "meeting__partnership__brand"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="next_steps")
-    description = models.CharField(max_length=300)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("meeting")
+    )
+    description = models.CharField(max_length=300, verbose_name=_("description"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who at the brand sees it through; blank when the influencer does.",
+        help_text=_("Who at the brand sees it through; blank when the influencer does."),
+        verbose_name=_("owner"),
     )
-    due_on = models.DateField("due date")
-    done_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(_("due date"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
 
     class Meta:
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
@@ -960,24 +1218,44 @@ class Message(models.Model):
     brand_path = "partnership__brand"
 
     class Side(models.TextChoices):
-        BRAND = "brand", "Brand"
-        INFLUENCER = "influencer", "Influencer"
+        BRAND = "brand", _("Brand")
+        INFLUENCER = "influencer", _("Influencer")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="messages")
-    side = models.CharField(max_length=10, choices=Side.choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("partnership"),
+    )
+    side = models.CharField(max_length=10, choices=Side.choices, verbose_name=_("side"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    body = models.TextField()
-    sent_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(verbose_name=_("body"))
+    sent_at = models.DateTimeField(verbose_name=_("sent at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["sent_at", "pk"]
         indexes = [models.Index(fields=["partnership", "side", "read_at"])]
 
     def __str__(self) -> str:
-        return f"Message from the {self.get_side_display().lower()} of {self.sent_at:%d %b %Y}"
+        return _("Message from the %(side)s of %(day)s") % {
+            "side": self.get_side_display().lower(),
+            "day": formats.date_format(self.sent_at, "d M Y"),
+        }

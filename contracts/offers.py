@@ -8,79 +8,166 @@ workflow. The page sends back the hash of the summary it showed: if the brand ch
 contract in between, the hashes differ and nothing is accepted.
 """
 
+import functools
 import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from contracts import creator_notices, wording, workflow
-from contracts.models import Acceptance, Contract, ContractMessage
+from contracts.models import Acceptance, Contract, ContractMessage, Deliverable
 from partnerships import audit, tenancy
 
 Status = Contract.Status
-STALE = "The terms changed since you opened this page. Read them again before accepting."
+STALE = gettext_lazy(
+    "The terms changed since you opened this page. Read them again before accepting."
+)
+OWNERS = {
+    Contract.ContentOwner.BRAND: gettext_lazy("The brand owns the content."),
+    Contract.ContentOwner.INFLUENCER: gettext_lazy("You keep the rights to the content."),
+    Contract.ContentOwner.SHARED: gettext_lazy(
+        "You and the brand share the rights to the content."
+    ),
+}
 
 
 def terms_summary(contract: Contract) -> list[str]:
-    """What the influencer agrees to, a sentence a line: the parties and dates, what it pays,
-    the conditions, the deliverables and the content rights."""
-    influencer, brand = contract.partnership.influencer, contract.partnership.brand
-    end = wording.format_date(contract.end) if contract.end else "an open end"
-    lines = [
-        f"{contract.title}: a {contract.get_method_display().lower()} contract between {brand} "
-        f"and {influencer}, from {wording.format_date(contract.start)} to {end}, in "
-        f"{contract.currency}.",
-        *wording.describe_contract(contract),
-    ]
-    for deliverable in contract.deliverables.all():
-        text = f"Deliver {deliverable} by {wording.format_date(deliverable.due_date)}"
-        if deliverable.min_length_seconds:
-            text += f", at least {deliverable.min_length_seconds} seconds long"
-        if deliverable.requirements.strip():
-            text += f"; {deliverable.requirements.strip().rstrip('.')}"
-        lines.append(text + ".")
+    """What the influencer agrees to, a sentence a line, in the active language: the parties
+    and dates, what it pays, the conditions, the deliverables and the content rights."""
+    facts = {
+        "title": contract.title,
+        "method": contract.get_method_display().lower(),
+        "brand": contract.partnership.brand,
+        "influencer": contract.partnership.influencer,
+        "start": wording.format_date(contract.start),
+        "currency": contract.currency,
+    }
+    if contract.end:
+        parties = _(
+            "%(title)s: a %(method)s contract between %(brand)s and %(influencer)s, from "
+            "%(start)s to %(end)s, in %(currency)s."
+        ) % {**facts, "end": wording.format_date(contract.end)}
+    else:
+        parties = (
+            _(
+                "%(title)s: a %(method)s contract between %(brand)s and %(influencer)s, from "
+                "%(start)s to an open end, in %(currency)s."
+            )
+            % facts
+        )
+    lines = [parties, *wording.describe_contract(contract)]
+    lines += [_deliverable(deliverable) for deliverable in contract.deliverables.all()]
     lines += _content_rules(contract)
     return lines
 
 
+def _deliverable(deliverable: Deliverable) -> str:
+    facts = {
+        "deliverable": deliverable,
+        "due": wording.format_date(deliverable.due_date),
+        "seconds": deliverable.min_length_seconds or 0,
+        "requirements": deliverable.requirements.strip().rstrip("."),
+    }
+    if deliverable.min_length_seconds and facts["requirements"]:
+        text = ngettext(
+            "Deliver %(deliverable)s by %(due)s, at least %(seconds)d second long; "
+            "%(requirements)s.",
+            "Deliver %(deliverable)s by %(due)s, at least %(seconds)d seconds long; "
+            "%(requirements)s.",
+            facts["seconds"],
+        )
+    elif deliverable.min_length_seconds:
+        text = ngettext(
+            "Deliver %(deliverable)s by %(due)s, at least %(seconds)d second long.",
+            "Deliver %(deliverable)s by %(due)s, at least %(seconds)d seconds long.",
+            facts["seconds"],
+        )
+    elif facts["requirements"]:
+        text = _("Deliver %(deliverable)s by %(due)s; %(requirements)s.")
+    else:
+        text = _("Deliver %(deliverable)s by %(due)s.")
+    return text % facts
+
+
 def _content_rules(contract: Contract) -> list[str]:
     lines = []
-    if contract.disclosure_required or contract.disclosure_text:
-        text = "Every post discloses the partnership as an ad"
-        if contract.disclosure_text:
-            text += f" and carries “{contract.disclosure_text}”"
-        lines.append(text + ".")
-    if contract.approval_required:
-        lines.append("The brand approves each piece of content before it is published.")
-    if contract.exclusivity != Contract.Exclusivity.NONE:
-        scope = (
-            "in every category"
-            if contract.exclusivity == Contract.Exclusivity.FULL
-            else f"in {', '.join(contract.exclusivity_categories)}"
+    if contract.disclosure_text:
+        lines.append(
+            _("Every post discloses the partnership as an ad and carries “%(text)s”.")
+            % {"text": contract.disclosure_text}
         )
-        text = f"Exclusive to {contract.partnership.brand} {scope} while the contract runs"
-        if contract.competitors:
-            text += f", including no work for {', '.join(contract.competitors)}"
-        if contract.exclusivity_territories:
-            text += f", in {', '.join(contract.exclusivity_territories)}"
-        lines.append(text + ".")
-    owner = {
-        Contract.ContentOwner.BRAND: "The brand owns the content",
-        Contract.ContentOwner.INFLUENCER: "You keep the rights to the content",
-        Contract.ContentOwner.SHARED: "You and the brand share the rights to the content",
-    }[contract.content_owner]
-    usage = []
-    if contract.usage_channels:
-        usage.append(f"the brand may reuse it on {', '.join(contract.usage_channels)}")
-    usage.append("in paid ads" if contract.paid_ads_allowed else "not in paid ads")
-    if contract.usage_territories:
-        usage.append(f"in {', '.join(contract.usage_territories)}")
-    if contract.usage_months:
-        usage.append(f"for {contract.usage_months} months")
-    lines.append(f"{owner}; {', '.join(usage)}.")
+    elif contract.disclosure_required:
+        lines.append(_("Every post discloses the partnership as an ad."))
+    if contract.approval_required:
+        lines.append(_("The brand approves each piece of content before it is published."))
+    if contract.exclusivity != Contract.Exclusivity.NONE:
+        lines.append(_sentences(_exclusivity(contract)))
+    lines.append(_sentences([str(OWNERS[contract.content_owner]), *_usage(contract)]))
     return lines
+
+
+def _exclusivity(contract: Contract) -> list[str]:
+    brand = contract.partnership.brand
+    if contract.exclusivity == Contract.Exclusivity.FULL:
+        said = [
+            _("Exclusive to %(brand)s in every category while the contract runs.")
+            % {"brand": brand}
+        ]
+    else:
+        said = [
+            _("Exclusive to %(brand)s in %(categories)s while the contract runs.")
+            % {"brand": brand, "categories": ", ".join(contract.exclusivity_categories)}
+        ]
+    if contract.competitors:
+        said.append(
+            _("This includes no work for %(competitors)s.")
+            % {"competitors": ", ".join(contract.competitors)}
+        )
+    if contract.exclusivity_territories:
+        said.append(
+            _("The exclusivity covers %(territories)s.")
+            % {"territories": ", ".join(contract.exclusivity_territories)}
+        )
+    return said
+
+
+def _usage(contract: Contract) -> list[str]:
+    said = []
+    if contract.usage_channels:
+        said.append(
+            _("The brand may reuse it on %(channels)s.")
+            % {"channels": ", ".join(contract.usage_channels)}
+        )
+    if contract.paid_ads_allowed:
+        said.append(_("It may be used in paid ads."))
+    else:
+        said.append(_("It may not be used in paid ads."))
+    if contract.usage_territories:
+        said.append(
+            _("The brand may use it in %(territories)s.")
+            % {"territories": ", ".join(contract.usage_territories)}
+        )
+    if contract.usage_months:
+        said.append(
+            ngettext(
+                "The brand may use it for %(months)d month.",
+                "The brand may use it for %(months)d months.",
+                contract.usage_months,
+            )
+            % {"months": contract.usage_months}
+        )
+    return said
+
+
+def _sentences(sentences: list[str]) -> str:
+    # Chinese runs sentences together; English and Russian put a space between them.
+    pair = pgettext("two sentences in a row", "%(first)s %(second)s")
+    return functools.reduce(
+        lambda first, second: pair % {"first": first, "second": second}, sentences
+    )
 
 
 def summary_digest(lines: list[str]) -> str:
@@ -102,8 +189,8 @@ def accept(
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         if not may_answer(contract):
             raise ValidationError(
-                f"This contract is {contract.get_status_display().lower()}; "
-                "only an offer under negotiation can be accepted."
+                _("This contract is %(status)s; only an offer under negotiation can be accepted.")
+                % {"status": contract.get_status_display().lower()}
             )
         lines = terms_summary(contract)
         if summary_digest(lines) != shown_sha256:
@@ -133,7 +220,7 @@ def write(
     """Add a message to the offer's thread: the influencer's request for changes or the
     brand's answer."""
     if not body.strip():
-        raise ValidationError({"body": "Write a message."})
+        raise ValidationError({"body": _("Write a message.")})
     message = ContractMessage.objects.create(
         contract=contract,
         author=by,

@@ -21,6 +21,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract, Statement
 from partnerships import audit, freshness, tenancy
@@ -28,8 +31,8 @@ from partnerships.models import Brand, Role
 
 APPROVE_ROLES = frozenset({Role.OWNER, Role.FINANCE})
 REFERENCE_MAX_LENGTH = Statement._meta.get_field("payout_reference").max_length
-REFERENCE_MISSING = "Give the payout reference, e.g. the bank transfer id."
-PAID_ON_MISSING = "Give the day it was paid."
+REFERENCE_MISSING = gettext_lazy("Give the payout reference, e.g. the bank transfer id.")
+PAID_ON_MISSING = gettext_lazy("Give the day it was paid.")
 
 Status = Statement.Status
 
@@ -47,11 +50,13 @@ def may_approve(user, brand: Brand | int) -> bool:
 def approval_refusal(statement: Statement) -> str | None:
     """Why the statement may not be approved, or None when it may."""
     if statement.status != Status.DRAFT:
-        return f"This statement is already {statement.get_status_display().lower()}."
+        return _("This statement is already %(status)s.") % {
+            "status": statement.get_status_display().lower()
+        }
     if statement.problem:
-        return (
-            f"This statement cannot be approved until settlement can price it: {statement.problem}"
-        )
+        return _("This statement cannot be approved until settlement can price it: %(problem)s") % {
+            "problem": statement.problem
+        }
     earlier = (
         Statement.objects.filter(
             contract_id=statement.contract_id,
@@ -62,10 +67,13 @@ def approval_refusal(statement: Statement) -> str | None:
         .first()
     )
     if earlier is not None:
-        return (
-            f"The statement for {earlier.period_start:%d %b %Y} – {last_day(earlier):%d %b %Y} "
-            "is still a draft; approve it first, since this one carries on from it."
-        )
+        return _(
+            "The statement for %(start)s – %(last)s is still a draft; approve it first, since "
+            "this one carries on from it."
+        ) % {
+            "start": formats.date_format(earlier.period_start, "d M Y"),
+            "last": formats.date_format(last_day(earlier), "d M Y"),
+        }
     return None
 
 
@@ -75,23 +83,25 @@ def payment_refusal(
     """Why the statement may not be marked paid with this reference and date, by field;
     empty when it may."""
     if statement.status == Status.PAID:
-        return {"status": "This statement is already paid."}
+        return {"status": _("This statement is already paid.")}
     if statement.status != Status.APPROVED:
-        return {"status": "Only an approved statement can be marked paid; approve it first."}
+        return {"status": _("Only an approved statement can be marked paid; approve it first.")}
     if not statement.payable:
         return {
-            "status": "This statement is not paid out: its balance is carried forward to the "
-            "next statement."
+            "status": _(
+                "This statement is not paid out: its balance is carried forward to the "
+                "next statement."
+            )
         }
     errors = {}
     if not reference.strip():
-        errors["reference"] = REFERENCE_MISSING
+        errors["reference"] = str(REFERENCE_MISSING)
     elif len(reference.strip()) > REFERENCE_MAX_LENGTH:
-        errors["reference"] = f"At most {REFERENCE_MAX_LENGTH} characters."
+        errors["reference"] = _("At most %(count)d characters.") % {"count": REFERENCE_MAX_LENGTH}
     if paid_on is None:
-        errors["paid_on"] = PAID_ON_MISSING
+        errors["paid_on"] = str(PAID_ON_MISSING)
     elif paid_on > today:
-        errors["paid_on"] = "The payment date cannot be in the future."
+        errors["paid_on"] = _("The payment date cannot be in the future.")
     return errors
 
 

@@ -8,7 +8,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts import meetings, messaging, timeline
@@ -81,7 +82,10 @@ def _page(request: HttpRequest, partnership: Partnership, **forms) -> HttpRespon
 def _timeline(request: HttpRequest, partnership: Partnership) -> dict:
     group = request.GET.get("kind", "")
     if group and group not in timeline.GROUPS:
-        messages.error(request, f"Timeline: there is no kind “{group}”; showing everything.")
+        messages.error(
+            request,
+            _("Timeline: there is no kind “%(kind)s”; showing everything.") % {"kind": group},
+        )
         group = ""
     number = request.GET.get("page", "1")
     number = int(number) if number.isdigit() else 1
@@ -101,7 +105,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         partnership = form.save()
         if not request.htmx:
-            messages.success(request, "Saved how the partnership is run.")
+            messages.success(request, _("Saved how the partnership is run."))
             return redirect("contracts:partnership", pk=partnership.pk)
         partnership = _partnership(request, pk)
         return render(
@@ -134,7 +138,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not (form.is_valid() and steps.is_valid()):
         return _page(request, partnership, meeting_form=form, step_forms=steps)
     meetings.record_meeting(meeting=form.instance, steps=steps.save(commit=False), by=request.user)
-    messages.success(request, f"Recorded the meeting of {meeting.held_on:%d %b %Y}.")
+    messages.success(
+        request,
+        _("Recorded the meeting of %(day)s.")
+        % {"day": formats.date_format(meeting.held_on, "d M Y")},
+    )
     return redirect(reverse("contracts:partnership", args=[partnership.pk]) + "#meetings")
 
 
@@ -148,7 +156,10 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     tenancy.require(request.user, partnership.brand_id)
     done = request.POST.get("done", "1") == "1"
     meetings.mark_done(step, now=timezone.now(), done=done)
-    messages.success(request, f"“{step}” is {'done' if done else 'open again'}.")
+    messages.success(
+        request,
+        (_("“%(step)s” is done.") if done else _("“%(step)s” is open again.")) % {"step": step},
+    )
     return redirect(reverse("contracts:partnership", args=[partnership.pk]) + "#next-steps")
 
 
@@ -172,6 +183,6 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Message recorded." if received else "Message sent.")
+            messages.success(request, _("Message recorded.") if received else _("Message sent."))
             return redirect(reverse("contracts:partnership", args=[partnership.pk]) + "#messages")
     return _page(request, partnership, message_form=form)

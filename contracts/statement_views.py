@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts import invoices, payout_files, payouts, statement_export
@@ -125,7 +126,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         payouts.approve(statement, user=request.user, now=timezone.now())
     except ValidationError as error:
         return _answer(request, statement, error=error.messages[0])
-    return _answer(request, _statement(request, pk), done="Approved.")
+    return _answer(request, _statement(request, pk), done=_("Approved."))
 
 
 @login_required
@@ -149,7 +150,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
             for field, field_messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else NON_FIELD_ERRORS, field_messages)
         else:
-            return _answer(request, _statement(request, pk), done="Marked paid.")
+            return _answer(request, _statement(request, pk), done=_("Marked paid."))
     if not request.htmx:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
@@ -213,7 +214,9 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
     suffix = f"{month:%Y-%m}" if month else "all"
     kind = request.GET.get("format", "csv")
     if kind not in BATCH_FORMATS:
-        return HttpResponseBadRequest(f"format: choose one of {', '.join(BATCH_FORMATS)}.")
+        return HttpResponseBadRequest(
+            _("format: choose one of %(formats)s.") % {"formats": ", ".join(BATCH_FORMATS)}
+        )
     if kind == "wise":
         rows = payout_files.wise_rows(statements, brand.default_currency)
         return csv_downloads.download(rows, f"{brand.slug}-wise-batch-{suffix}.csv")
@@ -223,7 +226,8 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
         if currency not in currencies:
             listed = ", ".join(currencies) or "none in this batch"
             return HttpResponseBadRequest(
-                f"currency: PayPal takes one currency a file; choose one of: {listed}."
+                _("currency: PayPal takes one currency a file; choose one of: %(listed)s.")
+                % {"listed": listed}
             )
         rows = payout_files.paypal_rows(statements, currency)
         # PayPal reads the first cell as the recipient: no byte-order mark before it.

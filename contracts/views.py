@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import roi
@@ -74,7 +75,11 @@ def board(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             form.save()
         else:
-            messages.error(request, f"{influencer}: {form.errors['status'][0]}")
+            messages.error(
+                request,
+                _("%(influencer)s: %(error)s")
+                % {"influencer": influencer, "error": form.errors["status"][0]},
+            )
     filters = BoardFilterForm(request.GET, brand=brand)
     influencers = tenancy.scope_to_brand(Influencer.objects.all(), brand)
     if filters.is_valid():
@@ -104,7 +109,7 @@ def board(request: HttpRequest) -> HttpResponse:
     unread = messaging.unread_counts(
         tenancy.scope_to_brand(Partnership.objects.all(), brand), reader=messaging.Side.BRAND
     )
-    for _, _, cards in columns:
+    for _status, _total, cards in columns:
         for influencer in cards:
             for partnership in influencer.partnerships.all():
                 partnership.unread = unread.get(partnership.pk, 0)
@@ -199,7 +204,7 @@ def contract_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             except ValidationError as refusal:
                 form.add_refusal(refusal)
             else:
-                messages.success(request, f"Saved “{contract}”.")
+                messages.success(request, _("Saved “%(contract)s”.") % {"contract": contract})
                 return redirect("contracts:detail", pk=contract.pk)
     return render(
         request,
@@ -224,7 +229,11 @@ def contract_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.message_dict["status"][0])
     else:
-        messages.success(request, f"“{contract}” is now {contract.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("“%(contract)s” is now %(status)s.")
+            % {"contract": contract, "status": contract.get_status_display().lower()},
+        )
     return redirect("contracts:detail", pk=contract.pk)
 
 
@@ -248,12 +257,12 @@ def signed_document(request: HttpRequest, pk: int) -> HttpResponse:
         form = SignedDocumentForm(request.POST, request.FILES, instance=contract)
         if form.is_valid():
             form.save()
-            messages.success(request, "Signed document uploaded.")
+            messages.success(request, _("Signed document uploaded."))
         else:
             messages.error(request, " ".join(form.errors.get("signed_document", [])))
         return redirect("contracts:detail", pk=contract.pk)
     if not contract.signed_document:
-        raise Http404("No signed document uploaded.")
+        raise Http404(_("No signed document uploaded."))
     return FileResponse(contract.signed_document.open("rb"), as_attachment=True)
 
 
@@ -274,5 +283,5 @@ def contract_message(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Message sent to the influencer.")
+        messages.success(request, _("Message sent to the influencer."))
     return redirect(reverse("contracts:detail", args=[contract.pk]) + "#offer-thread")

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts import creator_notices
@@ -37,19 +38,21 @@ def allowed(contract: Contract) -> list[str]:
 def refusal(contract: Contract, to: str) -> str | None:
     """Why the contract may not move to `to`, or None when it may."""
     if to not in Status.values:
-        return f"'{to}' is not a contract status."
+        return _("'%(status)s' is not a contract status.") % {"status": to}
     if to not in TRANSITIONS[contract.status]:
         if contract.status in (Status.COMPLETED, Status.TERMINATED):
-            return f"A {contract.get_status_display().lower()} contract cannot change status."
-        return (
-            f"A {contract.get_status_display().lower()} contract cannot become "
-            f"{Status(to).label.lower()}."
-        )
+            return _("A %(status)s contract cannot change status.") % {
+                "status": contract.get_status_display().lower()
+            }
+        return _("A %(status)s contract cannot become %(to)s.") % {
+            "status": contract.get_status_display().lower(),
+            "to": Status(to).label.lower(),
+        }
     if to == Status.SIGNED:
         if not contract.terms.exists():
-            return "Add at least one compensation term before signing."
+            return _("Add at least one compensation term before signing.")
         if contract.method == Contract.Method.PAID_MEDIA and not contract.deliverables.exists():
-            return "Add at least one deliverable before signing a paid-media contract."
+            return _("Add at least one deliverable before signing a paid-media contract.")
     return None
 
 

@@ -1,0 +1,77 @@
+"""The brand's contract and statement pages read in Simplified Chinese or Russian when that
+is the reader's language, and stay English otherwise."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ZH, RU = "zh-CN,zh;q=0.9", "ru-RU,ru;q=0.9"
+
+
+@pytest.fixture
+def contract(brand):
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand, method="paid_media", title="Spring wig reviews"
+    )
+    factories.CompensationTermFactory(contract=contract)
+    factories.DeliverableFactory(contract=contract)
+    return contract
+
+
+@pytest.fixture
+def statement(contract):
+    statement = factories.StatementFactory(contract=contract, total=Decimal("500.00"))
+    factories.StatementLineFactory(statement=statement)
+    return statement
+
+
+def _page(client, url: str, language: str) -> str:
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+# Each page with phrases of it in English, Simplified Chinese and Russian: a heading, a
+# button, a model's choice label.
+PAGES = {
+    "contract": [
+        ("What it pays", "报酬", "Оплата"),
+        ("Print summary", "打印摘要", "Распечатать сводку"),
+        ("Paid self-media contract between", "付费自媒体合同", "Договор «Платное размещение у автора» между"),
+        ("1 × Video on YouTube", "1 × 视频（YouTube）", "1 × Видео на YouTube"),
+    ],
+    "statement": [
+        ("Self-billed invoice", "自开发票", "Самовыставленный счёт"),
+        ("Payment due", "付款截止", "Оплатить до"),
+    ],
+    "statements": [
+        ("Period ending in", "结算期结束于", "Период заканчивается в"),
+        ("Any status", "任意状态", "Любой статус"),
+    ],
+    "form": [
+        ("Save contract", "保存合同", "Сохранить договор"),
+        ("Settlement period", "结算周期", "Расчётный период"),
+        ("Flat fee or installment", "固定费用或分期款", "Фиксированная оплата или платёж частями"),
+    ],
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_in_the_readers_language(client, brand_manager, contract, statement, page):
+    client.force_login(brand_manager)
+    url = {
+        "contract": reverse("contracts:detail", args=[contract.pk]),
+        "statement": reverse("contracts:statement", args=[statement.pk]),
+        "statements": reverse("contracts:statements"),
+        "form": reverse("contracts:edit", args=[contract.pk]),
+    }[page]
+    english, chinese, russian = (_page(client, url, language) for language in ("en", ZH, RU))
+    for in_english, in_chinese, in_russian in PAGES[page]:
+        assert in_english in english
+        assert in_chinese in chinese
+        assert in_russian in russian
+        assert in_english not in chinese
+        assert in_english not in russian
