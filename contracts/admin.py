@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts import deals, payouts, statement_export, workflow
+from contracts import deals, payouts, statement_export, wording, workflow
 from contracts.forms import (
     METHOD_SECTIONS,
     TIERS_HELP,
@@ -570,12 +570,24 @@ class JointBrandAdmin(ScopedProductsMixin, BrandScopedAdmin):
 class StatementLineInline(ReadOnlyMixin, BrandScopedInline):
     model = StatementLine
     fk_name = "statement"
-    fields = ["position", "kind", "description", "quantity", "shown_rate", "amount", "term"]
+    fields = [
+        "position",
+        "kind",
+        "shown_description",
+        "quantity",
+        "shown_rate",
+        "amount",
+        "term",
+    ]
     readonly_fields = fields
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).select_related("term", "statement")
+
+    @admin.display(description=gettext_lazy("description"))
+    def shown_description(self, line: StatementLine) -> str:
+        return wording.line_text(line)
 
     @admin.display(description=gettext_lazy("rate"))
     def shown_rate(self, line: StatementLine) -> str:

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from contracts import compensation, deals, payouts, workflow
+from contracts import compensation, deals, payouts, wording, workflow
 from contracts.models import (
     CONTRACT_FIELDS,
     DELIVERABLE_FIELDS,
@@ -422,6 +422,9 @@ class ExactDecimalField(serializers.DecimalField):
 
 
 class StatementLineSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField(
+        help_text="What the line pays for, in the request's language (Accept-Language)."
+    )
     quantity = ExactDecimalField(help_text="Items, views, days or orders; the base for rates.")
     rate = ExactDecimalField(help_text="Per unit, or a fraction for rate-based lines.")
 
@@ -429,6 +432,9 @@ class StatementLineSerializer(serializers.ModelSerializer):
         model = StatementLine
         fields = ["kind", "description", "quantity", "rate", "amount"]
         read_only_fields = fields
+
+    def get_description(self, line: StatementLine) -> str:
+        return wording.line_text(line)
 
 
 class StatementSerializer(serializers.ModelSerializer):

@@ -844,9 +844,8 @@ class Statement(models.Model):
     currency = models.CharField(
         max_length=3, choices=money.CURRENCY_CHOICES, verbose_name=_("currency")
     )
-    total = models.DecimalField(
-        **MONEY, default=Decimal(0), verbose_name=_("total")
-    )  # the sum of the rounded lines
+    # The sum of the rounded lines.
+    total = models.DecimalField(**MONEY, default=Decimal(0), verbose_name=_("total"))
     # False when the total is negative or below the contract's minimum payout: carried forward.
     payable = models.BooleanField(default=True, verbose_name=_("payable"))
     due_date = models.DateField(
@@ -936,6 +935,9 @@ class StatementLine(models.Model):
     position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     kind = models.CharField(max_length=17, choices=Kind.choices, verbose_name=_("kind"))
     description = models.CharField(max_length=300, verbose_name=_("description"))
+    # The description as a phrase and the facts it names (contracts.wording.Phrase), written
+    # out in the reader's language; `description` keeps it in the site's.
+    phrase = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("phrase"))
     # Items, views, days or orders; for a line priced on sales, its base in the statement's
     # currency, exact after exchange (amounts of 2 places × rates of 8).
     quantity = models.DecimalField(
@@ -946,9 +948,8 @@ class StatementLine(models.Model):
     rate = models.DecimalField(
         max_digits=56, decimal_places=44, null=True, blank=True, verbose_name=_("rate")
     )
-    amount = models.DecimalField(
-        **MONEY, verbose_name=_("amount")
-    )  # rounded once, to the currency's minor unit
+    # Rounded once, to the currency's minor unit.
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
     term = models.ForeignKey(
         CompensationTerm,
         on_delete=models.SET_NULL,

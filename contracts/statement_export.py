@@ -17,7 +17,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from campaigns.models import ContentLine, SaleLine
-from contracts import payouts
+from contracts import payouts, wording
 from contracts.models import PayoutDetails, Statement, StatementLine
 
 OrderLink = StatementLine.orders.through
@@ -232,7 +232,7 @@ def _line_cells(line: StatementLine) -> list:
         statement.currency,
         line.position,
         line.kind,
-        line.description,
+        wording.line_text(line),
         _plain(line.quantity),
         _plain(line.rate),
         line.amount,

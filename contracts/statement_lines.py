@@ -42,7 +42,7 @@ class Line:
     """A statement line before it is saved, with what it is traced to."""
 
     kind: str
-    description: str
+    description: wording.Phrase
     amount: Decimal
     quantity: Decimal | int | None = None
     rate: Decimal | None = None
@@ -78,7 +78,7 @@ def price_period(contract: Contract, period: Period, facts: Facts, history: Hist
     earlier = history.earlier(contract)
     previous = earlier[-1] if earlier else None
     if previous is not None and previous.problem:
-        problem = wording.waits_for(_period_of(previous), previous.problem)
+        problem = wording.waits_for(str(_period_of(previous)), previous.problem)
         return Draft(contract, [], problem=problem, wanted=wanted)
     if problem := _missing_rates(contract, facts):
         return Draft(contract, [], problem=problem)
@@ -103,9 +103,9 @@ def _missing_rates(contract: Contract, facts: Facts) -> str:
     return wording.missing_rates(currency, contract.currency, day, len(missing) - 1)
 
 
-def _period_of(statement: Statement) -> str:
-    """The name of the statement's period, as line descriptions give it."""
-    return str(Period(statement.period_start, statement.period_end))
+def _period_of(statement: Statement) -> Period:
+    """The statement's period, as line descriptions name it."""
+    return Period(statement.period_start, statement.period_end)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class _Correction:
     base: Decimal  # the sales' amounts in the contract's currency, exact
     sales: list[ClosedSale]
 
-    def line(self, kind: str, description: str, amount: Decimal, *, sign: int) -> Line:
+    def line(self, kind: str, description: wording.Phrase, amount: Decimal, *, sign: int) -> Line:
         """The correcting line, traced to its sales (a clawback's bases are negative)."""
         return Line(
             kind,

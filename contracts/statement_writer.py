@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 
 from campaigns.models import ContentLine, Sale, SaleLine
+from contracts import wording
 from contracts.models import DistributorOrder, Statement, StatementLine
 from contracts.periods import last_period
 from contracts.settlement_facts import BASE_SQL, COUNTED_SQL, Facts, History
@@ -108,7 +109,8 @@ def _update(statements: list[Statement]) -> None:
 def _columns(line: Line) -> dict[str, Any]:
     return {
         "kind": line.kind,
-        "description": line.description[:300],
+        "description": wording.in_english(line.description)[:300],
+        "phrase": line.description.as_json(),
         "quantity": line.quantity,
         "rate": line.rate,
         "amount": line.amount,

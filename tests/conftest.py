@@ -70,6 +70,15 @@ def _no_api_rate_limits(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test ends back in the site's language: a page asked for in Russian leaves Russian
+    active in the thread (the locale middleware sets it per request), which would carry into
+    the next test's forms and models."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Tasks queued by a page run at once, in the test; only tests marked `redis` meet a real
     broker and worker."""

@@ -39,6 +39,12 @@ def period(statement: Statement) -> str:
 
 
 @register.filter
+def described(line: StatementLine) -> str:
+    """What the line pays for, in the reader's language."""
+    return wording.line_text(line)
+
+
+@register.filter
 def money(amount: Decimal | None, currency: str) -> str:
     """$1,500.00, ¥150,000, -$10.00; "—" for none."""
     return "—" if amount is None else wording.format_money(amount, currency)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from contracts import wording
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,12 @@ def contract(brand):
 @pytest.fixture
 def statement(contract):
     statement = factories.StatementFactory(contract=contract, total=Decimal("500.00"))
-    factories.StatementLineFactory(statement=statement)
+    term = factories.CompensationTermFactory(contract=contract, kind="cpa", amount=Decimal("2.50"))
+    phrase = wording.cpa_line(term, 3, contract.currency)
+    factories.StatementLineFactory(
+        statement=statement, kind="cpa", description=wording.in_english(phrase),
+        phrase=phrase.as_json(), amount=Decimal("7.50"),
+    )  # fmt: skip
     return statement
 
 
@@ -39,12 +45,18 @@ def _page(client, url: str, language: str) -> str:
 PAGES = {
     "contract": [
         ("What it pays", "报酬", "Оплата"),
+        ("Settled monthly", "按月结算", "Расчёт ежемесячно"),
         ("Print summary", "打印摘要", "Распечатать сводку"),
-        ("Paid self-media contract between", "付费自媒体合同", "Договор «Платное размещение у автора» между"),
+        (
+            "Paid self-media contract between",
+            "付费自媒体合同",
+            "Договор «Платное размещение у автора» между",
+        ),
         ("1 × Video on YouTube", "1 × 视频（YouTube）", "1 × Видео на YouTube"),
     ],
     "statement": [
         ("Self-billed invoice", "自开发票", "Самовыставленный счёт"),
+        ("3 confirmed orders", "3 个已确认订单", "3 подтверждённых заказа"),
         ("Payment due", "付款截止", "Оплатить до"),
     ],
     "statements": [
