@@ -12,6 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from contracts import pricing, wording
 from contracts.models import METHOD_KINDS, CompensationTerm, ContentType, Contract, StatementLine
 from partnerships import money
@@ -155,7 +159,7 @@ def preview(contract: Contract, terms: Iterable[CompensationTerm], sample: Sampl
         for priced in pricing.price_term(term, sample, currency):
             if priced.amount:
                 description = (
-                    wording.minimum_guarantee_line(term, currency)
+                    str(wording.minimum_guarantee_line(term, currency))
                     if priced.kind == LineKind.MINIMUM_GUARANTEE
                     else wording.describe(term, contract=contract)
                 )
@@ -163,7 +167,7 @@ def preview(contract: Contract, terms: Iterable[CompensationTerm], sample: Sampl
     if contract.late_delivery_per_day and sample.days_late_per_item:
         penalty = pricing.late_delivery(contract, sample.days_late_per_item, already_charged=ZERO)
         if penalty.amount:
-            description = wording.describe_late_delivery(contract) or "Late delivery"
+            description = wording.describe_late_delivery(contract) or _("Late delivery")
             lines.append(PreviewLine(penalty.kind, description, penalty.amount))
     total = sum((line.amount for line in lines), start=money.round(ZERO, currency))
     return Preview(currency=currency, lines=lines, total=total)
@@ -209,26 +213,88 @@ def inputs_for(contract: Contract, terms: Iterable[CompensationTerm]) -> set[str
 
 # --- the preview form ------------------------------------------------------------------------
 
+
+def _named(message: str, **values: object) -> Promise:
+    """`message` with `values`, translated when shown."""
+    return lazy(lambda: _(message) % {name: str(value) for name, value in values.items()}, str)()
+
+
 # (name, label, help) of every field `sample_from_form_data` reads; all may be left blank.
-FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("period_start", "Period from", "YYYY-MM-DD; flat fees due from this day count."),
-    ("period_end", "Period until", "YYYY-MM-DD, not included. Blank: every flat fee counts."),
-    ("net_sales", "Net sales", "Confirmed net sales in the period, e.g. 12,500.00."),
-    ("confirmed_orders", "Confirmed orders", "For pay per order (CPA)."),
-    ("views_per_item", "Views per item", "Views each item gained, e.g. 30,000, 80,000."),
-    ("published_items", "Items published", "Of each content type (per item pay)."),
+FORM_FIELDS: tuple[tuple[str, Promise, Promise], ...] = (
+    (
+        "period_start",
+        gettext_lazy("Period from"),
+        gettext_lazy("YYYY-MM-DD; flat fees due from this day count."),
+    ),
+    (
+        "period_end",
+        gettext_lazy("Period until"),
+        gettext_lazy("YYYY-MM-DD, not included. Blank: every flat fee counts."),
+    ),
+    (
+        "net_sales",
+        gettext_lazy("Net sales"),
+        gettext_lazy("Confirmed net sales in the period, e.g. 12,500.00."),
+    ),
+    (
+        "confirmed_orders",
+        gettext_lazy("Confirmed orders"),
+        gettext_lazy("For pay per order (CPA)."),
+    ),
+    (
+        "views_per_item",
+        gettext_lazy("Views per item"),
+        gettext_lazy("Views each item gained, e.g. 30,000, 80,000."),
+    ),
+    (
+        "published_items",
+        gettext_lazy("Items published"),
+        gettext_lazy("Of each content type (per item pay)."),
+    ),
     *(
-        (f"published_{value}", f"{label} items published", "Overrides the number above.")
+        (
+            f"published_{value}",
+            _named(gettext_noop("%(content)s items published"), content=label),
+            gettext_lazy("Overrides the number above."),
+        )
         for value, label in ContentType.choices
     ),
-    ("wholesale_purchases", "Wholesale purchases", "The distributor's purchases (rebate)."),
-    ("joint_brand_sales", "Joint brand sales", "Net sales of the joint brand's products."),
-    ("views_to_date", "Views to date", "For view bonuses; blank: the views above."),
-    ("sales_to_date", "Net sales to date", "For sales bonuses; blank: the net sales above."),
-    ("conversions_to_date", "Conversions to date", "For bonuses; blank: the orders above."),
-    ("days_late_per_item", "Days late per item", "e.g. 3, 10 (late-delivery penalty)."),
+    (
+        "wholesale_purchases",
+        gettext_lazy("Wholesale purchases"),
+        gettext_lazy("The distributor's purchases (rebate)."),
+    ),
+    (
+        "joint_brand_sales",
+        gettext_lazy("Joint brand sales"),
+        gettext_lazy("Net sales of the joint brand's products."),
+    ),
+    (
+        "views_to_date",
+        gettext_lazy("Views to date"),
+        gettext_lazy("For view bonuses; blank: the views above."),
+    ),
+    (
+        "sales_to_date",
+        gettext_lazy("Net sales to date"),
+        gettext_lazy("For sales bonuses; blank: the net sales above."),
+    ),
+    (
+        "conversions_to_date",
+        gettext_lazy("Conversions to date"),
+        gettext_lazy("For bonuses; blank: the orders above."),
+    ),
+    (
+        "days_late_per_item",
+        gettext_lazy("Days late per item"),
+        gettext_lazy("e.g. 3, 10 (late-delivery penalty)."),
+    ),
     *(
-        (value, f"Date of {label.lower()}", "YYYY-MM-DD, for installments tied to it.")
+        (
+            value,
+            _named(gettext_noop("Date of %(milestone)s"), milestone=lazy(label.lower, str)()),
+            gettext_lazy("YYYY-MM-DD, for installments tied to it."),
+        )
         for value, label in CompensationTerm.Milestone.choices
     ),
 )
@@ -293,29 +359,39 @@ def _amount(data: Mapping[str, str], name: str) -> Decimal | None:
         return None
     text = raw.strip(_CURRENCY_MARKS).strip()
     if text.startswith(("-", "−")):
-        raise SampleError(name, f"cannot be negative, not “{raw}”.")
+        raise SampleError(name, _("cannot be negative, not “%(raw)s”.") % {"raw": raw})
     if not _DECIMAL.fullmatch(text):
-        raise SampleError(name, f"“{raw}” is not an amount; write it like 12,500.00.")
+        raise SampleError(
+            name, _("“%(raw)s” is not an amount; write it like 12,500.00.") % {"raw": raw}
+        )
     return Decimal(re.sub(r"[^\d.]", "", text))
 
 
-def _whole(text: str, name: str, what: str) -> int:
+def _whole(text: str, name: str, item: int | None = None) -> int:
+    """A whole number typed in field `name`; `item`, its place in a list of them."""
+    values = {"text": text, "item": item}
     if text.startswith(("-", "−")):
-        raise SampleError(name, f"{what} cannot be negative, not “{text}”.")
+        if item is None:
+            raise SampleError(name, _("the value cannot be negative, not “%(text)s”.") % values)
+        raise SampleError(name, _("item %(item)s cannot be negative, not “%(text)s”.") % values)
     if not _WHOLE.fullmatch(text):
-        raise SampleError(name, f"{what} “{text}” is not a whole number; write it like 12,000.")
+        if item is None:
+            refusal = _("the value “%(text)s” is not a whole number; write it like 12,000.")
+        else:
+            refusal = _("item %(item)s “%(text)s” is not a whole number; write it like 12,000.")
+        raise SampleError(name, refusal % values)
     return int(re.sub(r"\D", "", text))
 
 
 def _count(data: Mapping[str, str], name: str) -> int | None:
     raw = _text(data, name)
-    return _whole(raw, name, "the value") if raw else None
+    return _whole(raw, name) if raw else None
 
 
 def _counts(data: Mapping[str, str], name: str) -> tuple[int, ...]:
     items = [item.strip() for item in _LIST_SEPARATOR.split(_text(data, name))]
     return tuple(
-        _whole(item, name, f"item {number}")
+        _whole(item, name, number)
         for number, item in enumerate((item for item in items if item), start=1)
     )
 
@@ -327,4 +403,6 @@ def _date(data: Mapping[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise SampleError(name, f"“{raw}” is not a date; write it as YYYY-MM-DD.") from None
+        raise SampleError(
+            name, _("“%(raw)s” is not a date; write it as YYYY-MM-DD.") % {"raw": raw}
+        ) from None
