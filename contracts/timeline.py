@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ContentItem, Participant, Shipment
 from contracts.models import Contract, Meeting, Message, Partnership, Statement
@@ -26,16 +27,44 @@ from influencers.models import RiskAssessment
 PAGE_SIZE = 20
 
 GROUPS = {
-    "contracts": "Contracts",
-    "campaigns": "Campaigns",
-    "content": "Content",
-    "shipments": "Shipments",
-    "statements": "Statements",
-    "meetings": "Meetings",
-    "messages": "Messages",
-    "risks": "Risks",
+    "contracts": _("Contracts"),
+    "campaigns": _("Campaigns"),
+    "content": _("Content"),
+    "shipments": _("Shipments"),
+    "statements": _("Statements"),
+    "meetings": _("Meetings"),
+    "messages": _("Messages"),
+    "risks": _("Risks"),
 }
-HISTORY_ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+# How each kind of event reads, by what happened: a history record's type (+ ~ -), a status.
+CONTRACT_VERSIONS = {
+    "+": _("Contract “%(title)s” added, status %(status)s"),
+    "~": _("Contract “%(title)s” changed, status %(status)s"),
+    "-": _("Contract “%(title)s” removed, status %(status)s"),
+}
+CONTENT = {
+    "submitted": _("%(item)s submitted for %(campaign)s"),
+    "approved": _("%(item)s approved for %(campaign)s"),
+    "published": _("%(item)s published for %(campaign)s"),
+}
+SAMPLES = {
+    "shipped": _("Samples shipped for %(campaign)s"),
+    "delivered": _("Samples delivered for %(campaign)s"),
+}
+STATEMENTS = {
+    "approved": _("Statement of %(total)s for “%(contract)s” approved"),
+    "paid": _("Statement of %(total)s for “%(contract)s” paid"),
+}
+MESSAGES = {
+    Message.Side.BRAND: _("Message from the brand"),
+    Message.Side.INFLUENCER: _("Message from the influencer"),
+}
+RISKS = {
+    "+": _("%(kind)s risk added (%(likelihood)s × %(impact)s = %(score)s)"),
+    "~": _("%(kind)s risk changed (%(likelihood)s × %(impact)s = %(score)s)"),
+    "-": _("%(kind)s risk removed (%(likelihood)s × %(impact)s = %(score)s)"),
+    "closed": _("%(kind)s risk closed (%(likelihood)s × %(impact)s = %(score)s)"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +79,10 @@ class Event:
     @property
     def has_time(self) -> bool:
         return isinstance(self.at, datetime)
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUPS[self.group])
 
 
 Describe = Callable[[Any, datetime | date], Event]
@@ -104,7 +137,7 @@ def page(partnership: Partnership, *, groups: Iterable[str] = (), number: int = 
     shown = found[:PAGE_SIZE]
     ids: dict[type[models.Model], set[int]] = defaultdict(set)
     related: dict[type[models.Model], set[str]] = defaultdict(set)
-    for kind, _, ref in shown:
+    for kind, _at, ref in shown:
         ids[sources[kind].model].add(ref)
         related[sources[kind].model].update(sources[kind].related)
     rows = {
@@ -137,11 +170,14 @@ def _who(user) -> str:
 
 
 def _contract_version(record, at: datetime) -> Event:
-    action = HISTORY_ACTIONS[record.history_type]
+    title = CONTRACT_VERSIONS[record.history_type] % {
+        "title": record.title,
+        "status": record.get_status_display().lower(),
+    }
     return Event(
         "contracts",
         at,
-        f"Contract “{record.title}” {action}, status {record.get_status_display().lower()}",
+        title,
         "" if record.history_type == "-" else reverse("contracts:detail", args=[record.id]),
         _who(record.history_user),
     )
@@ -151,7 +187,7 @@ def _contract_signed(contract: Contract, at: datetime) -> Event:
     return Event(
         "contracts",
         at,
-        f"Contract “{contract}” signed",
+        _("Contract “%(contract)s” signed") % {"contract": contract},
         reverse("contracts:detail", args=[contract.pk]),
     )
 
@@ -160,7 +196,8 @@ def _joined(participant: Participant, at: datetime) -> Event:
     return Event(
         "campaigns",
         at,
-        f"Joined the campaign {participant.campaign} under “{participant.contract}”",
+        _("Joined the campaign %(campaign)s under “%(contract)s”")
+        % {"campaign": participant.campaign, "contract": participant.contract},
         reverse("campaigns:detail", args=[participant.campaign_id]),
     )
 
@@ -170,7 +207,7 @@ def _content(verb: str) -> Describe:
         return Event(
             "content",
             at,
-            f"{item} {verb} for {item.participant.campaign}",
+            CONTENT[verb] % {"item": item, "campaign": item.participant.campaign},
             reverse("campaigns:detail", args=[item.participant.campaign_id]),
             _who(item.approved_by) if verb == "approved" else "",
             item.url,
@@ -185,7 +222,7 @@ def _shipment(verb: str) -> Describe:
         return Event(
             "shipments",
             at,
-            f"Samples {verb} for {shipment.participant.campaign}",
+            SAMPLES[verb] % {"campaign": shipment.participant.campaign},
             reverse("campaigns:detail", args=[shipment.participant.campaign_id]),
             detail=" ".join(filter(None, [carrier, shipment.tracking_number])),
         )
@@ -199,8 +236,11 @@ def _statement(verb: str) -> Describe:
         return Event(
             "statements",
             at,
-            f"Statement of {format_money(statement.total, statement.currency)} for "
-            f"“{statement.contract}” {verb}",
+            STATEMENTS[verb]
+            % {
+                "total": format_money(statement.total, statement.currency),
+                "contract": statement.contract,
+            },
             reverse("contracts:statement", args=[statement.pk]),
             _who(statement.approved_by) if approved else "",
             "" if approved else statement.payout_reference,
@@ -213,7 +253,7 @@ def _meeting(meeting: Meeting, at: date) -> Event:
     return Event(
         "meetings",
         at,
-        f"Meeting with {meeting.attendees}",
+        _("Meeting with %(attendees)s") % {"attendees": meeting.attendees},
         f"#meeting-{meeting.pk}",
         _who(meeting.recorded_by),
         meeting.agenda,
@@ -221,11 +261,15 @@ def _meeting(meeting: Meeting, at: date) -> Event:
 
 
 def _message(message: Message, at: datetime) -> Event:
-    recorded = f"recorded by {message.recorded_by}" if message.recorded_by_id else ""
+    recorded = (
+        _("recorded by %(member)s") % {"member": message.recorded_by}
+        if message.recorded_by_id
+        else ""
+    )
     return Event(
         "messages",
         at,
-        f"Message from the {message.get_side_display().lower()}",
+        str(MESSAGES[message.side]),
         "#messages",
         _who(message.author) or recorded,
         message.body[:140],
@@ -233,14 +277,19 @@ def _message(message: Message, at: datetime) -> Event:
 
 
 def _risk(record, at: datetime) -> Event:
-    action = HISTORY_ACTIONS[record.history_type]
+    action = record.history_type
     if record.history_type != "-" and not record.is_open and record.closed_at:
         action = "closed"
+    title = RISKS[action] % {
+        "kind": record.get_kind_display(),
+        "likelihood": record.likelihood,
+        "impact": record.impact,
+        "score": record.likelihood * record.impact,
+    }
     return Event(
         "risks",
         at,
-        f"{record.get_kind_display()} risk {action} "
-        f"({record.likelihood} × {record.impact} = {record.likelihood * record.impact})",
+        title,
         reverse("influencers:detail", args=[record.influencer_id]) + "#risks",
         _who(record.history_user),
         record.mitigation if record.is_open else record.close_reason,

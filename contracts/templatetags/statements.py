@@ -1,6 +1,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from contracts import payouts, wording
 from contracts.models import Statement, StatementLine
@@ -29,13 +32,24 @@ PER_UNIT_RATE_KINDS = frozenset(
 
 @register.filter
 def period(statement: Statement) -> str:
-    """The statement's period as people say it: "1–30 Nov 2026", "1 Oct – 31 Dec 2026"."""
+    """The statement's period as people say it, in the reader's language: "1–30 Nov 2026",
+    "1 Oct – 31 Dec 2026"."""
     start, last = statement.period_start, payouts.last_day(statement)
     if start.year != last.year:
-        return f"{wording.format_date(start)} – {wording.format_date(last)}"
+        return _("%(start)s – %(last)s") % {
+            "start": wording.format_date(start),
+            "last": wording.format_date(last),
+        }
     if start.month != last.month:
-        return f"{start.day} {start:%b} – {wording.format_date(last)}"
-    return f"{start.day}–{wording.format_date(last)}"
+        day_and_month = pgettext("the date format of a day and its month", "j M")
+        return pgettext("a period within one year", "%(start)s – %(last)s") % {
+            "start": formats.date_format(start, day_and_month),
+            "last": wording.format_date(last),
+        }
+    return pgettext("a period within one month", "%(first_day)s–%(last)s") % {
+        "first_day": start.day,
+        "last": wording.format_date(last),
+    }
 
 
 @register.filter
