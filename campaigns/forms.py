@@ -4,6 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import participants, shipping
 from campaigns.models import (
@@ -25,15 +28,19 @@ from partnerships.forms import BrandOwnedForm
 from partnerships.models import Brand, Product
 
 DATE = forms.DateInput(attrs={"type": "date"})
-ALL = [("", "All")]
+ALL = [("", _("All"))]
 
 
 class CampaignFilterForm(forms.Form):
     """Search and filters of the campaign list; `when` is judged on the brand's today."""
 
-    q = forms.CharField(required=False, label="Search")
-    objective = forms.ChoiceField(required=False, choices=ALL + Campaign.Objective.choices)
-    when = forms.ChoiceField(required=False, choices=ALL + Campaign.Phase.choices, label="Status")
+    q = forms.CharField(required=False, label=_("Search"))
+    objective = forms.ChoiceField(
+        required=False, label=_("Objective"), choices=ALL + Campaign.Objective.choices
+    )
+    when = forms.ChoiceField(
+        required=False, choices=ALL + Campaign.Phase.choices, label=_("Status")
+    )
 
     def filter(self, campaigns: QuerySet[Campaign], today) -> QuerySet[Campaign]:
         data = self.cleaned_data
@@ -56,7 +63,9 @@ class CountryCodesField(forms.CharField):
         codes = participants.CODE_SEPARATORS.split(super().to_python(value) or "")
         codes = list(dict.fromkeys(code.strip().upper() for code in codes if code.strip()))
         if bad := unknown_countries(codes):
-            raise ValidationError(f"Unknown country codes: {', '.join(bad)}.")
+            raise ValidationError(
+                gettext("Unknown country codes: %(codes)s.") % {"codes": ", ".join(bad)}
+            )
         return codes
 
 
@@ -67,10 +76,13 @@ class CampaignPlanForm(forms.ModelForm):
         choices=Platform.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Where the content goes out.",
+        label=_("Platforms"),
+        help_text=_("Where the content goes out."),
     )
     markets = CountryCodesField(
-        required=False, help_text="Country codes, e.g. US, GB, DE; used by the disclosure check."
+        required=False,
+        label=_("Markets"),
+        help_text=_("Country codes, e.g. US, GB, DE; used by the disclosure check."),
     )
 
     class Meta:
@@ -82,29 +94,33 @@ class CampaignForm(BrandOwnedForm, CampaignPlanForm):
     class Meta(CampaignPlanForm.Meta):
         widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 3})}
         labels = {
-            "target_reach": "Reach",
-            "target_views": "Views",
-            "target_engagements": "Engagements",
-            "target_clicks": "Clicks",
-            "target_conversions": "Conversions",
-            "target_sales": "Net sales",
+            "target_reach": _("Reach"),
+            "target_views": _("Views"),
+            "target_engagements": _("Engagements"),
+            "target_clicks": _("Clicks"),
+            "target_conversions": _("Conversions"),
+            "target_sales": _("Net sales"),
         }
 
 
 class ContractChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, contract: Contract) -> str:
         influencer = contract.partnership.influencer
-        return f"{influencer} — {contract.title} ({contract.get_status_display().lower()})"
+        return gettext("%(influencer)s — %(title)s (%(status)s)") % {
+            "influencer": influencer,
+            "title": contract.title,
+            "status": contract.get_status_display().lower(),
+        }
 
 
 class ParticipantForm(forms.ModelForm):
     """A contract of the brand joining the campaign, with its promo codes."""
 
-    contract = ContractChoiceField(queryset=Contract.objects.none())
+    contract = ContractChoiceField(queryset=Contract.objects.none(), label=_("Contract"))
     codes = forms.CharField(
         required=False,
-        label="Promo codes",
-        help_text="Separated by commas, e.g. ANNA10, ANNA-YT; unique in the brand.",
+        label=_("Promo codes"),
+        help_text=_("Separated by commas, e.g. ANNA10, ANNA-YT; unique in the brand."),
     )
 
     class Meta:
@@ -153,7 +169,11 @@ class ParticipantForm(forms.ModelForm):
 class DeliverableChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, deliverable: Deliverable) -> str:
         influencer = deliverable.contract.partnership.influencer
-        return f"{influencer}: {deliverable}, due {deliverable.due_date:%d %b %Y}"
+        return gettext("%(influencer)s: %(deliverable)s, due %(day)s") % {
+            "influencer": influencer,
+            "deliverable": deliverable,
+            "day": date_format(deliverable.due_date, "d M Y"),
+        }
 
 
 class ParticipantChoiceField(forms.ModelChoiceField):
@@ -169,9 +189,11 @@ class ContentItemForm(forms.ModelForm):
     """A piece of content submitted for review; type and platform default to the
     deliverable's."""
 
-    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label="Influencer")
-    deliverable = DeliverableChoiceField(queryset=Deliverable.objects.none(), required=False)
-    url = forms.URLField(required=False, assume_scheme="https", label="URL")
+    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label=_("Influencer"))
+    deliverable = DeliverableChoiceField(
+        queryset=Deliverable.objects.none(), required=False, label=_("Deliverable")
+    )
+    url = forms.URLField(required=False, assume_scheme="https", label=_("URL"))
 
     class Meta:
         model = ContentItem
@@ -185,7 +207,7 @@ class ContentItemForm(forms.ModelForm):
             "draft_file",
         ]
         widgets = {"caption": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"caption": "Checked for the contract's ad disclosure."}
+        help_texts = {"caption": _("Checked for the contract's ad disclosure.")}
 
     def __init__(self, *args, campaign: Campaign, now: datetime, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -195,7 +217,7 @@ class ContentItemForm(forms.ModelForm):
         ).select_related("contract__partnership__influencer")
         for name in ("content_type", "platform"):
             self.fields[name].required = False
-            self.fields[name].help_text = "Taken from the deliverable when left empty."
+            self.fields[name].help_text = gettext("Taken from the deliverable when left empty.")
         self.instance.submitted_at = now
 
     def clean(self) -> dict:
@@ -206,12 +228,14 @@ class ContentItemForm(forms.ModelForm):
                 if deliverable is not None:
                     cleaned[name] = getattr(deliverable, name)
                 elif name not in self.errors:
-                    self.add_error(name, "Choose one, or the deliverable the item fulfils.")
+                    self.add_error(
+                        name, gettext("Choose one, or the deliverable the item fulfils.")
+                    )
         return cleaned
 
 
 class ShipmentForm(forms.ModelForm):
-    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label="Influencer")
+    participant = ParticipantChoiceField(queryset=Participant.objects.none(), label=_("Influencer"))
 
     class Meta:
         model = Shipment
@@ -248,7 +272,7 @@ class BaseShipmentItemFormSet(forms.BaseInlineFormSet):
         super().clean()
         filled = [form for form in self.forms if form.cleaned_data]
         if not filled:
-            raise ValidationError("List at least one item in the shipment.")
+            raise ValidationError(gettext("List at least one item in the shipment."))
 
 
 ShipmentItemFormSet = forms.inlineformset_factory(
@@ -285,13 +309,15 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     override_reason = forms.CharField(
         required=False,
-        label="Why approve anyway",
+        label=_("Why approve anyway"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the item: why it may go out although the disclosure check failed.",
+        help_text=_("Kept with the item: why it may go out although the disclosure check failed."),
     )
-    published_at = BrandDateTimeField(required=False, label="Published at")
-    caption = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    url = forms.URLField(required=False, assume_scheme="https", label="URL")
+    published_at = BrandDateTimeField(required=False, label=_("Published at"))
+    caption = forms.CharField(
+        required=False, label=_("Caption"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    url = forms.URLField(required=False, assume_scheme="https", label=_("URL"))
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -299,8 +325,8 @@ class ReviewForm(forms.Form):
 
 
 class ShipmentStatusForm(forms.Form):
-    to = forms.ChoiceField(choices=Shipment.Status.choices, label="Status")
-    on = forms.DateField(required=False, widget=DATE, label="On")
+    to = forms.ChoiceField(choices=Shipment.Status.choices, label=_("Status"))
+    on = forms.DateField(required=False, widget=DATE, label=_("On"))
 
     def __init__(self, *args, shipment: Shipment, **kwargs) -> None:
         super().__init__(*args, **kwargs)

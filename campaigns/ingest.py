@@ -62,7 +62,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from campaigns import attribution, order_exports
 from campaigns.models import ContentItem, ImportJob, MetricSnapshot, Sale, TrackingCode
@@ -1350,16 +1350,20 @@ UPLOAD_FORMS = {ImportJob.Kind.SALES: SalesUploadForm, ImportJob.Kind.METRICS: U
 SAVERS = {ImportJob.Kind.SALES: save_sales, ImportJob.Kind.METRICS: save_metrics}
 FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
 UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
-STOPPED = gettext_lazy(
+# Kept in English here and translated when a job fails, in the language of its upload.
+STOPPED = gettext_noop(
     "The import stopped on an unexpected error and nothing was written. Upload the file again; "
     "if it stops again, tell the people who run Partnerships."
 )
 # Runs of one job that may start without finishing (a worker killed, out of memory) before the
 # job is given up instead of being handed to the next worker again.
 MAX_ATTEMPTS = 3
-GAVE_UP = gettext_lazy(
-    "The import was started %(attempts)s times and its worker stopped each time, so nothing "
-    "was written. Tell the people who run Partnerships; they can retry it from the admin."
+GAVE_UP = format_lazy(
+    gettext_lazy(
+        "The import was started {attempts} times and its worker stopped each time, so nothing "
+        "was written. Tell the people who run Partnerships; they can retry it from the admin."
+    ),
+    attempts=MAX_ATTEMPTS,
 )
 
 
@@ -1403,7 +1407,7 @@ def _run(job: ImportJob) -> ImportJob:
         return job
     jobs = ImportJob.objects.filter(pk=job.pk)
     if job.attempts >= MAX_ATTEMPTS:
-        _fail(jobs, GAVE_UP % {"attempts": MAX_ATTEMPTS})
+        _fail(jobs, str(GAVE_UP))
         return ImportJob.objects.get(pk=job.pk)
     jobs.filter(status__in=UNFINISHED).update(
         status=ImportJob.Status.RUNNING,
@@ -1448,7 +1452,7 @@ def _run(job: ImportJob) -> ImportJob:
         return job
     except Exception:
         logger.exception("Import job %s stopped", job.pk)
-        _fail(jobs, str(STOPPED))
+        _fail(jobs, _(STOPPED))
         raise
 
 

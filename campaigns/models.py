@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from contracts.models import ContentType, Contract, Deliverable, StatementLine
 from influencers.models import Influencer, Platform
@@ -26,49 +28,66 @@ class Campaign(models.Model):
     brand_path = "brand"
 
     class Phase(models.TextChoices):
-        RUNNING = "running", "Running"
-        UPCOMING = "upcoming", "Upcoming"
-        ENDED = "ended", "Ended"
+        RUNNING = "running", _("Running")
+        UPCOMING = "upcoming", _("Upcoming")
+        ENDED = "ended", _("Ended")
 
     class Objective(models.TextChoices):
-        SALES = "sales", "Sales"
-        LAUNCH = "launch", "Launch"
-        AWARENESS = "awareness", "Awareness"
-        AUDIENCE = "audience", "Audience"
+        SALES = "sales", _("Sales")
+        LAUNCH = "launch", _("Launch")
+        AWARENESS = "awareness", _("Awareness")
+        AUDIENCE = "audience", _("Audience")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
-    name = models.CharField(max_length=200)
-    objective = models.CharField(max_length=10, choices=Objective.choices)
-    description = models.TextField(blank=True)
-    start = models.DateField()
-    end = models.DateField()
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("brand")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    objective = models.CharField(_("objective"), max_length=10, choices=Objective.choices)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
     attribution_days = models.PositiveSmallIntegerField(
-        "attribution window (days)",
+        _("attribution window (days)"),
         default=DEFAULT_ATTRIBUTION_DAYS,
         validators=[MaxValueValidator(366)],
-        help_text="Days after the end whose sales and metrics still count in the campaign's "
-        "performance. Settlement pays every attributed sale whatever the window.",
+        help_text=_(
+            "Days after the end whose sales and metrics still count in the campaign's "
+            "performance. Settlement pays every attributed sale whatever the window."
+        ),
     )
     budget = models.DecimalField(
-        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+        _("budget"), **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=money.CURRENCY_CHOICES, default="USD"
+    )
     platforms = models.JSONField(
-        default=list, blank=True, help_text="Platforms the content goes out on."
+        _("platforms"), default=list, blank=True, help_text=_("Platforms the content goes out on.")
     )
     markets = models.JSONField(
-        default=list, blank=True, help_text="Country codes of the markets, e.g. US, DE."
+        _("markets"),
+        default=list,
+        blank=True,
+        help_text=_("Country codes of the markets, e.g. US, DE."),
     )
     # Targets to compare with what happened; empty means no target.
-    target_reach = models.PositiveBigIntegerField(null=True, blank=True)
-    target_views = models.PositiveBigIntegerField(null=True, blank=True)
-    target_engagements = models.PositiveBigIntegerField(null=True, blank=True)
-    target_clicks = models.PositiveBigIntegerField(null=True, blank=True)
-    target_conversions = models.PositiveBigIntegerField(null=True, blank=True)
-    target_sales = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    target_reach = models.PositiveBigIntegerField(_("target reach"), null=True, blank=True)
+    target_views = models.PositiveBigIntegerField(_("target views"), null=True, blank=True)
+    target_engagements = models.PositiveBigIntegerField(
+        _("target engagements"), null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    target_clicks = models.PositiveBigIntegerField(_("target clicks"), null=True, blank=True)
+    target_conversions = models.PositiveBigIntegerField(
+        _("target conversions"), null=True, blank=True
+    )
+    target_sales = models.DecimalField(
+        _("target sales"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-start", "name"]
@@ -79,17 +98,22 @@ class Campaign(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.end and self.start and self.end < self.start:
-            errors["end"] = "The campaign cannot end before it starts."
+            errors["end"] = gettext("The campaign cannot end before it starts.")
         unknown = set(self.platforms or []) - set(Platform.values)
         if unknown:
-            errors["platforms"] = f"Unknown platform: {', '.join(sorted(unknown))}."
+            errors["platforms"] = gettext("Unknown platform: %(platforms)s.") % {
+                "platforms": ", ".join(sorted(unknown))
+            }
         if (
             self.budget is not None
             and self.currency
             and money.round(self.budget, self.currency) != self.budget
         ):
             places = money.minor_unit(self.currency)
-            errors["budget"] = f"{self.currency} amounts have {places} decimal places."
+            errors["budget"] = gettext("%(currency)s amounts have %(places)s decimal places.") % {
+                "currency": self.currency,
+                "places": places,
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -146,10 +170,14 @@ class Participant(models.Model):
 
     brand_path = "campaign__brand"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="participants")
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="participants", verbose_name=_("campaign")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="participants", verbose_name=_("contract")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "contract__partnership__influencer__name"]
@@ -157,12 +185,15 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "contract"],
                 name="one_participant_per_contract",
-                violation_error_message="This contract already takes part in the campaign.",
+                violation_error_message=_("This contract already takes part in the campaign."),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract.partnership.influencer} in {self.campaign}"
+        return gettext("%(influencer)s in %(campaign)s") % {
+            "influencer": self.contract.partnership.influencer,
+            "campaign": self.campaign,
+        }
 
     def clean(self) -> None:
         if (
@@ -170,7 +201,7 @@ class Participant(models.Model):
             and self.contract_id
             and self.contract.partnership.brand_id != self.campaign.brand_id
         ):
-            raise ValidationError({"contract": "This contract belongs to another brand."})
+            raise ValidationError({"contract": gettext("This contract belongs to another brand.")})
 
 
 class TrackingCode(models.Model):
@@ -179,16 +210,24 @@ class TrackingCode(models.Model):
     brand_path = "brand"
 
     class Kind(models.TextChoices):
-        PROMO = "promo", "Promo code"
-        LINK = "link", "Link code"
+        PROMO = "promo", _("Promo code")
+        LINK = "link", _("Link code")
 
     # Copied from the participant's campaign so that a code is unique per brand in the database.
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", editable=False)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="codes")
-    code = models.CharField(max_length=64, help_text="Stored in upper case, e.g. ANNA10.")
-    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PROMO)
-    url = models.URLField("URL", blank=True, help_text="For link codes: where the link points.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="+", editable=False, verbose_name=_("brand")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="codes", verbose_name=_("participant")
+    )
+    code = models.CharField(
+        _("code"), max_length=64, help_text=_("Stored in upper case, e.g. ANNA10.")
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.PROMO)
+    url = models.URLField(
+        _("URL"), blank=True, help_text=_("For link codes: where the link points.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["code"]
@@ -196,7 +235,7 @@ class TrackingCode(models.Model):
             models.UniqueConstraint(
                 fields=["brand", "code"],
                 name="tracking_code_unique_per_brand",
-                violation_error_message="This code is already used in this brand.",
+                violation_error_message=_("This code is already used in this brand."),
             )
         ]
 
@@ -214,7 +253,7 @@ class TrackingCode(models.Model):
         if self.participant_id:
             self.brand_id = self.participant.campaign.brand_id
         if not TRACKING_CODE.match(self.code):
-            raise ValidationError({"code": "Use up to 64 letters, digits, - and _."})
+            raise ValidationError({"code": gettext("Use up to 64 letters, digits, - and _.")})
 
     @staticmethod
     def normalise(code: str) -> str:
@@ -228,53 +267,74 @@ class ContentItem(models.Model):
     brand_path = "participant__campaign__brand"
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="content")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="content", verbose_name=_("participant")
+    )
     deliverable = models.ForeignKey(
         Deliverable,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="content",
-        help_text="The deliverable of the contract this item fulfils.",
+        help_text=_("The deliverable of the contract this item fulfils."),
+        verbose_name=_("deliverable"),
     )
-    content_type = models.CharField(max_length=12, choices=ContentType.choices)
-    platform = models.CharField(max_length=20, choices=Platform.choices)
-    url = models.URLField("URL", blank=True)
-    caption = models.TextField(blank=True)
+    content_type = models.CharField(_("content type"), max_length=12, choices=ContentType.choices)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    url = models.URLField(_("URL"), blank=True)
+    caption = models.TextField(_("caption"), blank=True)
     draft_file = models.FileField(
+        _("draft file"),
         upload_to="content/%Y/",
         blank=True,
         validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg", "mp4", "mov", "webm"])],
     )
-    status = models.CharField(max_length=17, choices=Status.choices, default=Status.SUBMITTED)
-    submitted_at = models.DateTimeField()
-    approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=17, choices=Status.choices, default=Status.SUBMITTED
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # The disclosure check of the caption (campaigns.disclosure); None until checked.
-    disclosure_ok = models.BooleanField(null=True, blank=True)
-    disclosure_problems = models.TextField(blank=True)
+    disclosure_ok = models.BooleanField(_("disclosure ok"), null=True, blank=True)
+    disclosure_problems = models.TextField(_("disclosure problems"), blank=True)
     disclosure_override_reason = models.TextField(
-        blank=True, help_text="Why the item may be approved although the check failed."
+        _("disclosure override reason"),
+        blank=True,
+        help_text=_("Why the item may be approved although the check failed."),
     )
     disclosure_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disclosure override by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_content_type_display()} on {self.get_platform_display()}"
+        return gettext("%(type)s on %(platform)s") % {
+            "type": self.get_content_type_display(),
+            "platform": self.get_platform_display(),
+        }
 
     def clean(self) -> None:
         if (
@@ -282,9 +342,13 @@ class ContentItem(models.Model):
             and self.participant_id
             and self.deliverable.contract_id != self.participant.contract_id
         ):
-            raise ValidationError({"deliverable": "This deliverable belongs to another contract."})
+            raise ValidationError(
+                {"deliverable": gettext("This deliverable belongs to another contract.")}
+            )
         if self.status == self.Status.PUBLISHED and not self.published_at:
-            raise ValidationError({"published_at": "A published item needs its publishing date."})
+            raise ValidationError(
+                {"published_at": gettext("A published item needs its publishing date.")}
+            )
 
 
 class ContentComment(models.Model):
@@ -292,14 +356,22 @@ class ContentComment(models.Model):
 
     brand_path = "content__participant__campaign__brand"
 
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    content = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("content")
     )
-    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("body"))
     # The status the item moved to with this comment, if it moved.
-    status = models.CharField(max_length=17, choices=ContentItem.Status.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=17, choices=ContentItem.Status.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -314,45 +386,55 @@ class Shipment(models.Model):
     brand_path = "participant__campaign__brand"
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        PREPARING = "preparing", "Preparing"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        RETURNED = "returned", "Returned"
-        LOST = "lost", "Lost"
+        REQUESTED = "requested", _("Requested")
+        PREPARING = "preparing", _("Preparing")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        RETURNED = "returned", _("Returned")
+        LOST = "lost", _("Lost")
 
     class Carrier(models.TextChoices):
-        UPS = "ups", "UPS"
-        DHL = "dhl", "DHL"
-        EMS = "ems", "EMS"
-        FEDEX = "fedex", "FedEx"
-        CHINA_POST = "china_post", "China Post"
-        CAINIAO = "cainiao", "Cainiao"
-        OTHER = "other", "Other"
+        UPS = "ups", _("UPS")
+        DHL = "dhl", _("DHL")
+        EMS = "ems", _("EMS")
+        FEDEX = "fedex", _("FedEx")
+        CHINA_POST = "china_post", _("China Post")
+        CAINIAO = "cainiao", _("Cainiao")
+        OTHER = "other", _("Other")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="shipments")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    carrier = models.CharField(max_length=10, choices=Carrier.choices, blank=True)
-    tracking_number = models.CharField(max_length=64, blank=True)
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES, default="USD")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="shipments",
+        verbose_name=_("participant"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    carrier = models.CharField(_("carrier"), max_length=10, choices=Carrier.choices, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=money.CURRENCY_CHOICES, default="USD"
+    )
     declared_value = models.DecimalField(
-        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+        _("declared value"), **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )
     shipping_cost = models.DecimalField(
-        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+        _("shipping cost"), **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )
-    requested_on = models.DateField()
+    requested_on = models.DateField(_("requested on"))
     preparation_days = models.PositiveSmallIntegerField(
+        _("preparation days"),
         default=DEFAULT_PREPARATION_DAYS,
-        help_text="Days allowed between the request and shipping; later than that is late.",
+        help_text=_("Days allowed between the request and shipping; later than that is late."),
     )
-    shipped_on = models.DateField(null=True, blank=True)
-    delivered_on = models.DateField(null=True, blank=True)
-    feedback_required = models.BooleanField(default=False)
-    feedback = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    feedback_required = models.BooleanField(_("feedback required"), default=False)
+    feedback = models.TextField(_("feedback"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     # requested_on + preparation_days, kept by save() so late shipments can be found in SQL.
-    ship_by = models.DateField(editable=False)
+    ship_by = models.DateField(_("ship by"), editable=False)
 
     WAITING = (Status.REQUESTED, Status.PREPARING)
 
@@ -366,7 +448,9 @@ class Shipment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Shipment to {self.participant.contract.partnership.influencer}"
+        return gettext("Shipment to %(influencer)s") % {
+            "influencer": self.participant.contract.partnership.influencer
+        }
 
     def save(self, *args, **kwargs) -> None:
         self.ship_by = self.requested_on + timedelta(days=self.preparation_days)
@@ -388,13 +472,13 @@ class Shipment(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.shipped_on and self.requested_on and self.shipped_on < self.requested_on:
-            errors["shipped_on"] = "Cannot ship before the request."
+            errors["shipped_on"] = gettext("Cannot ship before the request.")
         if self.delivered_on and not self.shipped_on:
-            errors["delivered_on"] = "A delivered shipment needs its shipping date."
+            errors["delivered_on"] = gettext("A delivered shipment needs its shipping date.")
         if self.delivered_on and self.shipped_on and self.delivered_on < self.shipped_on:
-            errors["delivered_on"] = "Cannot be delivered before it was shipped."
+            errors["delivered_on"] = gettext("Cannot be delivered before it was shipped.")
         if self.status in (self.Status.SHIPPED, self.Status.DELIVERED) and not self.shipped_on:
-            errors["shipped_on"] = "Say when it was shipped."
+            errors["shipped_on"] = gettext("Say when it was shipped.")
         if errors:
             raise ValidationError(errors)
 
@@ -402,9 +486,15 @@ class Shipment(models.Model):
 class ShipmentItem(models.Model):
     brand_path = "shipment__participant__campaign__brand"
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -437,18 +527,20 @@ class MetricSnapshot(models.Model):
 
     brand_path = "content__participant__campaign__brand"
 
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="snapshots")
-    date = models.DateField()
-    views = models.PositiveBigIntegerField(**COUNT)
-    reach = models.PositiveBigIntegerField(**COUNT)
-    impressions = models.PositiveBigIntegerField(**COUNT)
-    likes = models.PositiveBigIntegerField(**COUNT)
-    comments = models.PositiveBigIntegerField(**COUNT)
-    shares = models.PositiveBigIntegerField(**COUNT)
-    saves = models.PositiveBigIntegerField(**COUNT)
-    clicks = models.PositiveBigIntegerField(**COUNT)
-    conversions = models.PositiveBigIntegerField(**COUNT)
-    signups = models.PositiveBigIntegerField("sign-ups", **COUNT)
+    content = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("content")
+    )
+    date = models.DateField(_("date"))
+    views = models.PositiveBigIntegerField(_("views"), **COUNT)
+    reach = models.PositiveBigIntegerField(_("reach"), **COUNT)
+    impressions = models.PositiveBigIntegerField(_("impressions"), **COUNT)
+    likes = models.PositiveBigIntegerField(_("likes"), **COUNT)
+    comments = models.PositiveBigIntegerField(_("comments"), **COUNT)
+    shares = models.PositiveBigIntegerField(_("shares"), **COUNT)
+    saves = models.PositiveBigIntegerField(_("saves"), **COUNT)
+    clicks = models.PositiveBigIntegerField(_("clicks"), **COUNT)
+    conversions = models.PositiveBigIntegerField(_("conversions"), **COUNT)
+    signups = models.PositiveBigIntegerField(_("sign-ups"), **COUNT)
 
     COUNTERS = (
         "views",
@@ -470,7 +562,7 @@ class MetricSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.content} on {self.date}"
+        return gettext("%(content)s on %(day)s") % {"content": self.content, "day": self.date}
 
 
 class Sale(models.Model):
@@ -479,47 +571,74 @@ class Sale(models.Model):
     brand_path = "brand"
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CONFIRMED = "confirmed", "Confirmed"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUNDED = "refunded", _("Refunded")
 
     class Channel(models.TextChoices):
-        SHOPIFY = "shopify", "Shopify"
-        AMAZON = "amazon", "Amazon"
-        TIKTOK = "tiktok", "TikTok Shop"
-        SHOPEE = "shopee", "Shopee"
-        LAZADA = "lazada", "Lazada"
-        ALIEXPRESS = "aliexpress", "AliExpress"
-        TMALL = "tmall", "Tmall"
-        OTHER = "other", "Other shop"
+        SHOPIFY = "shopify", _("Shopify")
+        AMAZON = "amazon", _("Amazon")
+        TIKTOK = "tiktok", _("TikTok Shop")
+        SHOPEE = "shopee", _("Shopee")
+        LAZADA = "lazada", _("Lazada")
+        ALIEXPRESS = "aliexpress", _("AliExpress")
+        TMALL = "tmall", _("Tmall")
+        OTHER = "other", _("Other shop")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    order_id = models.CharField(max_length=64)
-    line_id = models.CharField(max_length=64)
-    ordered_at = models.DateTimeField()
-    tracking_code = models.ForeignKey(TrackingCode, on_delete=models.PROTECT, related_name="sales")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="+", verbose_name=_("brand")
+    )
+    order_id = models.CharField(_("order id"), max_length=64)
+    line_id = models.CharField(_("line id"), max_length=64)
+    ordered_at = models.DateTimeField(_("ordered at"))
+    tracking_code = models.ForeignKey(
+        TrackingCode,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("tracking code"),
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     # After discounts, without tax and shipping.
-    net_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
-    status = models.CharField(max_length=9, choices=Status.choices, default=Status.CONFIRMED)
-    refunded_at = models.DateTimeField(null=True, blank=True)
+    net_amount = models.DecimalField(
+        _("net amount"), **MONEY, validators=[MinValueValidator(Decimal(0))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=money.CURRENCY_CHOICES)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.CONFIRMED
+    )
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     refunded_amount = models.DecimalField(
-        **MONEY, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
+        _("refunded amount"),
+        **MONEY,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
     )
     channel = models.CharField(
-        max_length=10, choices=Channel.choices, blank=True, help_text="Where the order was placed."
+        _("channel"),
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("Where the order was placed."),
     )
     order_reference = models.CharField(
-        max_length=64, blank=True, help_text="The order's reference in its channel, e.g. #1001."
+        _("order reference"),
+        max_length=64,
+        blank=True,
+        help_text=_("The order's reference in its channel, e.g. #1001."),
     )
     # The statement lines this sale was paid on (settlement keeps the trace).
     statement_lines = models.ManyToManyField(
-        StatementLine, through="SaleLine", related_name="sales", blank=True
+        StatementLine,
+        through="SaleLine",
+        related_name="sales",
+        blank=True,
+        verbose_name=_("statement lines"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-ordered_at", "order_id", "line_id"]
@@ -559,13 +678,13 @@ class Sale(models.Model):
         worth nothing may be either). Imports, webhooks and the admin all check by this."""
         if cls.refunded_in_full(net_amount, refunded_amount):
             if status != cls.Status.REFUNDED:
-                return "The whole line was refunded, so its status is refunded."
+                return gettext("The whole line was refunded, so its status is refunded.")
         elif status == cls.Status.REFUNDED and net_amount:
-            return (
-                f"Only a line refunded in full is refunded, and {refunded_amount} of {net_amount} "
-                f"{currency} of this one was: a partly refunded line stays confirmed or pending. "
+            return gettext(
+                "Only a line refunded in full is refunded, and %(refunded)s of %(net)s "
+                "%(currency)s of this one was: a partly refunded line stays confirmed or pending. "
                 "A refund is recorded by importing its refunded_at and refunded_amount."
-            )
+            ) % {"refunded": refunded_amount, "net": net_amount, "currency": currency}
         return None
 
 
@@ -574,11 +693,17 @@ class SaleLine(models.Model):
 
     brand_path = "sale__brand"
 
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="settled")
-    line = models.ForeignKey(StatementLine, on_delete=models.CASCADE, related_name="sale_links")
-    base = models.DecimalField(**MONEY)
+    sale = models.ForeignKey(
+        Sale, on_delete=models.CASCADE, related_name="settled", verbose_name=_("sale")
+    )
+    line = models.ForeignKey(
+        StatementLine, on_delete=models.CASCADE, related_name="sale_links", verbose_name=_("line")
+    )
+    base = models.DecimalField(_("base"), **MONEY)
     orders = models.SmallIntegerField(
-        default=0, help_text="Orders counted for pay per order: 1, or -1 when reversed."
+        _("orders"),
+        default=0,
+        help_text=_("Orders counted for pay per order: 1, or -1 when reversed."),
     )
 
     class Meta:
@@ -595,9 +720,16 @@ class ContentLine(models.Model):
 
     brand_path = "content__participant__campaign__brand"
 
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="settled")
-    line = models.ForeignKey(StatementLine, on_delete=models.CASCADE, related_name="content_links")
-    quantity = models.DecimalField(max_digits=18, decimal_places=2)
+    content = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="settled", verbose_name=_("content")
+    )
+    line = models.ForeignKey(
+        StatementLine,
+        on_delete=models.CASCADE,
+        related_name="content_links",
+        verbose_name=_("line"),
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=2)
 
     class Meta:
         constraints = [
@@ -616,59 +748,81 @@ class ImportJob(models.Model):
     brand_path = "brand"
 
     class Kind(models.TextChoices):
-        SALES = "sales", "Sales"
-        METRICS = "metrics", "Metrics"
+        SALES = "sales", _("Sales")
+        METRICS = "metrics", _("Metrics")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Rejected"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Rejected")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="import_jobs")
-    kind = models.CharField(max_length=7, choices=Kind.choices)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    filename = models.CharField(max_length=255)
-    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("brand")
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("filename"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=7, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     # Every bad row: [{"line": 3, "field": "code", "message": "..."}].
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
     format = models.CharField(
-        max_length=10, blank=True, help_text="The file's layout; empty: recognised from its header."
+        _("format"),
+        max_length=10,
+        blank=True,
+        help_text=_("The file's layout; empty: recognised from its header."),
     )
     # Order lines nothing attributes (a shop's or marketplace's file): how many, and the first
     # of them: [{"line": 4, "order": "#1001", "reason": "..."}].
-    unattributed = models.PositiveIntegerField(default=0)
-    unattributed_lines = models.JSONField(default=list, blank=True)
+    unattributed = models.PositiveIntegerField(_("unattributed"), default=0)
+    unattributed_lines = models.JSONField(_("unattributed lines"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # The language of the upload, which the problems of a file imported later are written in.
-    language = models.CharField(max_length=10, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # When the job was last sent to the workers; empty while the broker could not be reached.
-    queued_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     # When its latest run started, and how many runs started (a run cut short counts too).
-    started_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} import of {self.filename}"
+        return gettext("%(kind)s import of %(filename)s") % {
+            "kind": self.get_kind_display(),
+            "filename": self.filename,
+        }
 
     def summary(self) -> str:
         """A finished job's counts in one sentence."""
-        counts = f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged"
-        if self.unattributed:
-            counts += f"; {self.unattributed} unattributed order line(s) left out"
-        return counts + "."
+        counts = {"added": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if not self.unattributed:
+            return (
+                gettext("%(added)s added, %(updated)s updated, %(unchanged)s unchanged.") % counts
+            )
+        return ngettext(
+            "%(added)s added, %(updated)s updated, %(unchanged)s unchanged; %(unattributed)s "
+            "unattributed order line(s) left out.",
+            "%(added)s added, %(updated)s updated, %(unchanged)s unchanged; %(unattributed)s "
+            "unattributed order line(s) left out.",
+            self.unattributed,
+        ) % {**counts, "unattributed": self.unattributed}
 
     @property
     def progress(self) -> int:
@@ -689,41 +843,62 @@ class DailySummary(models.Model):
 
     brand_path = "brand"
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="+", verbose_name=_("brand")
+    )
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3, choices=money.CURRENCY_CHOICES)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="+", verbose_name=_("contract")
+    )
     # Copied from the contract and the participant so figures group without joins.
-    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="+")
-    method = models.CharField(max_length=14, choices=Contract.Method.choices)
+    influencer = models.ForeignKey(
+        Influencer, on_delete=models.CASCADE, related_name="+", verbose_name=_("influencer")
+    )
+    method = models.CharField(_("method"), max_length=14, choices=Contract.Method.choices)
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
     )
     # Empty for a contract's cost that belongs to no campaign.
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
     )
     # Set on rows of one content item: its metrics and the statement lines it was paid on.
     content = models.ForeignKey(
-        ContentItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ContentItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("content"),
     )
-    statement_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    statement_cost = models.DecimalField(_("statement cost"), **MONEY, default=Decimal(0))
     # The settlement rules applied to periods not settled yet (contracts.settlement.accrued).
-    accrued_cost = models.DecimalField(**MONEY, default=Decimal(0))
-    seeding_cost = models.DecimalField(**MONEY, default=Decimal(0))
-    revenue = models.DecimalField(**MONEY, default=Decimal(0))
-    cogs = models.DecimalField("cost of goods sold", **MONEY, default=Decimal(0))
-    orders = models.IntegerField(default=0)
+    accrued_cost = models.DecimalField(_("accrued cost"), **MONEY, default=Decimal(0))
+    seeding_cost = models.DecimalField(_("seeding cost"), **MONEY, default=Decimal(0))
+    revenue = models.DecimalField(_("revenue"), **MONEY, default=Decimal(0))
+    cogs = models.DecimalField(_("cost of goods sold"), **MONEY, default=Decimal(0))
+    orders = models.IntegerField(_("orders"), default=0)
     # A platform may correct a counter downwards, so a day's difference can be negative.
-    views = models.BigIntegerField(default=0)
-    reach = models.BigIntegerField(default=0)
-    impressions = models.BigIntegerField(default=0)
-    likes = models.BigIntegerField(default=0)
-    comments = models.BigIntegerField(default=0)
-    shares = models.BigIntegerField(default=0)
-    saves = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(_("views"), default=0)
+    reach = models.BigIntegerField(_("reach"), default=0)
+    impressions = models.BigIntegerField(_("impressions"), default=0)
+    likes = models.BigIntegerField(_("likes"), default=0)
+    comments = models.BigIntegerField(_("comments"), default=0)
+    shares = models.BigIntegerField(_("shares"), default=0)
+    saves = models.BigIntegerField(_("saves"), default=0)
+    clicks = models.BigIntegerField(_("clicks"), default=0)
+    conversions = models.BigIntegerField(_("conversions"), default=0)
 
     AMOUNTS = ("statement_cost", "accrued_cost", "seeding_cost", "revenue", "cogs")
     COUNTERS = (
@@ -757,23 +932,27 @@ class BrandMetrics(models.Model):
 
     brand_path = "brand"
 
-    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="metrics")
+    brand = models.OneToOneField(
+        Brand, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("brand")
+    )
     reference_cpm = models.DecimalField(
-        "reference CPM",
+        _("reference CPM"),
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
-        help_text="What 1,000 impressions would cost as advertising, in the brand's currency; "
-        "used for earned media value (EMV). Leave empty to not show EMV.",
+        help_text=_(
+            "What 1,000 impressions would cost as advertising, in the brand's currency; "
+            "used for earned media value (EMV). Leave empty to not show EMV."
+        ),
     )
-    refreshed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True, editable=False)
     # The first day the last refresh recomputed; empty when it recomputed every day.
-    refreshed_from = models.DateField(null=True, blank=True, editable=False)
+    refreshed_from = models.DateField(_("refreshed from"), null=True, blank=True, editable=False)
     # A write changed figures and their refresh waits (partnerships/freshness.py) from this
     # day on; every day when empty.
-    refresh_queued = models.BooleanField(default=False, editable=False)
-    queued_from = models.DateField(null=True, blank=True, editable=False)
+    refresh_queued = models.BooleanField(_("refresh queued"), default=False, editable=False)
+    queued_from = models.DateField(_("queued from"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "brand metrics"
@@ -791,22 +970,28 @@ class ShopWebhook(models.Model):
     brand_path = "brand"
 
     class Kind(models.TextChoices):
-        SHOPIFY = "shopify", "Shopify store"
-        SALES = "sales", "Sales rows (any shop)"
+        SHOPIFY = "shopify", _("Shopify store")
+        SALES = "sales", _("Sales rows (any shop)")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=7, choices=Kind.choices)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="+", verbose_name=_("brand")
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
     shop_domain = models.CharField(
+        _("shop domain"),
         max_length=255,
         blank=True,
-        help_text="Shopify: the store's domain as Shopify sends it, e.g. wigs.myshopify.com.",
+        help_text=_("Shopify: the store's domain as Shopify sends it, e.g. wigs.myshopify.com."),
     )
     secret = models.CharField(
+        _("secret"),
         max_length=200,
-        help_text="Shopify: the signing secret shown under Settings → Notifications → Webhooks; "
-        "any other shop: a long random value both sides keep.",
+        help_text=_(
+            "Shopify: the signing secret shown under Settings → Notifications → Webhooks; "
+            "any other shop: a long random value both sides keep."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -814,7 +999,7 @@ class ShopWebhook(models.Model):
                 fields=["shop_domain"],
                 condition=~Q(shop_domain=""),
                 name="one_webhook_per_shop_domain",
-                violation_error_message="This store already sends its orders to a brand.",
+                violation_error_message=_("This store already sends its orders to a brand."),
             )
         ]
 
@@ -832,23 +1017,29 @@ class WebhookDelivery(models.Model):
     brand_path = "webhook__brand"
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Rejected"
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Rejected")
 
-    webhook = models.ForeignKey(ShopWebhook, on_delete=models.CASCADE, related_name="deliveries")
-    delivery_id = models.CharField(max_length=128)
-    topic = models.CharField(max_length=64, blank=True)
-    order_ref = models.CharField(max_length=64, blank=True, help_text="The shop's order id.")
-    payload = models.JSONField()
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.QUEUED)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    unattributed = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    webhook = models.ForeignKey(
+        ShopWebhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    delivery_id = models.CharField(_("delivery id"), max_length=128)
+    topic = models.CharField(_("topic"), max_length=64, blank=True)
+    order_ref = models.CharField(
+        _("order ref"), max_length=64, blank=True, help_text=_("The shop's order id.")
+    )
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.QUEUED
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    unattributed = models.PositiveIntegerField(_("unattributed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
