@@ -626,7 +626,7 @@ class StatementAdmin(ReadOnlyMixin, BrandScopedAdmin):
 
     @admin.display(description=gettext_lazy("problem"))
     def problem_shown(self, obj: Statement) -> str:
-        return obj.problem or "—"
+        return wording.problem_text(obj) or "—"
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         """Offer approve and mark paid to finance members and owners; each statement is still

@@ -856,6 +856,11 @@ class Statement(models.Model):
     )
     # Why settlement could not price the period (a missing exchange rate); empty when it could.
     problem = models.TextField(blank=True, verbose_name=_("problem"))
+    # The problem as a phrase and the facts it names (contracts.wording.Phrase), written out in
+    # the reader's language; `problem` keeps it in the site's.
+    problem_phrase = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("problem phrase")
+    )
     computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("computed at"))
     approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
     approved_by = models.ForeignKey(

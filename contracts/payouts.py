@@ -25,6 +25,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contracts import wording
 from contracts.models import Contract, Statement
 from partnerships import audit, freshness, tenancy
 from partnerships.models import Brand, Role
@@ -55,7 +56,7 @@ def approval_refusal(statement: Statement) -> str | None:
         }
     if statement.problem:
         return _("This statement cannot be approved until settlement can price it: %(problem)s") % {
-            "problem": statement.problem
+            "problem": wording.problem_text(statement)
         }
     earlier = (
         Statement.objects.filter(

@@ -64,7 +64,7 @@ class Draft:
 
     contract: Contract
     lines: list[Line]
-    problem: str = ""
+    problem: wording.Phrase | None = None
     # A period after the contract's end gets a statement only when something happened in it.
     wanted: bool = True
 
@@ -78,7 +78,7 @@ def price_period(contract: Contract, period: Period, facts: Facts, history: Hist
     earlier = history.earlier(contract)
     previous = earlier[-1] if earlier else None
     if previous is not None and previous.problem:
-        problem = wording.waits_for(str(_period_of(previous)), previous.problem)
+        problem = wording.waits_for(_period_of(previous), previous)
         return Draft(contract, [], problem=problem, wanted=wanted)
     if problem := _missing_rates(contract, facts):
         return Draft(contract, [], problem=problem)
@@ -91,14 +91,14 @@ def price_period(contract: Contract, period: Period, facts: Facts, history: Hist
     return Draft(contract, lines, wanted=wanted)
 
 
-def _missing_rates(contract: Contract, facts: Facts) -> str:
+def _missing_rates(contract: Contract, facts: Facts) -> wording.Phrase | None:
     missing = sorted(
         (day, currency)
         for currency, day in facts.foreign_days(contract)
         if facts.rate(contract, currency, day) is None
     )
     if not missing:
-        return ""
+        return None
     day, currency = missing[0]
     return wording.missing_rates(currency, contract.currency, day, len(missing) - 1)
 

@@ -53,7 +53,8 @@ def write(drafts: list[Draft], facts: Facts, now: datetime, history: History) ->
         statement.period_end = period.end
         statement.currency = contract.currency
         statement.due_date = period.end + timedelta(days=contract.payment_terms_days)
-        statement.problem = draft.problem
+        statement.problem = wording.in_english(draft.problem) if draft.problem else ""
+        statement.problem_phrase = draft.problem.as_json() if draft.problem else {}
         statement.computed_at = now
         statement.total = sum(
             (line.amount for line in draft.lines), start=money.round(ZERO, contract.currency)
@@ -79,13 +80,25 @@ def write(drafts: list[Draft], facts: Facts, now: datetime, history: History) ->
 
 # What recomputing a draft changes, written for the whole chunk in one UPDATE … FROM a VALUES
 # list (bulk_update's CASE per row and field costs more than the settlement itself).
-RECOMPUTED = ("period_end", "currency", "due_date", "problem", "computed_at", "total", "payable")
+RECOMPUTED = (
+    "period_end",
+    "currency",
+    "due_date",
+    "problem",
+    "problem_phrase",
+    "computed_at",
+    "total",
+    "payable",
+)
 UPDATE_STATEMENTS = f"""
-WITH computed (id, period_end, currency, due_date, problem, computed_at, total, payable)
+WITH computed (
+    id, period_end, currency, due_date, problem, problem_phrase, computed_at, total, payable
+)
     AS (VALUES {{values}})
 UPDATE {STATEMENT}
 SET period_end = computed.period_end, currency = computed.currency,
     due_date = computed.due_date, problem = computed.problem,
+    problem_phrase = computed.problem_phrase,
     computed_at = computed.computed_at, total = computed.total, payable = computed.payable
 FROM computed
 WHERE {STATEMENT}.id = computed.id"""  # noqa: S608

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pget
 
 from contracts import compensation
 from contracts.compensation import Tier
-from contracts.models import CompensationTerm, ContentType, Contract, StatementLine
+from contracts.models import CompensationTerm, ContentType, Contract, Statement, StatementLine
 from partnerships import money
 from partnerships.models import Product
 
@@ -673,6 +673,19 @@ LINE_MESSAGES = {
         "%(amount)s each",
         "n",
     ),
+    # Why a statement is not computed.
+    "waits_for": gettext_lazy("Waits for the statement of %(period)s: %(problem)s"),
+    "missing_rate": gettext_lazy(
+        "No exchange rate from %(from)s to %(to)s for %(day)s: add it under exchange rates and "
+        "settle again."
+    ),
+    "missing_rates": ngettext_lazy(
+        "No exchange rate from %(from)s to %(to)s for %(day)s: add it under exchange rates and "
+        "settle again. %(more)s more rate is missing after it.",
+        "No exchange rate from %(from)s to %(to)s for %(day)s: add it under exchange rates and "
+        "settle again. %(more)s more rates are missing after it.",
+        "n",
+    ),
     # Counts named inside the messages above.
     "sales": ngettext_lazy("%(count)s sale", "%(count)s sales", "n"),
     "orders": ngettext_lazy("%(count)s order", "%(count)s orders", "n"),
@@ -819,20 +832,29 @@ def _paid_rate(rate: Decimal) -> str:
     return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def waits_for(period: str, problem: str) -> str:
+def problem_text(statement: Statement) -> str:
+    """Why settlement could not price the statement, in the active language; "" when it
+    could."""
+    if statement.problem_phrase:
+        return str(Phrase.from_json(statement.problem_phrase))
+    return statement.problem
+
+
+def waits_for(period: _Span, previous: Statement) -> Phrase:
     """Why a statement is not computed: the one before it has a problem."""
-    return f"Waits for the statement of {period}: {problem}"
+    if previous.problem_phrase:
+        problem = {"phrase": previous.problem_phrase}
+    else:
+        problem = _text(previous.problem)
+    return Phrase("waits_for", {"period": _period(period), "problem": problem})
 
 
-def missing_rates(from_currency: str, to_currency: str, day: date, more: int) -> str:
+def missing_rates(from_currency: str, to_currency: str, day: date, more: int) -> Phrase:
     """Why a statement is not computed: the first exchange rate it lacks, and how many more."""
-    message = (
-        f"No exchange rate from {from_currency} to {to_currency} for "
-        f"{format_date(day)}: add it under exchange rates and settle again."
-    )
+    values = {"from": _text(from_currency), "to": _text(to_currency), "day": _day(day)}
     if more:
-        message += f" {more} more rates are missing after it."
-    return message
+        return Phrase("missing_rates", {**values, "n": {"n": more}, "more": _count(more)})
+    return Phrase("missing_rate", values)
 
 
 def carried_forward_line(period: _Span) -> Phrase:

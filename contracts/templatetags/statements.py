@@ -59,6 +59,12 @@ def described(line: StatementLine) -> str:
 
 
 @register.filter
+def problem(statement: Statement) -> str:
+    """Why settlement could not price the statement, in the reader's language."""
+    return wording.problem_text(statement)
+
+
+@register.filter
 def money(amount: Decimal | None, currency: str) -> str:
     """$1,500.00, ¥150,000, -$10.00; "—" for none."""
     return "—" if amount is None else wording.format_money(amount, currency)

@@ -1,6 +1,7 @@
 """The brand's contract and statement pages read in Simplified Chinese or Russian when that
 is the reader's language, and stay English otherwise."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -36,6 +37,19 @@ def statement(contract):
     return statement
 
 
+@pytest.fixture
+def unpriced(contract):
+    """A statement settlement could not price: an exchange rate is missing."""
+    problem = wording.missing_rates("EUR", "USD", date(2026, 12, 3), 0)
+    return factories.StatementFactory(
+        contract=contract,
+        period_start=date(2026, 12, 1),
+        period_end=date(2027, 1, 1),
+        problem=wording.in_english(problem),
+        problem_phrase=problem.as_json(),
+    )
+
+
 def _page(client, url: str, language: str) -> str:
     return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
@@ -61,6 +75,7 @@ PAGES = {
     ],
     "statements": [
         ("Period ending in", "结算期结束于", "Период заканчивается в"),
+        ("No exchange rate from EUR to USD", "从 EUR 到 USD 的汇率", "Нет курса EUR → USD"),
         ("Any status", "任意状态", "Любой статус"),
     ],
     "form": [
@@ -72,7 +87,9 @@ PAGES = {
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_reads_in_the_readers_language(client, brand_manager, contract, statement, page):
+def test_page_reads_in_the_readers_language(
+    client, brand_manager, contract, statement, unpriced, page
+):
     client.force_login(brand_manager)
     url = {
         "contract": reverse("contracts:detail", args=[contract.pk]),
