@@ -95,6 +95,9 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def platform_labels(self) -> list[str]:
+        return [Platform(value).label for value in self.platforms]
+
     def clean(self) -> None:
         errors = {}
         if self.end and self.start and self.end < self.start:

@@ -183,6 +183,16 @@ def test_manager_creates_a_campaign_with_targets(client, brand_manager, brand):
     assert campaign.target_reach is None
 
 
+def test_campaign_page_names_its_platforms_as_people_know_them(client, brand_manager, campaign):
+    campaign.platforms = ["aliexpress_live", "tiktok"]
+    campaign.save()
+    client.force_login(brand_manager)
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert ">AliExpress LIVE</span>" in page
+    assert ">TikTok</span>" in page
+    assert "aliexpress_live" not in page
+
+
 def test_campaign_form_shows_errors_next_to_fields_and_writes_nothing(client, brand_manager):
     client.force_login(brand_manager)
     response = client.post(
