@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns import disclosure
@@ -50,8 +51,8 @@ CREATOR_NOTICES = {
 }
 # What the thread says when a move comes without a comment.
 DEFAULT_COMMENTS = {
-    Status.SUBMITTED: "Resubmitted.",
-    Status.APPROVED: "Approved.",
+    Status.SUBMITTED: gettext_lazy("Resubmitted."),
+    Status.APPROVED: gettext_lazy("Approved."),
 }
 
 
@@ -89,31 +90,32 @@ def refusal(
     """Why the item may not move to `to` with what was given, or None when it may. The
     reviewer's role is checked by `move`."""
     if to not in Status.values:
-        return f"“{to}” is not a content status."
-    label = Status(to).label.lower()
-    current = item.get_status_display().lower()
+        return _("“%(status)s” is not a content status.") % {"status": to}
+    values = {"current": item.get_status_display().lower(), "status": Status(to).label.lower()}
     if to == item.status:
-        return f"The item is already {current}."
+        return _("The item is already %(current)s.") % values
     if to not in TRANSITIONS[item.status]:
         if item.status == Status.PUBLISHED:
-            return "A published item cannot change status."
-        return f"{_article(current).capitalize()} {current} item cannot become {label}."
+            return _("A published item cannot change status.")
+        if item.status == Status.APPROVED:
+            return _("An %(current)s item cannot become %(status)s.") % values
+        return _("A %(current)s item cannot become %(status)s.") % values
     if not _contract_permits(item, to):
-        return "The contract requires approval before publishing: approve the item first."
+        return _("The contract requires approval before publishing: approve the item first.")
     if to == Status.CHANGES_REQUESTED and not comment.strip():
-        return "Say what should change."
+        return _("Say what should change.")
     if to == Status.PUBLISHED:
         if published_at is None:
-            return "A published item needs its publishing date."
+            return _("A published item needs its publishing date.")
         if published_at > now:
-            return "The publishing date is in the future."
+            return _("The publishing date is in the future.")
     if to == Status.APPROVED:
         result = disclosure.check(item)
         if not result.ok and not override_reason.strip() and not item.disclosure_override_reason:
-            return (
-                f"The caption fails the disclosure check: {result} Request changes, or approve "
-                "with a reason for overriding the check."
-            )
+            return _(
+                "The caption fails the disclosure check: %(problems)s Request changes, or "
+                "approve with a reason for overriding the check."
+            ) % {"problems": result}
     return None
 
 
@@ -146,10 +148,10 @@ def move(
             .get(pk=item.pk)
         )
         if as_influencer and to not in INFLUENCER_MOVES:
-            raise ValidationError({"status": "Only the brand reviews content."})
+            raise ValidationError({"status": _("Only the brand reviews content.")})
         if not as_influencer and not may_review(by, item):
             raise ValidationError(
-                {"status": "Only an owner or manager of the brand may review content."}
+                {"status": _("Only an owner or manager of the brand may review content.")}
             )
         if to in (Status.SUBMITTED, Status.PUBLISHED):
             if caption is not None:
@@ -175,7 +177,7 @@ def move(
             override(item, by=by, reason=override_reason)
         else:
             item.save()
-        body = comment.strip() or DEFAULT_COMMENTS.get(to) or _published_comment(item)
+        body = comment.strip() or str(DEFAULT_COMMENTS.get(to) or _published_comment(item))
         ContentComment.objects.create(content=item, author=by, body=body, status=to)
         brand_id = item.participant.campaign.brand_id
         if to == Status.PUBLISHED:
@@ -208,13 +210,9 @@ def _apply(item: ContentItem, to: str, *, by, now: datetime, published_at: datet
     item.status = to
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 def _published_comment(item: ContentItem) -> str:
     day = timezone.localtime(item.published_at, item.participant.campaign.brand.timezone)
-    return f"Published on {date_format(day, 'j M Y')}."
+    return _("Published on %(day)s.") % {"day": date_format(day, "j M Y")}
 
 
 def override(item: ContentItem, *, by, reason: str) -> None:
@@ -227,7 +225,9 @@ def override(item: ContentItem, *, by, reason: str) -> None:
     item.save()
     if reason:
         ContentComment.objects.create(
-            content=item, author=by, body=f"Disclosure check overridden: {reason}"
+            content=item,
+            author=by,
+            body=_("Disclosure check overridden: %(reason)s") % {"reason": reason},
         )
 
 
@@ -243,7 +243,7 @@ def submit(item: ContentItem, *, by, now: datetime, as_influencer: bool = False)
     with transaction.atomic():
         item.save()
         ContentComment.objects.create(
-            content=item, author=by, body="Submitted.", status=item.status
+            content=item, author=by, body=_("Submitted."), status=item.status
         )
     return item
 
@@ -251,7 +251,7 @@ def submit(item: ContentItem, *, by, now: datetime, as_influencer: bool = False)
 def comment(item: ContentItem, *, by, body: str, as_influencer: bool = False) -> ContentComment:
     """Add a message to the item's thread without moving it (`as_influencer`: see `move`)."""
     if not body.strip():
-        raise ValidationError({"body": "Write a comment."})
+        raise ValidationError({"body": _("Write a comment.")})
     if not as_influencer and not may_review(by, item):
-        raise ValidationError({"body": "Only an owner or manager of the brand may comment."})
+        raise ValidationError({"body": _("Only an owner or manager of the brand may comment.")})
     return ContentComment.objects.create(content=item, author=by, body=body.strip())

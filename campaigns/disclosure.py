@@ -17,6 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from campaigns.models import ContentItem
 
 MARKERS: tuple[str, ...] = ("#ad", "#sponsored", "Paid partnership", "广告")
@@ -92,9 +95,18 @@ def _quote(text: str) -> str:
     return text if text.startswith(_TAG_START) or _CJK.search(text) else f"“{text}”"
 
 
+# Whose text a caption lacks, as check_caption's `required` names it.
+LACKS = {
+    "the contract": gettext_lazy("The caption lacks %(text)s, which the contract requires."),
+    "the deliverable": gettext_lazy("The caption lacks %(text)s, which the deliverable requires."),
+}
+
+
 def _listing(texts: Sequence[str]) -> str:
     quoted = [_quote(text) for text in texts]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(first)s or %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
 
 
 def check_caption(
@@ -105,7 +117,8 @@ def check_caption(
     markets: Iterable[str] = (),
 ) -> DisclosureResult:
     """Check a caption. `required` holds (text, whose) pairs such as ("#ad #LumiereHair",
-    "the contract"); `markers_required` is the contract's "ad disclosure required"."""
+    "the contract"), whose one of LACKS; `markers_required` is the contract's "ad disclosure
+    required"."""
     problems: list[str] = []
     missing: list[str] = []
     for text, whose in required:
@@ -113,13 +126,15 @@ def check_caption(
             if piece.lower() in _lower(missing) or contains(caption, piece):
                 continue
             missing.append(piece)
-            problems.append(f"The caption lacks {_quote(piece)}, which {whose} requires.")
+            problems.append(LACKS[whose] % {"text": _quote(piece)})
     markers = accepted_markers(markets)
     found = any(contains(caption, marker) for marker in markers)
     # A missing required text that is itself a marker ("#ad") already says the same thing.
     said = any(contains(piece, marker) for piece in missing for marker in markers)
     if markers_required and not found and not said:
-        problems.append(f"The caption has no ad disclosure: add {_listing(markers)}.")
+        problems.append(
+            _("The caption has no ad disclosure: add %(markers)s.") % {"markers": _listing(markers)}
+        )
     return DisclosureResult(tuple(problems))
 
 

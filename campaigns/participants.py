@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from campaigns.models import TRACKING_CODE, Campaign, Participant, TrackingCode
 from contracts.models import Contract
@@ -52,12 +53,13 @@ def code_problems(
     for position, code in enumerate(codes):
         if not TRACKING_CODE.match(code):
             problems.append(
-                f"“{code}” is not a valid code: use up to 64 letters, digits, - and _."
+                _("“%(code)s” is not a valid code: use up to 64 letters, digits, - and _.")
+                % {"code": code}
                 if code
-                else "A code cannot be empty."
+                else _("A code cannot be empty.")
             )
         elif position in again:
-            problems.append(f"{code} is listed twice.")
+            problems.append(_("%(code)s is listed twice.") % {"code": code})
     used = taken(codes, brand_id=brand_id).select_related(
         "participant__contract__partnership__influencer", "participant__campaign"
     )
@@ -66,13 +68,18 @@ def code_problems(
     for row in used.order_by("code"):
         owner = row.participant
         problems.append(
-            f"{row.code} is already used in this brand, by "
-            f"{owner.contract.partnership.influencer} in {owner.campaign}."
+            _("%(code)s is already used in this brand, by %(influencer)s in %(campaign)s.")
+            % {
+                "code": row.code,
+                "influencer": owner.contract.partnership.influencer,
+                "campaign": owner.campaign,
+            }
         )
     if participant is not None and participant.pk:
         kept = participant.codes.exclude(code__in=codes).filter(sales__isnull=False).distinct()
         problems += [
-            f"{row.code} has sales attributed to it and cannot be removed." for row in kept
+            _("%(code)s has sales attributed to it and cannot be removed.") % {"code": row.code}
+            for row in kept
         ]
     return problems
 
@@ -80,9 +87,9 @@ def code_problems(
 def contract_problem(campaign: Campaign, contract: Contract) -> str | None:
     """Why the contract may not join the campaign, or None."""
     if contract.partnership.brand_id != campaign.brand_id:
-        return "This contract belongs to another brand."
+        return _("This contract belongs to another brand.")
     if Participant.objects.filter(campaign=campaign, contract=contract).exists():
-        return "This contract already takes part in the campaign."
+        return _("This contract already takes part in the campaign.")
     return None
 
 
@@ -126,7 +133,7 @@ def _race_reported() -> Iterator[None]:
         yield
     except IntegrityError as error:
         raise ValidationError(
-            {"codes": ["The same contract or code was just added by someone else; reload."]}
+            {"codes": [_("The same contract or code was just added by someone else; reload.")]}
         ) from error
 
 

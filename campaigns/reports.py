@@ -28,6 +28,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns import approval, disclosure
 from campaigns.models import (
@@ -286,9 +289,9 @@ class Point:
 
 
 SORTS = {
-    "roi": "ROI, lowest first",
-    "-roi": "ROI, highest first",
-    "name": "Influencer",
+    "roi": gettext_lazy("ROI, lowest first"),
+    "-roi": gettext_lazy("ROI, highest first"),
+    "name": gettext_lazy("Influencer"),
 }
 
 
@@ -312,7 +315,7 @@ def series(reader: BrandFigures, dates: DateRange, **scope: Any) -> list[Point]:
     while step <= dates.last:
         figures = by_step.get(step, reader.empty())
         running = running + figures
-        label = step.strftime("%b %Y" if monthly else "%d %b")
+        label = date_format(step, "M Y" if monthly else "d M")
         points.append(Point(step, label, figures, running.roi))
         step = _next_month(step) if monthly else date.fromordinal(step.toordinal() + 1)
     return points
@@ -325,6 +328,7 @@ def _next_month(day: date) -> date:
 def chart_series(points: Sequence[Point]) -> dict[str, list]:
     """Points as the plain lists a chart draws: labels, spend, revenue, ROI to date (percent)."""
     return {
+        "names": {"spend": _("Spend"), "revenue": _("Revenue"), "roi": _("ROI to date (%)")},
         "labels": [p.label for p in points],
         "spend": [str(p.figures.cost) for p in points],
         "revenue": [str(p.figures.revenue) for p in points],
@@ -371,21 +375,23 @@ class CampaignReport:
     def funnel(self) -> list[tuple[str, int]]:
         totals = self.totals
         return [
-            ("Reach", totals.reach),
-            ("Engagement", totals.engagement),
-            ("Clicks", totals.clicks),
-            ("Conversions", totals.conversions),
+            (_("Reach"), totals.reach),
+            (_("Engagement"), totals.engagement),
+            (_("Clicks"), totals.clicks),
+            (_("Conversions"), totals.conversions),
         ]
 
     def charts(self) -> dict[str, Any]:
         """The chart data the section embeds as JSON."""
         return {
             "funnel": {
-                "labels": [label for label, _ in self.funnel],
-                "values": [value for _, value in self.funnel],
+                "names": {"values": _("People and actions")},
+                "labels": [label for label, _value in self.funnel],
+                "values": [value for _label, value in self.funnel],
             },
             "targets": {
-                "labels": [target.label for target in self.targets],
+                "names": {"percent": _("Percent of target")},
+                "labels": [str(target.label) for target in self.targets],
                 "percent": [as_percent(target.percent) for target in self.targets],
             },
             "spend_revenue": chart_series(self.points),
@@ -409,7 +415,11 @@ def campaign_report(
             participant.contract.partnership.influencer.name,
             per_participant.get(participant.pk, reader.empty()),
             participant,
-            detail=f"{participant.contract.title} · {participant.contract.get_method_display()}",
+            detail=_("%(title)s · %(method)s")
+            % {
+                "title": participant.contract.title,
+                "method": participant.contract.get_method_display(),
+            },
         )
         for participant in participants
     ]

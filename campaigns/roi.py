@@ -32,6 +32,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.db.models.functions import Abs, Lag, TruncDate, TruncMonth
+from django.utils.translation import gettext, gettext_lazy
 
 from campaigns.models import (
     BrandMetrics,
@@ -277,12 +278,12 @@ class BrandFigures:
 # --- Campaign targets ----------------------------------------------------------------------
 
 TARGETS = (
-    ("reach", "Reach", "reach"),
-    ("views", "Views", "views"),
-    ("engagements", "Engagements", "engagement"),
-    ("clicks", "Clicks", "clicks"),
-    ("conversions", "Conversions", "conversions"),
-    ("sales", "Sales", "revenue"),
+    ("reach", gettext_lazy("Reach"), "reach"),
+    ("views", gettext_lazy("Views"), "views"),
+    ("engagements", gettext_lazy("Engagements"), "engagement"),
+    ("clicks", gettext_lazy("Clicks"), "clicks"),
+    ("conversions", gettext_lazy("Conversions"), "conversions"),
+    ("sales", gettext_lazy("Sales"), "revenue"),
 )
 
 
@@ -323,9 +324,11 @@ def targets(
         elif campaign.currency == figures.currency:
             progress.append(TargetProgress(name, label, target, value, figures.currency))
         elif sales_rate is None:
-            problem = (
-                f"No {campaign.currency}→{figures.currency} exchange rate on {campaign.start}."
-            )
+            problem = gettext("No %(source)s→%(target)s exchange rate on %(day)s.") % {
+                "source": campaign.currency,
+                "target": figures.currency,
+                "day": campaign.start.isoformat(),
+            }
             progress.append(TargetProgress(name, label, None, value, figures.currency, problem))
         else:
             converted = money.round(target * sales_rate, figures.currency)

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from campaigns.models import Shipment
 from partnerships import freshness
@@ -32,26 +33,29 @@ def allowed(shipment: Shipment) -> list[str]:
 def refusal(shipment: Shipment, to: str, *, on: date | None, today: date) -> str | None:
     """Why the shipment may not move to `to` (on day `on`), or None when it may."""
     if to not in Status.values:
-        return f"“{to}” is not a shipment status."
-    current = shipment.get_status_display().lower()
+        return _("“%(status)s” is not a shipment status.") % {"status": to}
+    values = {
+        "current": shipment.get_status_display().lower(),
+        "status": Status(to).label.lower(),
+    }
     if to == shipment.status:
-        return f"The shipment is already {current}."
+        return _("The shipment is already %(current)s.") % values
     if to not in TRANSITIONS[shipment.status]:
         if not TRANSITIONS[shipment.status]:
-            return f"A {current} shipment cannot change status."
-        return f"A {current} shipment cannot become {Status(to).label.lower()}."
+            return _("A %(current)s shipment cannot change status.") % values
+        return _("A %(current)s shipment cannot become %(status)s.") % values
     if to in DATED:
         if on is None:
-            return f"Say when it was {Status(to).label.lower()}."
+            return _("Say when it was %(status)s.") % values
         if on > today:
-            return "That day is still to come."
-        earliest, what = (
-            (shipment.requested_on, "requested")
+            return _("That day is still to come.")
+        earliest, message = (
+            (shipment.requested_on, _("It was requested on %(day)s; pick that day or later."))
             if to == Status.SHIPPED
-            else (shipment.shipped_on, "shipped")
+            else (shipment.shipped_on, _("It was shipped on %(day)s; pick that day or later."))
         )
         if earliest and on < earliest:
-            return f"It was {what} on {date_format(earliest, 'j M Y')}; pick that day or later."
+            return message % {"day": date_format(earliest, "j M Y")}
     return None
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import approval, disclosure, reports, shipping
@@ -219,14 +220,15 @@ def content_review(request: HttpRequest, pk: int) -> HttpResponse:
             error = " ".join(refusal.messages)
     else:
         error = " ".join(
-            f"{form.fields[name].label or name}: {' '.join(errs)}"
+            _("%(field)s: %(errors)s")
+            % {"field": form.fields[name].label or name, "errors": " ".join(errs)}
             for name, errs in form.errors.items()
         )
     if not request.htmx:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
         url = reverse("campaigns:detail", args=[campaign.pk])
         return redirect(f"{url}?{urlencode({'content_item': item.pk})}#content-{item.pk}")
     (row,) = reports.content_rows(campaign, reports.content_items(campaign).filter(pk=item.pk))
@@ -298,7 +300,7 @@ def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = CampaignForm(request.POST or None, instance=campaign, brand=brand)
     if request.method == "POST" and form.is_valid():
         campaign = form.save()
-        messages.success(request, f"Saved “{campaign}”.")
+        messages.success(request, _("Saved “%(campaign)s”.") % {"campaign": campaign})
         return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -330,7 +332,11 @@ def participant_form(
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
-            messages.success(request, f"Saved {participant.contract.partnership.influencer}.")
+            messages.success(
+                request,
+                _("Saved %(influencer)s.")
+                % {"influencer": participant.contract.partnership.influencer},
+            )
             return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#participants")
     return render(
         request,
@@ -353,9 +359,12 @@ def content_form(request: HttpRequest, pk: int) -> HttpResponse:
         result = disclosure.recheck(item)
         item.save()
         if result.ok:
-            messages.success(request, "Content added to the approval queue.")
+            messages.success(request, _("Content added to the approval queue."))
         else:
-            messages.warning(request, f"Content added; the disclosure check fails: {result}")
+            messages.warning(
+                request,
+                _("Content added; the disclosure check fails: %(problems)s") % {"problems": result},
+            )
         return redirect(reverse("campaigns:detail", args=[campaign.pk]) + f"#content-{item.pk}")
     return render(request, "campaigns/content_form.html", {"form": form, "campaign": campaign})
 
@@ -377,7 +386,7 @@ def shipment_form(request: HttpRequest, pk: int) -> HttpResponse:
             shipment = form.save()
             items.instance = shipment
             items.save()
-        messages.success(request, "Shipment logged.")
+        messages.success(request, _("Shipment logged."))
         return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#shipments")
     return render(
         request,

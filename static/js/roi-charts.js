@@ -4,15 +4,23 @@
 (() => {
   const money = (values) => values.map((value) => (value === null ? null : Number(value)));
   const percentAxis = { ticks: { callback: (value) => `${value}%` } };
+  // The series' names come with the data, in the reader's language (English without them).
+  const named = (data, key, english) => (data.names && data.names[key]) || english;
 
   const kinds = {
     trend: (data) => ({
       data: {
         labels: data.labels,
         datasets: [
-          { type: "bar", label: "Spend", data: money(data.spend), yAxisID: "amount" },
-          { type: "bar", label: "Revenue", data: money(data.revenue), yAxisID: "amount" },
-          { type: "line", label: "ROI to date (%)", data: money(data.roi), yAxisID: "roi", spanGaps: true },
+          { type: "bar", label: named(data, "spend", "Spend"), data: money(data.spend), yAxisID: "amount" },
+          { type: "bar", label: named(data, "revenue", "Revenue"), data: money(data.revenue), yAxisID: "amount" },
+          {
+            type: "line",
+            label: named(data, "roi", "ROI to date (%)"),
+            data: money(data.roi),
+            yAxisID: "roi",
+            spanGaps: true,
+          },
         ],
       },
       options: {
@@ -24,17 +32,17 @@
     }),
     methods: (data) => ({
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: "ROI (%)", data: money(data.roi) }] },
+      data: { labels: data.labels, datasets: [{ label: named(data, "roi", "ROI (%)"), data: money(data.roi) }] },
       options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: percentAxis } },
     }),
     funnel: (data) => ({
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: "People and actions", data: data.values }] },
+      data: { labels: data.labels, datasets: [{ label: named(data, "values", "People and actions"), data: data.values }] },
       options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
     }),
     targets: (data) => ({
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: "% of target", data: money(data.percent) }] },
+      data: { labels: data.labels, datasets: [{ label: named(data, "percent", "% of target"), data: money(data.percent) }] },
       options: {
         indexAxis: "y",
         plugins: { legend: { display: false } },
