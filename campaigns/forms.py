@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import participants, shipping
+from campaigns import participants, roi, shipping
 from campaigns.models import (
     CAMPAIGN_FIELDS,
     SHIPMENT_FIELDS,
@@ -29,6 +29,53 @@ from partnerships.models import Brand, Product
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ALL = [("", _("All"))]
+
+
+class DaysForm(forms.Form):
+    """A range of days chosen on a page: GET from= and to= (YYYY-MM-DD), both or neither."""
+
+    MAX_DAYS = 5 * 366
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these fields are added by name.
+        for name, label in (
+            ("from", pgettext_lazy("date", "From")),
+            ("to", pgettext_lazy("date", "To")),
+        ):
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=label,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control form-control-sm"}
+                ),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.wants_days(data):
+            self.check_days(data)
+        return data
+
+    def wants_days(self, data: dict) -> bool:
+        return bool(data.get("from") or data.get("to"))
+
+    def check_days(self, data: dict) -> None:
+        first, last = data.get("from"), data.get("to")
+        if first is None and "from" not in self.errors:
+            self.add_error("from", _("Choose the first day."))
+        if last is None and "to" not in self.errors:
+            self.add_error("to", _("Choose the last day."))
+        if first and last and last < first:
+            self.add_error("to", _("The last day cannot come before the first."))
+        elif first and last and (last - first).days >= self.MAX_DAYS:
+            self.add_error("to", _("Choose at most five years."))
+
+    def chosen(self) -> roi.DateRange | None:
+        """The days chosen; None while none (or no valid ones) are."""
+        if not self.is_valid() or not self.wants_days(self.cleaned_data):
+            return None
+        return roi.DateRange(self.cleaned_data["from"], self.cleaned_data["to"])
 
 
 class CampaignFilterForm(forms.Form):

@@ -24,6 +24,7 @@ from campaigns.forms import (
     CampaignFilterForm,
     CampaignForm,
     ContentItemForm,
+    DaysForm,
     ParticipantForm,
     ReviewForm,
     ShipmentForm,
@@ -37,7 +38,6 @@ from campaigns.models import (
     Shipment,
 )
 from partnerships import csv_downloads, tenancy
-from partnerships.forms import DaysForm
 
 PAGE_SIZE = 25
 Status = ContentItem.Status

@@ -8,9 +8,7 @@ compared in constant time) and each `X-Shopify-Webhook-Id` is taken once.
 signed the same way in `X-Signature-Sha256`, with its `X-Delivery-Id`.
 
 A bad signature or an unknown store is a 401 and nothing is written. A good delivery is stored
-and queued (202); a worker imports it by the sales rules (campaigns.ingest): orders and lines
-are identified as in the shop's export, so a delivery, its repeat and the export all give the
-same sales.
+and queued (202); a worker imports it by the sales rules (campaigns.deliveries).
 """
 
 import base64
@@ -20,7 +18,6 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import BaseParser
@@ -29,9 +26,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import ingest, order_exports
+from campaigns import tasks
 from campaigns.models import ShopWebhook, WebhookDelivery
-from partnerships.csv_files import RowError
 
 SHOPIFY_TOPICS = ("orders/create", "orders/updated", "refunds/create")
 
@@ -50,8 +46,6 @@ def signed(webhook: ShopWebhook | None, body: bytes, given: str) -> bool:
 def receive(webhook: ShopWebhook, delivery_id: str, topic: str, payload: Any) -> bool:
     """Store a delivery and queue its import once it is committed; False if this delivery
     id was received before."""
-    from campaigns import tasks
-
     order_ref = ""
     if isinstance(payload, dict):
         order_ref = str(payload.get("order_id" if topic == "refunds/create" else "id") or "")
@@ -69,63 +63,6 @@ def receive(webhook: ShopWebhook, delivery_id: str, topic: str, payload: Any) ->
     # Kept when the broker is down: the sweep sends it later (campaigns.tasks).
     transaction.on_commit(lambda: tasks.send(tasks.import_delivery, delivery.pk))
     return True
-
-
-def process(delivery_id: int) -> WebhookDelivery:
-    """Import a stored delivery by the sales rules, recording counts or errors on it."""
-    delivery = WebhookDelivery.objects.select_related("webhook__brand").get(pk=delivery_id)
-    if delivery.status != WebhookDelivery.Status.QUEUED:
-        return delivery
-    brand = delivery.webhook.brand
-    if delivery.webhook.kind == ShopWebhook.Kind.SALES:
-        result = ingest.import_sales(delivery.payload, brand=brand)
-    else:
-        order = _order_of(delivery)
-        if order is None:
-            message = "A refund of an order this webhook has not received; send the order first."
-            result = ingest.IngestResult(errors=[RowError(None, "", message)])
-        else:
-            batch = ingest.read_order_lines(
-                lambda: order_exports.shopify_order_lines(order),
-                export=order_exports.BY_NAME["shopify"],
-                brand=brand,
-            )
-            result = ingest.save_sales(batch, brand=brand)
-    delivery.status = WebhookDelivery.Status.DONE if result.ok else WebhookDelivery.Status.FAILED
-    delivery.created, delivery.updated, delivery.unchanged = (
-        result.created,
-        result.updated,
-        result.unchanged,
-    )
-    delivery.unattributed = result.unattributed
-    delivery.errors = result.error_records()
-    delivery.processed_at = timezone.now()
-    delivery.save()
-    return delivery
-
-
-def _order_of(delivery: WebhookDelivery) -> dict | None:
-    """The order a delivery is about: its payload, or for a refund the latest order received
-    with this refund and the earlier ones added."""
-    if delivery.topic != "refunds/create":
-        return delivery.payload
-    received = (
-        WebhookDelivery.objects.filter(webhook=delivery.webhook, order_ref=delivery.order_ref)
-        .exclude(topic="refunds/create")
-        .order_by("-received_at", "-pk")
-        .first()
-    )
-    if received is None:
-        return None
-    refunds = WebhookDelivery.objects.filter(
-        webhook=delivery.webhook, order_ref=delivery.order_ref, topic="refunds/create"
-    ).values_list("payload", flat=True)
-    order = dict(received.payload)
-    known = {refund.get("id") for refund in order.get("refunds") or []}
-    order["refunds"] = [*(order.get("refunds") or [])] + [
-        refund for refund in refunds if refund.get("id") not in known
-    ]
-    return order
 
 
 # --- Endpoints ------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ the month (or quarter) they happen in.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from contracts import wording
 from contracts.models import Contract
+from partnerships import formatting
 
 
 @dataclass(frozen=True, order=True)
@@ -44,11 +44,11 @@ class Period:
 
     def __str__(self) -> str:
         if self == Period.month(self.start):
-            return f"{wording.MONTHS[self.start.month - 1]} {self.start.year}"
+            return f"{formatting.MONTHS[self.start.month - 1]} {self.start.year}"
         if self == Period.quarter(self.start):
             return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
         last = self.end - timedelta(days=1)
-        return f"{wording.format_date(self.start)} – {wording.format_date(last)}"
+        return f"{formatting.format_date(self.start)} – {formatting.format_date(last)}"
 
 
 def _months_later(day: date, months: int) -> date:

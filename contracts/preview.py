@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from contracts import pricing, wording
 from contracts.models import METHOD_KINDS, CompensationTerm, ContentType, Contract, StatementLine
-from partnerships import money
+from partnerships import formatting, money
 
 Kind = CompensationTerm.Kind
 LineKind = StatementLine.Kind
@@ -307,7 +307,7 @@ _DECIMAL = re.compile(rf"{_GROUPED}(?:\.\d+)?|\.\d+")
 # A list separator: ";", a line break, or a comma that is not a thousands separator (a comma
 # followed by exactly three digits groups them: "1,000,000" is one number).
 _LIST_SEPARATOR = re.compile(r"[;\n]+|,(?!\d{3}(?!\d))")
-_CURRENCY_MARKS = "".join(sorted(set(wording.SYMBOLS.values())))
+_CURRENCY_MARKS = "".join(sorted(set(formatting.SYMBOLS.values())))
 
 
 def sample_from_form_data(data: Mapping[str, str]) -> Sample:

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ContentItem, Participant, Shipment
 from contracts.models import Contract, Meeting, Message, Partnership, Statement
-from contracts.wording import format_money
 from influencers.models import RiskAssessment
+from partnerships.formatting import format_money
 
 PAGE_SIZE = 20
 

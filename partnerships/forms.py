@@ -5,8 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from campaigns import roi
-from partnerships import dashboard
 from partnerships.models import AuditEvent, Brand, Product
 
 
@@ -61,75 +59,6 @@ class ProductFilterForm(forms.Form):
     def __init__(self, *args, categories: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories"))] + [(c, c) for c in categories]
-
-
-class DaysForm(forms.Form):
-    """A range of days chosen on a page: GET from= and to= (YYYY-MM-DD), both or neither."""
-
-    MAX_DAYS = 5 * 366
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # "from" is a Python keyword, so these fields are added by name.
-        for name, label in (
-            ("from", pgettext_lazy("date", "From")),
-            ("to", pgettext_lazy("date", "To")),
-        ):
-            self.fields[name] = forms.DateField(
-                required=False,
-                label=label,
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control form-control-sm"}
-                ),
-            )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if self.wants_days(data):
-            self.check_days(data)
-        return data
-
-    def wants_days(self, data: dict) -> bool:
-        return bool(data.get("from") or data.get("to"))
-
-    def check_days(self, data: dict) -> None:
-        first, last = data.get("from"), data.get("to")
-        if first is None and "from" not in self.errors:
-            self.add_error("from", _("Choose the first day."))
-        if last is None and "to" not in self.errors:
-            self.add_error("to", _("Choose the last day."))
-        if first and last and last < first:
-            self.add_error("to", _("The last day cannot come before the first."))
-        elif first and last and (last - first).days >= self.MAX_DAYS:
-            self.add_error("to", _("Choose at most five years."))
-
-    def chosen(self) -> roi.DateRange | None:
-        """The days chosen; None while none (or no valid ones) are."""
-        if not self.is_valid() or not self.wants_days(self.cleaned_data):
-            return None
-        return roi.DateRange(self.cleaned_data["from"], self.cleaned_data["to"])
-
-
-class DashboardRangeForm(DaysForm):
-    """The days the dashboard's spend and return cover: GET range=last_30|month|last_month|
-    quarter, or range=custom with from= and to= (YYYY-MM-DD)."""
-
-    range = forms.ChoiceField(
-        choices=list(dashboard.RANGES.items()),
-        initial="last_30",
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-
-    def wants_days(self, data: dict) -> bool:
-        return data.get("range") == "custom"
-
-    def dates(self, today: date) -> roi.DateRange:
-        """The chosen days; the last 30 days while nothing valid is chosen."""
-        if not self.is_valid():
-            return dashboard.date_range("last_30", today)
-        data = self.cleaned_data
-        return dashboard.date_range(data["range"] or "last_30", today, data["from"], data["to"])
 
 
 class AuditFilterForm(forms.Form):

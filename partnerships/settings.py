@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "contracts",
     "campaigns",
     "portal",
+    # Above every app: the dashboard, reminders, the demo and the URLs of all of them.
+    "partnerships.workspace",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +89,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "partnerships.urls"
+ROOT_URLCONF = "partnerships.workspace.urls"
 WSGI_APPLICATION = "partnerships.wsgi.application"
 
 TEMPLATES = [
@@ -101,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnerships.context_processors.brands",
+                "partnerships.workspace.context_processors.brands",
             ],
         },
     },

@@ -9,51 +9,16 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from partnerships import audit, csv_downloads, languages, reminders, second_factor, tenancy
-from partnerships import dashboard as dashboard_figures
-from partnerships.forms import (
-    APIKeyForm,
-    AuditFilterForm,
-    DashboardRangeForm,
-    ProductFilterForm,
-    ProductForm,
-)
-from partnerships.models import BrandAPIKey, Product, Reminder
+from partnerships import audit, csv_downloads, languages, second_factor, tenancy
+from partnerships.forms import APIKeyForm, AuditFilterForm, ProductFilterForm, ProductForm
+from partnerships.models import BrandAPIKey, Product
 
 PAGE_SIZE = 25
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if not tenancy.brands_of(request.user).exists():
-        if request.user.creator_links.exists():
-            return redirect("portal:home")  # an influencer's sign-in: their portal
-        return render(request, "partnerships/no_brand.html")
-    brand = tenancy.current_brand(request)
-    today = timezone.localdate(timezone=brand.timezone)
-    form = DashboardRangeForm(request.GET or None)
-    dates = form.dates(today)
-    if request.GET.get("export") == "csv":
-        filename = f"{brand.slug}-roi-{dates.first}-{dates.last}.csv"
-        return csv_downloads.download(dashboard_figures.roi_table_rows(brand, dates), filename)
-    context = {
-        "form": form,
-        "overview": dashboard_figures.overview(brand, dates),
-        "currency": brand.default_currency,
-        "today": today,
-    }
-    if request.htmx:
-        return render(request, "partnerships/_roi.html", context)
-    context["figures"] = dashboard_figures.figures(brand, today)
-    if not request.GET:  # a range asked for is shown, figures or not
-        context["getting_started"] = dashboard_figures.getting_started(brand)
-    return render(request, "partnerships/dashboard.html", context)
 
 
 @login_required
@@ -143,27 +108,6 @@ def product_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, _("Saved %(product)s.") % {"product": product})
         return redirect("product_detail", pk=product.pk)
     return render(request, "partnerships/product_form.html", {"form": form, "product": product})
-
-
-@login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
-    brand = tenancy.current_brand(request)
-    open_reminders = reminders.open_reminders(brand)
-    kind = request.GET.get("kind", "")
-    if kind in Reminder.Kind.values:
-        open_reminders = open_reminders.filter(kind=kind)
-    page = Paginator(reminders.grouped(open_reminders), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "partnerships/_reminder_list.html" if request.htmx else "partnerships/reminders.html"
-    return render(
-        request,
-        template,
-        {
-            "page": page,
-            "kind": kind,
-            "kinds": reminders.counts_by_kind(brand),
-            "today": timezone.localdate(timezone=brand.timezone),
-        },
-    )
 
 
 @login_required

@@ -49,7 +49,7 @@ from contracts.models import (
 from influencers.models import Influencer, RiskAssessment
 from partnerships.admin import BrandScopedMixin
 from partnerships.models import AuditEvent, BrandAPIKey, Product
-from partnerships.urls import router
+from partnerships.workspace.urls import router
 from portal.models import CreatorLink
 from tests import factories
 from tests.conftest import api_client_for

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import timezone
 
-from contracts.wording import format_moment
+from partnerships.formatting import format_moment
 
 register = template.Library()
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from contracts import messaging, timeline
 from contracts.models import Meeting, Message, NextStep, Partnership, next_meeting_on
-from partnerships import reminders
 from partnerships.models import Role
+from partnerships.workspace import reminders
 from tests import factories
 
 pytestmark = pytest.mark.django_db

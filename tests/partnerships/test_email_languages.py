@@ -7,8 +7,8 @@ import pytest
 
 from contracts import workflow
 from contracts.models import Contract
-from partnerships import reminders
 from partnerships.models import Profile, Role
+from partnerships.workspace import reminders
 from portal import digests, invitations
 from portal.models import CreatorLink
 from tests import factories

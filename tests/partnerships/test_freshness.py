@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from campaigns import ingest, roi, shipping
 from campaigns.models import BrandMetrics, DailySummary
+from campaigns.tasks import refresh_brand_figures
 from contracts import settlement
 from contracts.models import Contract
-from partnerships import reminders
 from partnerships.models import Reminder
-from partnerships.tasks import refresh_brand_figures
+from partnerships.workspace import reminders
 from tests import factories
 
 pytestmark = pytest.mark.django_db

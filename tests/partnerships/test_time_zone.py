@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import ContentComment
-from contracts.wording import format_moment
+from partnerships.formatting import format_moment
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, partial
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -20,6 +21,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from campaigns.models import ContentItem, Shipment
@@ -31,9 +33,9 @@ from contracts.models import (
     Partnership,
     Statement,
 )
-from contracts.wording import format_date, format_money
 from influencers.models import RiskAssessment
 from partnerships import languages, tenancy
+from partnerships.formatting import format_date, format_money
 from partnerships.models import Brand, Membership, Reminder, Role
 
 Kind = Reminder.Kind
@@ -418,6 +420,12 @@ def reevaluate(brand_id: int, *, now: datetime) -> Run:
     return Run(open=len(current), resolved=resolved)
 
 
+def on_reminders_stale(*, brand_id: int, **signal: Any) -> None:
+    """On `partnerships.freshness.reminders_stale`: store what needs attention in the brand
+    now, so a reminder the write resolved leaves the pages that follow."""
+    reevaluate(brand_id, now=timezone.now())
+
+
 def _store(
     brand: Brand, items: list[Item], *, today: date, now: datetime
 ) -> tuple[list[Reminder], int]:
@@ -479,7 +487,7 @@ def _digest(
     count = len(reminders)
     with languages.writing_to(user):
         body = render_to_string(
-            "partnerships/reminders_email.txt",
+            "workspace/reminders_email.txt",
             {
                 "brand": brand,
                 "user": user,

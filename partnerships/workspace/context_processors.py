@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from django.utils import timezone
 
-from partnerships import reminders, tenancy
+from partnerships import tenancy
+from partnerships.workspace import reminders
 
 
 def brands(request: HttpRequest) -> dict:

@@ -13,8 +13,8 @@ from django.utils.html import escape
 from campaigns import roi
 from campaigns.models import BrandMetrics, DailySummary
 from contracts.models import Contract
-from partnerships import dashboard
-from partnerships.forms import DashboardRangeForm
+from partnerships.workspace import dashboard
+from partnerships.workspace.forms import DashboardRangeForm
 from tests import factories
 from tests.downloads import csv_records, csv_text
 

@@ -4,8 +4,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from partnerships import reminders
 from partnerships.models import Brand
+from partnerships.workspace import reminders
 
 
 class Command(BaseCommand):

@@ -12,6 +12,7 @@ from contracts import api as contract_api
 from contracts import records_api
 from influencers import api as influencer_api
 from partnerships import api, views
+from partnerships.workspace import views as workspace_views
 from portal import views as portal_views
 
 router = DefaultRouter()
@@ -37,7 +38,7 @@ router.register(
 )
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", workspace_views.dashboard, name="dashboard"),
     # For the admin, the API docs and browsers that ask before reading the page's icon link.
     # Looked up on the first request, not at import: `check --deploy` runs before collectstatic.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
@@ -47,7 +48,7 @@ urlpatterns = [
     path("products/new/", views.product_form, name="product_create"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_form, name="product_edit"),
-    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/", workspace_views.reminder_list, name="reminders"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("influencers/<int:pk>/invite/", portal_views.invite, name="portal_invite"),
     path("audit/", views.audit_trail, name="audit_trail"),

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
 from django_celery_beat.models import PeriodicTask
 
-from partnerships import reminders, tasks
 from partnerships.celery import app
 from partnerships.models import Reminder, Role
+from partnerships.workspace import reminders, tasks
 from tests import factories
 
 pytestmark = pytest.mark.django_db
