@@ -104,3 +104,28 @@ def test_page_reads_in_the_readers_language(
         assert in_russian in russian
         assert in_english not in chinese
         assert in_english not in russian
+
+
+def test_dates_read_as_the_readers_language_writes_them(client, brand_manager, contract):
+    client.force_login(brand_manager)
+    url = reverse("contracts:detail", args=[contract.pk])
+    due = contract.deliverables.get().due_date
+    assert f"{due.day} {due:%b} {due.year}" in _page(client, url, "en")
+    assert f"{due.year}年{due.month}月{due.day}日" in _page(client, url, ZH)
+    assert f"{due.day} {RU_MONTHS[due.month - 1]} {due.year}" in _page(client, url, RU)
+
+
+RU_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
