@@ -27,7 +27,5 @@ def brands(request: HttpRequest) -> dict:
         "current_brand": current,
         "current_role": tenancy.role_of(user, current),
         # Read only by pages that show it, so partial (HTMX) responses do not pay for it.
-        "attention": reminders.OpenReminders(
-            current, timezone.localdate(timezone=current.timezone)
-        ),
+        "attention": reminders.OpenReminders(current, current.today(timezone.now())),
     }

@@ -397,7 +397,7 @@ def remind_brand(brand_id: int, *, now: datetime, day: date | None = None) -> Ru
     with transaction.atomic():
         # A second run of the same day waits here, then finds everything already mailed.
         brand = Brand.objects.select_for_update().get(pk=brand_id)
-        today = day or now.astimezone(brand.timezone).date()
+        today = day or brand.today(now)
         items = attention(brand, today)
         current, resolved = _store(brand, items, today=today, now=now)
         recipients = _recipients(brand)
@@ -415,7 +415,7 @@ def reevaluate(brand_id: int, *, now: datetime) -> Run:
     write, so a reminder it resolved leaves the pages at once (new ones wait for the digest)."""
     with transaction.atomic():
         brand = Brand.objects.select_for_update().get(pk=brand_id)
-        today = now.astimezone(brand.timezone).date()
+        today = brand.today(now)
         current, resolved = _store(brand, attention(brand, today), today=today, now=now)
     return Run(open=len(current), resolved=resolved)
 

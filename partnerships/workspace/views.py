@@ -19,7 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return redirect("portal:home")  # an influencer's sign-in: their portal
         return render(request, "workspace/no_brand.html")
     brand = tenancy.current_brand(request)
-    today = timezone.localdate(timezone=brand.timezone)
+    today = brand.today(timezone.now())
     form = DashboardRangeForm(request.GET or None)
     dates = form.dates(today)
     if request.GET.get("export") == "csv":
@@ -55,6 +55,6 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kinds": reminders.counts_by_kind(brand),
-            "today": timezone.localdate(timezone=brand.timezone),
+            "today": brand.today(timezone.now()),
         },
     )

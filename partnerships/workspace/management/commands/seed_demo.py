@@ -613,7 +613,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = self._brand(DEMO_BRAND, DEMO_PRODUCTS)
             other = self._brand(OTHER_BRAND, OTHER_PRODUCTS)
-            today = timezone.localdate(timezone=demo.timezone)
+            today = demo.today(timezone.now())
             self._exchange_rates(demo, today)
             self._influencers(demo, today)
             self._user("demo", "demo", staff=False, brands=[demo])
