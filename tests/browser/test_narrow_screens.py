@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from contracts.models import Partnership
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,3 +79,21 @@ def test_statements_on_a_phone_keep_status_and_total_on_screen(phone):
         assert box["x"] + box["width"] <= PHONE["width"]
     first_row = table.locator("tbody tr").first
     expect(first_row.get_by_role("link", name="Statement of")).to_be_visible()
+
+
+def test_statement_lines_on_a_phone_scroll_in_their_card(phone):
+    phone.goto("/statements/")
+    first_row = phone.locator("#statement-table tbody tr").first
+    first_row.get_by_role("link", name="Statement of").click()
+    expect(phone.locator("#statement-total")).to_be_visible()
+    _fits(phone)
+
+
+def test_partnership_timeline_on_a_phone_wraps_long_links(phone):
+    partnership = Partnership.objects.get(
+        influencer__name="Lucía Fernández", influencer__brand__name="Lumière Hair & Gowns"
+    )
+    phone.goto(f"/partnerships/{partnership.pk}/")
+    expect(phone.locator("#timeline-events")).to_be_visible()
+    assert phone.locator("#timeline-events").get_by_text("https://").count()
+    _fits(phone)
