@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -28,7 +30,7 @@ from campaigns.models import (
     TrackingCode,
     WebhookDelivery,
 )
-from partnerships import freshness, tenancy
+from partnerships import formatting, freshness, tenancy
 from partnerships.admin import (
     BRAND_FILTER,
     BrandScopedAdmin,
@@ -770,7 +772,7 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
 
     @admin.display(description="progress")
     def progress(self, obj: ImportJob) -> str:
-        return f"{obj.progress}%"
+        return formatting.format_percent(Decimal(obj.progress) / 100, places=0)
 
     @admin.display(description="unattributed lines")
     def unattributed_list(self, obj: ImportJob) -> str:

@@ -22,7 +22,7 @@ from campaigns import ingest, order_exports, tasks
 from campaigns.models import ImportJob
 from contracts.records_api import ORDERS_FILE
 from influencers.imports import COLUMNS, EXAMPLE_CSV, ImportFileForm, import_influencers
-from partnerships import csv_downloads, tenancy
+from partnerships import csv_downloads, formatting, tenancy
 from partnerships.api import RATES_FILE
 from partnerships.csv_files import CsvFileForm
 from partnerships.models import Brand
@@ -145,7 +145,10 @@ def _announce(request: HttpRequest, job: ImportJob) -> None:
             "%(filename)s has about %(rows)s rows, so it is imported in the background; its "
             "progress shows below."
         )
-        messages.info(request, message % {"filename": job.filename, "rows": f"{job.total_rows:,}"})
+        messages.info(
+            request,
+            message % {"filename": job.filename, "rows": formatting.format_count(job.total_rows)},
+        )
 
 
 @login_required

@@ -53,7 +53,7 @@ from campaigns.roi import (
 )
 from contracts.models import Contract
 from influencers.models import Influencer
-from partnerships import money, tenancy
+from partnerships import formatting, money, tenancy
 
 SECTION_PAGE_SIZE = 25
 CONTENT_PAGE_SIZE = 10
@@ -338,7 +338,7 @@ def chart_series(points: Sequence[Point]) -> dict[str, list]:
 
 def as_percent(fraction: Decimal | None) -> str | None:
     """A fraction as percentage points for a chart ("21.9"); None stays a gap in the line."""
-    return None if fraction is None else str((fraction * 100).quantize(Decimal("0.1")))
+    return None if fraction is None else str(formatting.percent_points(fraction, 1))
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from contracts.models import (
 from influencers.forms import TagsField, matching
 from influencers.models import Influencer
 from partnerships import tenancy
+from partnerships.formatting import HUNDRED, percent_points
 from partnerships.models import Brand, Product
-from partnerships.percent import HUNDRED, as_percent
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -165,7 +165,7 @@ class TiersField(forms.Field):
     def prepare_value(self, value) -> list[tuple[str, str]]:
         if isinstance(value, list) and all(isinstance(tier, dict) for tier in value):
             return [
-                (str(tier.get("from", "")), str(as_percent(Decimal(str(tier["rate"])))))
+                (str(tier.get("from", "")), str(percent_points(Decimal(str(tier["rate"])))))
                 if "rate" in tier
                 else (str(tier.get("from", "")), "")
                 for tier in value

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from contracts import creator_notices, wording, workflow
 from contracts.models import Acceptance, Contract, ContractMessage, Deliverable
-from partnerships import audit, tenancy
+from partnerships import audit, formatting, tenancy
 
 Status = Contract.Status
 STALE = gettext_lazy(
@@ -42,14 +42,14 @@ def terms_summary(contract: Contract) -> list[str]:
         "method": contract.get_method_display().lower(),
         "brand": contract.partnership.brand,
         "influencer": contract.partnership.influencer,
-        "start": wording.format_date(contract.start),
+        "start": formatting.format_date(contract.start),
         "currency": contract.currency,
     }
     if contract.end:
         parties = _(
             "%(title)s: a %(method)s contract between %(brand)s and %(influencer)s, from "
             "%(start)s to %(end)s, in %(currency)s."
-        ) % {**facts, "end": wording.format_date(contract.end)}
+        ) % {**facts, "end": formatting.format_date(contract.end)}
     else:
         parties = (
             _(
@@ -67,7 +67,7 @@ def terms_summary(contract: Contract) -> list[str]:
 def _deliverable(deliverable: Deliverable) -> str:
     facts = {
         "deliverable": deliverable,
-        "due": wording.format_date(deliverable.due_date),
+        "due": formatting.format_date(deliverable.due_date),
         "seconds": deliverable.min_length_seconds or 0,
         "requirements": deliverable.requirements.strip().rstrip("."),
     }

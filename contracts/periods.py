@@ -8,8 +8,8 @@ the month (or quarter) they happen in.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from contracts import wording
 from contracts.models import Contract
-from partnerships import formatting
 
 
 @dataclass(frozen=True, order=True)
@@ -43,12 +43,7 @@ class Period:
         return self.start < other.end and other.start < self.end
 
     def __str__(self) -> str:
-        if self == Period.month(self.start):
-            return f"{formatting.MONTHS[self.start.month - 1]} {self.start.year}"
-        if self == Period.quarter(self.start):
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
-        last = self.end - timedelta(days=1)
-        return f"{formatting.format_date(self.start)} – {formatting.format_date(last)}"
+        return wording.period_name(self.start, self.end)
 
 
 def _months_later(day: date, months: int) -> date:

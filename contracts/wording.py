@@ -757,7 +757,7 @@ def _months_later(day: date, months: int) -> date:
 
 def _paid_rate(rate: Decimal) -> str:
     """A rate for reading, to a hundredth of a percent: 0.055 is 5.5%, 1/30 is 3.33%."""
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return format_rate(rate, places=2)
 
 
 def problem_text(statement: Statement) -> str:

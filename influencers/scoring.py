@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from influencers.models import Influencer, RiskAssessment, SocialAccount, Tier
+from partnerships.formatting import format_count, format_percent
 from partnerships.models import Brand
 
 WEIGHTS = {"countries": 30, "age_bands": 20, "genders": 10, "niches": 15, "engagement": 25}
@@ -149,7 +150,7 @@ def fit(
             raw.append((dimension, Decimal(0), _("No audience data for this.")))
         else:
             text = _("%(share)s of the audience is in %(wanted)s.") % {
-                "share": _percent(share),
+                "share": format_percent(share),
                 "wanted": ", ".join(sorted(wanted)),
             }
             raw.append((dimension, share, text))
@@ -171,14 +172,14 @@ def fit(
     else:
         norm = tier_norm(size)
         tier = Tier.for_followers(size).short_label
-        values = {"rate": _percent(rate), "tier": tier, "norm": _percent(norm)}
+        values = {"rate": format_percent(rate), "tier": tier, "norm": format_percent(norm)}
         if members is None:
             text = _("%(rate)s against a %(tier)s norm of %(norm)s.") % values
         else:
             text = _(
                 "%(rate)s against a %(tier)s norm of %(norm)s. A %(tier)s community by its "
                 "%(members)s members."
-            ) % {**values, "members": f"{members:,}"}
+            ) % {**values, "members": format_count(members)}
         raw.append(("engagement", min(rate / norm, Decimal(1)), text))
 
     scale = Decimal(100) / sum(WEIGHTS[name] for name, _fraction, _text in raw)
@@ -210,9 +211,9 @@ def audience_quality_hint(followers: int, engagement_rate: Decimal) -> str | Non
         return None
     norm = tier_norm(followers)
     values = {
-        "rate": _percent(engagement_rate),
+        "rate": format_percent(engagement_rate),
         "tier": Tier.for_followers(followers).short_label,
-        "norm": _percent(norm),
+        "norm": format_percent(norm),
     }
     if engagement_rate < norm * IMPLAUSIBLY_LOW:
         return (
@@ -231,10 +232,6 @@ def audience_quality_hint(followers: int, engagement_rate: Decimal) -> str | Non
             % values
         )
     return None
-
-
-def _percent(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 def explained(influencer: Influencer) -> Fit:

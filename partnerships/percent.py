@@ -11,16 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.text import capfirst
 
-HUNDRED = Decimal(100)
-
-
-def as_percent(fraction: Decimal | None) -> Decimal | None:
-    """0.0800 → 8, without trailing zeros; None stays None."""
-    if fraction is None:
-        return None
-    percent = (Decimal(fraction) * HUNDRED).normalize()
-    # normalize() writes 100 as 1E+2; a person types 100.
-    return percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent
+from partnerships.formatting import HUNDRED, percent_points
 
 
 class PercentField(forms.DecimalField):
@@ -36,7 +27,7 @@ class PercentField(forms.DecimalField):
 
     def prepare_value(self, value: Any) -> Any:
         # A stored fraction is shown as its percentage; what a person typed is shown as typed.
-        return as_percent(value) if isinstance(value, Decimal) else value
+        return percent_points(value) if isinstance(value, Decimal) else value
 
     def widget_attrs(self, widget: forms.Widget) -> dict:
         attrs = super().widget_attrs(widget)

@@ -1,11 +1,11 @@
 """Showing metric and ROI figures: amounts to the currency's minor unit, ratios rounded, and
 "—" for a ratio that is undefined (DESIGN §5)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 
-from partnerships import money
+from partnerships import formatting
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ def amount(value: Decimal | None, currency: str) -> str:
     """An amount rounded to the currency's minor unit with thousands separators: "1,234.50"."""
     if value is None:
         return UNDEFINED
-    return f"{money.round(Decimal(value), currency):,}"
+    return formatting.format_amount(Decimal(value), currency)
 
 
 @register.filter
@@ -25,7 +25,7 @@ def fixed(value: Decimal | None, places: int = 2) -> str:
     """A ratio to a fixed number of places: 0.0425625 → "0.0426" with 4."""
     if value is None:
         return UNDEFINED
-    return str(Decimal(value).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP))
+    return formatting.format_number(Decimal(value), int(places))
 
 
 @register.filter

@@ -7,11 +7,13 @@ from django.utils.translation import pgettext
 
 from contracts import payouts, wording
 from contracts.models import Statement, StatementLine
+from partnerships import formatting
 
 register = template.Library()
 
 Kind = StatementLine.Kind
-SHOWN_PERCENT = Decimal("0.0001")
+# Decimals shown of a line's rate: of its percentage, or of the plain number.
+SHOWN_PLACES = 4
 # Lines whose rate is a fraction of a base, and lines whose rate is an amount per unit; any
 # other line (a clawback reverses either kind) shows its rate as a plain number.
 FRACTION_RATE_KINDS = frozenset(
@@ -37,18 +39,18 @@ def period(statement: Statement) -> str:
     start, last = statement.period_start, payouts.last_day(statement)
     if start.year != last.year:
         return _("%(start)s – %(last)s") % {
-            "start": wording.format_date(start),
-            "last": wording.format_date(last),
+            "start": formatting.format_date(start),
+            "last": formatting.format_date(last),
         }
     if start.month != last.month:
         day_and_month = pgettext("the date format of a day and its month", "j M")
         return pgettext("a period within one year", "%(start)s – %(last)s") % {
             "start": formats.date_format(start, day_and_month),
-            "last": wording.format_date(last),
+            "last": formatting.format_date(last),
         }
     return pgettext("a period within one month", "%(first_day)s–%(last)s") % {
         "first_day": start.day,
-        "last": wording.format_date(last),
+        "last": formatting.format_date(last),
     }
 
 
@@ -67,13 +69,13 @@ def problem(statement: Statement) -> str:
 @register.filter
 def money(amount: Decimal | None, currency: str) -> str:
     """$1,500.00, ¥150,000, -$10.00; "—" for none."""
-    return "—" if amount is None else wording.format_money(amount, currency)
+    return "—" if amount is None else formatting.format_money(amount, currency)
 
 
 @register.filter
 def count(value: Decimal | int | None) -> str:
     """1,000 views, 2.5 days; "—" for none."""
-    return "—" if value is None else wording.format_count(value)
+    return "—" if value is None else formatting.format_count(value)
 
 
 @register.filter
@@ -81,7 +83,7 @@ def line_quantity(line: StatementLine, currency: str) -> str:
     """What a line counted: the sales base of a commission-like line as money, otherwise items,
     views or days."""
     if line.quantity is not None and line.kind in FRACTION_RATE_KINDS:
-        return wording.format_money(line.quantity, currency)
+        return formatting.format_money(line.quantity, currency)
     return count(line.quantity)
 
 
@@ -93,7 +95,7 @@ def line_rate(line: StatementLine, currency: str) -> str:
     if line.rate is None:
         return "—"
     if line.kind in FRACTION_RATE_KINDS:
-        return wording.format_rate((line.rate * 100).quantize(SHOWN_PERCENT) / 100)
+        return formatting.format_rate(line.rate, places=SHOWN_PLACES)
     if line.kind in PER_UNIT_RATE_KINDS:
-        return wording.format_money(line.rate, currency)
-    return wording.format_count(line.rate.quantize(SHOWN_PERCENT))
+        return formatting.format_money(line.rate, currency)
+    return formatting.format_count(line.rate.quantize(Decimal(1).scaleb(-SHOWN_PLACES)))

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from campaigns.models import ContentItem, Shipment
@@ -92,18 +92,19 @@ def attention(brand: Brand, today: date) -> list[Item]:
     statements to approve or past their payment date, contracts and usage rights ending within
     30 days, meetings due by the partnership's cadence, next steps agreed at a meeting and
     risk reviews, each due within 3 days or overdue. One query per group, however many rows
-    match."""
-    items = [
-        *_deliverables(brand, today),
-        *_content(brand, today),
-        *_shipments(brand, today),
-        *_installments(brand, today),
-        *_statements(brand, today),
-        *_contracts(brand, today),
-        *_meetings(brand, today),
-        *_next_steps(brand, today),
-        *_risk_reviews(brand, today),
-    ]
+    match. Titles are stored, so they are written in English whoever's request asks."""
+    with translation.override("en"):
+        items = [
+            *_deliverables(brand, today),
+            *_content(brand, today),
+            *_shipments(brand, today),
+            *_installments(brand, today),
+            *_statements(brand, today),
+            *_contracts(brand, today),
+            *_meetings(brand, today),
+            *_next_steps(brand, today),
+            *_risk_reviews(brand, today),
+        ]
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.subject_id))
 
 

@@ -19,8 +19,9 @@ from contracts.models import (
     DistributorPrice,
     Partnership,
 )
+from partnerships.formatting import percent_points
 from partnerships.models import Role
-from partnerships.percent import RateField, as_percent
+from partnerships.percent import RateField
 from tests import factories
 from tests.contracts.statement_data import statement_with_sources
 from tests.downloads import csv_text
@@ -105,11 +106,11 @@ def change_post(contract: Contract, *, new_terms: list[dict] = (), **changes: ob
                 if name == "tiers":  # typed as rows of (from, rate %)
                     data[f"{prefix}-{i}-tiers-from"] = [tier["from"] for tier in value]
                     data[f"{prefix}-{i}-tiers-rate"] = [
-                        str(as_percent(Decimal(tier["rate"]))) for tier in value
+                        str(percent_points(Decimal(tier["rate"]))) for tier in value
                     ]
                     continue
                 if isinstance(field, RateField):  # typed as a percentage
-                    value = as_percent(value)
+                    value = percent_points(value)
                 _put(
                     data,
                     f"{prefix}-{i}-{name}",

@@ -225,11 +225,6 @@ def test_currency_symbol_where_common_else_the_code(currency, text):
     assert described(contract, kind="flat_fee", amount=D("1500"), milestone="on_signing") == text
 
 
-def test_format_money_shows_negative_amounts_with_a_sign():
-    assert wording.format_money(D("-500"), "USD") == "-$500.00"
-    assert wording.format_money(D("1234567.5"), "EUR") == "€1,234,567.50"
-
-
 # --- queries and the whole contract ----------------------------------------------------------
 
 

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from influencers.models import Influencer, SocialAccount
+from partnerships.formatting import percent_points
 from partnerships.models import Role
-from partnerships.percent import as_percent
 from tests import factories
 from tests.downloads import csv_text
 
@@ -176,7 +176,7 @@ def test_bulk_editing_accounts_in_the_list_rescores_their_influencer(client, ann
             "form-1-id": other.pk,
             "form-1-followers": str(other.followers),
             "form-1-avg_views": str(other.avg_views),
-            "form-1-engagement_rate": str(as_percent(other.engagement_rate)),
+            "form-1-engagement_rate": str(percent_points(other.engagement_rate)),
             "_save": "Save",
         },
     )

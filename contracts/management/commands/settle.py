@@ -4,9 +4,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from contracts import settlement, wording
+from contracts import settlement
 from contracts.models import Contract, Statement
 from contracts.periods import Period
+from partnerships import formatting
 from partnerships.models import Brand
 
 
@@ -74,9 +75,9 @@ def _line(statement: Statement) -> str:
     head = f"{contract.title} (#{contract.pk}), {period}: "
     if statement.problem:
         return head + f"not priced. {statement.problem}"
-    total = wording.format_money(statement.total, statement.currency)
+    total = formatting.format_money(statement.total, statement.currency)
     if statement.payable:
-        return head + f"{total}, due {wording.format_date(statement.due_date)}"
+        return head + f"{total}, due {formatting.format_date(statement.due_date)}"
     return head + f"{total}, carried forward to the next statement"
 
 
