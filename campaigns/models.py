@@ -657,6 +657,8 @@ class Sale(models.Model):
         indexes = [
             models.Index(fields=["tracking_code", "ordered_at"]),
             models.Index(fields=["tracking_code", "refunded_at"]),
+            # A brand's sales from a day on: what a refresh from that day reads.
+            models.Index(fields=["brand", "ordered_at"], name="sale_brand_ordered_at"),
         ]
 
     def __str__(self) -> str:
@@ -924,6 +926,12 @@ class DailySummary(models.Model):
             models.Index(fields=["brand", "day"]),
             models.Index(fields=["campaign", "day"]),
             models.Index(fields=["influencer", "day"]),
+            # The few rows holding an accrued cost, which every refresh replaces.
+            models.Index(
+                fields=["brand", "day"],
+                condition=~Q(accrued_cost=0),
+                name="summary_accrued_by_day",
+            ),
         ]
 
     def __str__(self) -> str:

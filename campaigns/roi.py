@@ -59,6 +59,10 @@ METRICS = tuple(name for name in DailySummary.COUNTERS if name != "orders")
 GROUPS = ("content", "participant", "contract", "influencer", "campaign", "method", "day", "month")
 SUMS = {name: Sum(name) for name in DailySummary.AMOUNTS + DailySummary.COUNTERS}
 AMOUNT = models.DecimalField(max_digits=20, decimal_places=2)
+# What a summary holds besides its accrued cost.
+NOT_ACCRUED = tuple(
+    name for name in DailySummary.AMOUNTS + DailySummary.COUNTERS if name != "accrued_cost"
+)
 
 
 @dataclass(frozen=True)
@@ -388,17 +392,22 @@ def contract_figures(contract: Contract) -> ScopeFigures:
 def refresh(brand: Brand, *, now: datetime, since: date | None = None) -> int:
     """Recompute the brand's daily summaries from `since` (every day when None) and return how
     many rows it wrote. The rows are replaced in one transaction under a lock on the brand's
-    metrics row, so two refreshes at once, or one run twice, leave the same rows. The accrued
-    cost of periods not settled yet is recomputed on every day each time, as the facts it is
-    priced on keep arriving."""
+    metrics row, so two refreshes at once, or one run twice, leave the same rows, and a refresh
+    from a day leaves the rows a full one would. The accrued cost of periods not settled yet is
+    priced afresh each time, as the facts it is priced on keep arriving: it lands on each
+    period's first day, so those days are recomputed too."""
     state, _ = BrandMetrics.objects.get_or_create(brand=brand)  # the row the lock is taken on
     with transaction.atomic():
         BrandMetrics.objects.select_for_update().filter(pk=state.pk).first()
         accruals = settlement.accrued(brand, today=brand.today(now))
         old = tenancy.scope_to_brand(DailySummary.objects.all(), brand)
         if since is not None:
-            # Days before `since` keep their rows, less their accrued cost, rebuilt below.
-            old.filter(day__lt=since).exclude(accrued_cost=0).update(accrued_cost=ZERO)
+            since = min([since, *(accrual.period.start for accrual in accruals if accrual.amount)])
+            # Earlier days keep their rows, less the accrued cost of periods settled since; a
+            # row that held nothing else goes, as a full refresh would not write it.
+            earlier = old.filter(day__lt=since).exclude(accrued_cost=0)
+            earlier.filter(**dict.fromkeys(NOT_ACCRUED, 0)).delete()
+            earlier.update(accrued_cost=ZERO)
             old = old.filter(day__gte=since)
         old.delete()
         written = _save(_Builder(brand, since, accruals).build())

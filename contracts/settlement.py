@@ -50,6 +50,9 @@ SETTLED_CONTRACTS = (
 # Contracts settled in one transaction: large enough that the queries per chunk are few next to
 # the rows they read, small enough that a chunk's locks and memory stay modest.
 CHUNK_SIZE = 200
+# Contracts priced together for their accrued cost: nothing is locked or written, so a brand's
+# contracts of one period are usually one chunk, each fact one query for all of them.
+ACCRUAL_CHUNK_SIZE = 2000
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -220,8 +223,8 @@ def accrued(brand: Brand, *, today: date) -> list[Accrual]:
             chunks[(period, so_far)].append(contract)
     accruals = []
     for (period, so_far), group in sorted(chunks.items(), key=lambda item: item[0]):
-        for start in range(0, len(group), CHUNK_SIZE):
-            part = group[start : start + CHUNK_SIZE]
+        for start in range(0, len(group), ACCRUAL_CHUNK_SIZE):
+            part = group[start : start + ACCRUAL_CHUNK_SIZE]
             history = History(part, so_far)
             facts = Facts(part, so_far, history)
             for contract in part:

@@ -14,7 +14,8 @@ from django_celery_beat.models import PeriodicTask
 
 from campaigns import reports, roi, tasks
 from campaigns.models import BrandMetrics, ContentLine, DailySummary, SaleLine
-from contracts.models import Contract, StatementLine
+from contracts import settlement
+from contracts.models import Contract, Statement, StatementLine
 from partnerships.celery import app as celery_app
 from partnerships.models import Brand
 from tests import factories
@@ -346,6 +347,74 @@ def test_refresh_twice_gives_the_same_summaries(campaign):
     roi.refresh(campaign.brand, now=NOW, since=date(2026, 11, 11))
     assert _rows() == first
     assert BrandMetrics.objects.get(brand=campaign.brand).refreshed_from == date(2026, 11, 11)
+
+
+@pytest.fixture
+def accruing(brand):
+    """A monthly contract from 1 Oct (10% commission, 2.00 per order, a 500.00 fee due 15 Nov)
+    in a campaign, with sales on 5 and 20 Oct, October settled and approved on 2 Nov, and a
+    sale on 5 Nov: November accrues."""
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand, status=Contract.Status.ACTIVE, start=date(2026, 10, 1)
+    )
+    factories.CompensationTermFactory(contract=contract, kind="commission", rate=Decimal("0.10"))
+    factories.CompensationTermFactory(contract=contract, kind="cpa", amount=Decimal("2.00"))
+    factories.CompensationTermFactory(
+        contract=contract, kind="flat_fee", amount=Decimal("500.00"), due_date=date(2026, 11, 15)
+    )
+    participant = factories.ParticipantFactory(
+        contract=contract,
+        campaign__brand=brand,
+        campaign__start=date(2026, 10, 1),
+        campaign__end=date(2026, 12, 31),
+    )
+    code = factories.TrackingCodeFactory(participant=participant, code="ANNA10")
+    for day in (date(2026, 10, 5), date(2026, 10, 20)):
+        _sale_on(code, day)
+    settlement.settle_due(
+        now=datetime(2026, 11, 2, 6, tzinfo=UTC), as_of=date(2026, 11, 2), contract=contract
+    )
+    Statement.objects.update(status=Statement.Status.APPROVED)
+    _sale_on(code, date(2026, 11, 5))
+    return code
+
+
+def _sale_on(code, day: date, amount: str = "100.00"):
+    at = datetime.combine(day, datetime.min.time(), UTC).replace(hour=12)
+    return factories.SaleFactory(tracking_code=code, ordered_at=at, net_amount=Decimal(amount))
+
+
+def test_a_refresh_from_a_day_leaves_the_summaries_a_full_refresh_makes(accruing):
+    brand = accruing.brand
+    roi.refresh(brand, now=datetime(2026, 11, 10, 12, tzinfo=UTC))
+    for amount in ("40.00", "60.00"):
+        _sale_on(accruing, date(2026, 11, 12), amount)
+
+    later = datetime(2026, 11, 16, 12, tzinfo=UTC)  # the fee has come due meanwhile
+    roi.refresh(brand, now=later, since=date(2026, 11, 12))
+    from_the_day = _rows()
+    roi.refresh(brand, now=later)
+
+    assert from_the_day == _rows()
+    figures = roi.BrandFigures.load(brand).totals(NOVEMBER)
+    # 10% of 200.00 and 3 orders at 2.00, and the fee.
+    assert (figures.revenue, figures.accrued_cost) == (Decimal("200.00"), Decimal("526.00"))
+
+
+def test_a_refresh_from_a_day_asks_as_many_queries_however_many_days_and_sales(accruing):
+    brand = accruing.brand
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    roi.refresh(brand, now=now)
+
+    def queries_refreshing_after(days: int, sales_a_day: int) -> int:
+        for day in range(days):
+            for _ in range(sales_a_day):
+                _sale_on(accruing, date(2026, 11, 10 + day))
+        with CaptureQueriesContext(connection) as queries:
+            roi.refresh(brand, now=now, since=date(2026, 11, 10))
+        return len(queries)
+
+    assert queries_refreshing_after(1, 1) == queries_refreshing_after(12, 5)
 
 
 @pytest.mark.postgres
