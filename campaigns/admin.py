@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns import approval, disclosure, ingest, participants, roi, shipping, tasks
 from campaigns.forms import CampaignPlanForm
@@ -73,7 +75,7 @@ class ParticipantAdminForm(forms.ModelForm):
             and campaign.brand_id
             and contract.partnership.brand_id != campaign.brand_id
         ):
-            self.add_error("contract", "This contract belongs to another brand.")
+            self.add_error("contract", _("This contract belongs to another brand."))
         return cleaned
 
 
@@ -88,7 +90,7 @@ class ParticipantInline(BrandScopedInline):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Participant]:
         return super().get_queryset(request).prefetch_related("codes")
 
-    @admin.display(description="tracking codes")
+    @admin.display(description=gettext_lazy("tracking codes"))
     def tracking_codes(self, obj: Participant) -> str:
         return ", ".join(code.code for code in obj.codes.all()) or "—"
 
@@ -118,7 +120,7 @@ class CampaignAdmin(BrandScopedAdmin):
             },
         ),
         (
-            "Targets",
+            gettext_lazy("Targets"),
             {
                 "fields": [
                     ("target_reach", "target_views", "target_engagements"),
@@ -138,7 +140,10 @@ class TrackingCodeAdminForm(forms.ModelForm):
     """A code in upper case, unique in its participant's brand."""
 
     url = forms.URLField(
-        required=False, assume_scheme="https", label="URL", help_text="For link codes."
+        required=False,
+        assume_scheme="https",
+        label=gettext_lazy("URL"),
+        help_text=gettext_lazy("For link codes."),
     )
 
     class Meta:
@@ -158,7 +163,9 @@ class TrackingCodeAdminForm(forms.ModelForm):
         if code and campaign is not None and campaign.brand_id:
             used = participants.taken([code], brand_id=campaign.brand_id)
             if used.exclude(pk=self.instance.pk).exists():
-                self.add_error("code", f"{code} is already used in this brand.")
+                self.add_error(
+                    "code", _("%(code)s is already used in this brand.") % {"code": code}
+                )
         return cleaned
 
 
@@ -172,7 +179,9 @@ class TrackingCodeFormSet(forms.BaseInlineFormSet):
         ]
         for position in participants.listed_twice([form.cleaned_data["code"] for form in rows]):
             form = rows[position]
-            form.add_error("code", f"{form.cleaned_data['code']} is listed twice.")
+            form.add_error(
+                "code", _("%(code)s is listed twice.") % {"code": form.cleaned_data["code"]}
+            )
 
 
 class TrackingCodeInline(BrandScopedInline):
@@ -243,11 +252,13 @@ class ParticipantAdmin(BrandScopedAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    @admin.display(description="influencer", ordering="contract__partnership__influencer__name")
+    @admin.display(
+        description=gettext_lazy("influencer"), ordering="contract__partnership__influencer__name"
+    )
     def influencer(self, obj: Participant) -> str:
         return _influencer(obj)
 
-    @admin.display(description="tracking codes")
+    @admin.display(description=gettext_lazy("tracking codes"))
     def tracking_codes(self, obj: Participant) -> str:
         return ", ".join(code.code for code in obj.codes.all()) or "—"
 
@@ -273,11 +284,11 @@ class TrackingCodeAdmin(BrandScopedAdmin):
             return [*fields, "participant", "code"]
         return fields
 
-    @admin.display(description="influencer")
+    @admin.display(description=gettext_lazy("influencer"))
     def influencer(self, obj: TrackingCode) -> str:
         return _influencer(obj.participant)
 
-    @admin.display(description="campaign", ordering="participant__campaign__name")
+    @admin.display(description=gettext_lazy("campaign"), ordering="participant__campaign__name")
     def campaign(self, obj: TrackingCode) -> str:
         return str(obj.participant.campaign)
 
@@ -345,7 +356,7 @@ class ContentItemAdmin(BrandScopedAdmin):
             },
         ),
         (
-            "Review",
+            gettext_lazy("Review"),
             {
                 "fields": [
                     "status",
@@ -356,7 +367,7 @@ class ContentItemAdmin(BrandScopedAdmin):
             },
         ),
         (
-            "Disclosure",
+            gettext_lazy("Disclosure"),
             {
                 "fields": [
                     "disclosure_ok",
@@ -393,15 +404,15 @@ class ContentItemAdmin(BrandScopedAdmin):
             comment.author = comment.author or request.user
             comment.save()
 
-    @admin.display(description="influencer")
+    @admin.display(description=gettext_lazy("influencer"))
     def influencer(self, obj: ContentItem) -> str:
         return _influencer(obj.participant)
 
-    @admin.display(description="campaign", ordering="participant__campaign__name")
+    @admin.display(description=gettext_lazy("campaign"), ordering="participant__campaign__name")
     def campaign(self, obj: ContentItem) -> str:
         return str(obj.participant.campaign)
 
-    @admin.action(description="Approve the selected content", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve the selected content"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: models.QuerySet[ContentItem]) -> None:
         """Approve each item through the workflow; an item whose caption fails the disclosure
         check (and has no override reason) stays as it is, and the message says which."""
@@ -415,14 +426,17 @@ class ContentItemAdmin(BrandScopedAdmin):
                 who = _influencer(item.participant)
                 self.message_user(
                     request,
-                    f"“{item}” by {who} (#{item.pk}) was not approved: {' '.join(error.messages)}",
+                    _("“%(item)s” by %(who)s (#%(pk)s) was not approved: %(reason)s")
+                    % {"item": item, "who": who, "pk": item.pk, "reason": " ".join(error.messages)},
                     messages.ERROR,
                 )
             else:
                 approved += 1
         if approved:
-            noun = "item" if approved == 1 else "items"
-            self.message_user(request, f"{approved} content {noun} approved.", messages.SUCCESS)
+            message = ngettext(
+                "%(count)s content item approved.", "%(count)s content items approved.", approved
+            )
+            self.message_user(request, message % {"count": approved}, messages.SUCCESS)
 
 
 class ShipmentItemAdminForm(forms.ModelForm):
@@ -438,7 +452,7 @@ class ShipmentItemAdminForm(forms.ModelForm):
         except ObjectDoesNotExist:  # the shipment's own form has the problem
             campaign = None
         if product and campaign is not None and product.brand_id != campaign.brand_id:
-            self.add_error("product", "This product belongs to another brand.")
+            self.add_error("product", _("This product belongs to another brand."))
         return cleaned
 
 
@@ -454,7 +468,7 @@ class LateFilter(admin.SimpleListFilter):
     parameter_name = "late"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        return [("yes", "Late"), ("no", "On time")]
+        return [("yes", _("Late")), ("no", _("On time"))]
 
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         late = Shipment.late(timezone.localdate())
@@ -496,19 +510,25 @@ class ShipmentAdmin(BrandScopedAdmin):
     inlines = [ShipmentItemInline]
     actions = ["mark_shipped", "mark_delivered"]
 
-    @admin.display(description="campaign", ordering="participant__campaign__name")
+    @admin.display(description=gettext_lazy("campaign"), ordering="participant__campaign__name")
     def campaign(self, obj: Shipment) -> str:
         return str(obj.participant.campaign)
 
-    @admin.display(description="late", boolean=True)
+    @admin.display(description=gettext_lazy("late"), boolean=True)
     def late(self, obj: Shipment) -> bool:
         return obj.is_late(obj.participant.campaign.brand.today(timezone.now()))
 
-    @admin.action(description="Mark the selected shipments shipped today", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark the selected shipments shipped today"),
+        permissions=["change"],
+    )
     def mark_shipped(self, request: HttpRequest, queryset: models.QuerySet[Shipment]) -> None:
         self._move(request, queryset, Shipment.Status.SHIPPED)
 
-    @admin.action(description="Mark the selected shipments delivered today", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark the selected shipments delivered today"),
+        permissions=["change"],
+    )
     def mark_delivered(self, request: HttpRequest, queryset: models.QuerySet[Shipment]) -> None:
         self._move(request, queryset, Shipment.Status.DELIVERED)
 
@@ -524,15 +544,19 @@ class ShipmentAdmin(BrandScopedAdmin):
             except ValidationError as error:
                 self.message_user(
                     request,
-                    f"{shipment} (#{shipment.pk}) was not changed: {' '.join(error.messages)}",
+                    _("%(shipment)s (#%(pk)s) was not changed: %(reason)s")
+                    % {"shipment": shipment, "pk": shipment.pk, "reason": " ".join(error.messages)},
                     messages.ERROR,
                 )
             else:
                 moved += 1
         if moved:
-            noun = "shipment" if moved == 1 else "shipments"
-            label = Shipment.Status(to).label.lower()
-            self.message_user(request, f"{moved} {noun} marked {label}.", messages.SUCCESS)
+            message = ngettext(
+                "%(count)s shipment marked %(status)s.",
+                "%(count)s shipments marked %(status)s.",
+                moved,
+            ) % {"count": moved, "status": Shipment.Status(to).label.lower()}
+            self.message_user(request, message, messages.SUCCESS)
 
 
 # --- Sales, metric snapshots and their imports ---------------------------------------------
@@ -578,20 +602,24 @@ class IngestAdminMixin(CsvImportAdminMixin):
             )
             job = tasks.start_import(job)
             if job.status == ImportJob.Status.DONE:
-                message = f"{job.brand}: {job.filename} imported: {job.summary()}"
+                message = _("%(brand)s: %(filename)s imported: %(summary)s") % {
+                    "brand": job.brand,
+                    "filename": job.filename,
+                    "summary": job.summary(),
+                }
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             if job.status != ImportJob.Status.FAILED:
                 self.message_user(
                     request,
-                    f"{job.filename} is imported in the background; this page shows how far "
-                    "it got.",
+                    _("%(filename)s is imported in the background; this page shows how far it got.")
+                    % {"filename": job.filename},
                     messages.INFO,
                 )
                 return redirect("admin:campaigns_importjob_change", job.pk)
         return self.import_page(
             request,
-            title=f"Import {self.opts.verbose_name_plural} CSV",
+            title=_("Import %(things)s CSV") % {"things": self.opts.verbose_name_plural},
             form=form,
             job=job,
             columns=self.ingest_columns,
@@ -665,7 +693,7 @@ class SaleAdmin(IngestAdminMixin, BrandScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Sale | None = None) -> bool:
         return False  # settled statements point at their sales
 
-    @admin.display(description="SKU", ordering="product__sku")
+    @admin.display(description=gettext_lazy("SKU"), ordering="product__sku")
     def sku(self, obj: Sale) -> str:
         return obj.product.sku
 
@@ -698,11 +726,13 @@ class MetricSnapshotAdmin(IngestAdminMixin, BrandScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "content", "date"] if obj else fields
 
-    @admin.display(description="content id", ordering="content_id")
+    @admin.display(description=gettext_lazy("content id"), ordering="content_id")
     def content_id(self, obj: MetricSnapshot) -> int:
         return obj.content_id
 
-    @admin.display(description="campaign", ordering="content__participant__campaign__name")
+    @admin.display(
+        description=gettext_lazy("campaign"), ordering="content__participant__campaign__name"
+    )
     def campaign(self, obj: MetricSnapshot) -> str:
         return str(obj.content.participant.campaign)
 
@@ -752,40 +782,47 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
     shown_errors = 500
     actions = ["retry"]
 
-    @admin.action(description="Retry the selected imports", permissions=["retry"])
+    @admin.action(description=gettext_lazy("Retry the selected imports"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: models.QuerySet[ImportJob]) -> None:
         editable = queryset.filter(brand__in=tenancy.brands_of(request.user, self.change_roles))
         retried = tasks.retry_imports(editable)
         self.message_user(
             request,
-            f"{retried} import{'s' * (retried != 1)} queued again; imported files are left as "
-            "they are.",
+            ngettext(
+                "%(count)s import queued again; imported files are left as they are.",
+                "%(count)s imports queued again; imported files are left as they are.",
+                retried,
+            )
+            % {"count": retried},
             messages.SUCCESS,
         )
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return self._may_change(request, None)
 
-    @admin.display(description="problems")
+    @admin.display(description=gettext_lazy("problems"))
     def problems(self, obj: ImportJob) -> int:
         return len(obj.errors)
 
-    @admin.display(description="progress")
+    @admin.display(description=gettext_lazy("progress"))
     def progress(self, obj: ImportJob) -> str:
         return formatting.format_percent(Decimal(obj.progress) / 100, places=0)
 
-    @admin.display(description="unattributed lines")
+    @admin.display(description=gettext_lazy("unattributed lines"))
     def unattributed_list(self, obj: ImportJob) -> str:
         if not obj.unattributed_lines:
             return "—"
         rows = ((line["line"], line["order"], line["reason"]) for line in obj.unattributed_lines)
         return format_html(
-            "<table><thead><tr><th>Line</th><th>Order</th><th>Why</th></tr></thead>"
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>",
+            _("Line"),
+            _("Order"),
+            _("Why"),
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
-    @admin.display(description="errors")
+    @admin.display(description=gettext_lazy("errors"))
     def error_list(self, obj: ImportJob) -> str:
         if not obj.errors:
             return "—"
@@ -799,12 +836,17 @@ class ImportJobAdmin(ReadOnlyMixin, BrandScopedAdmin):
         )
         more = len(obj.errors) - self.shown_errors
         return format_html(
-            '<p><a href="{}">Download all {} as CSV</a>{}</p>'
-            "<table><thead><tr><th>Line</th><th>Column</th><th>Reason</th></tr></thead>"
+            '<p><a href="{}">{}</a>{}</p>'
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>",
             reverse("import_errors", args=[obj.pk]),
-            len(obj.errors),
-            f"; the first {self.shown_errors} are below." if more > 0 else "",
+            _("Download all %(count)s as CSV") % {"count": len(obj.errors)},
+            _("; the first %(count)s are below.") % {"count": self.shown_errors}
+            if more > 0
+            else "",
+            _("Line"),
+            _("Column"),
+            _("Reason"),
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
@@ -818,10 +860,10 @@ class ShopWebhookAdmin(BrandScopedAdmin):
     fields = ["brand", "kind", "shop_domain", "secret", "address"]
     readonly_fields = ["address"]
 
-    @admin.display(description="address to give the shop")
+    @admin.display(description=gettext_lazy("address to give the shop"))
     def address(self, obj: ShopWebhook) -> str:
         if obj.pk is None:
-            return "Shown once saved."
+            return _("Shown once saved.")
         if obj.kind == ShopWebhook.Kind.SHOPIFY:
             return reverse("webhook_shopify")
         return reverse("webhook_sales", args=[obj.pk])
@@ -851,11 +893,14 @@ class BrandMetricsAdmin(BrandScopedAdmin):
     readonly_fields = ["refreshed_at", "refreshed_from"]
     actions = ["refresh_now"]
 
-    @admin.action(description="Refresh the figures of the selected brands now")
+    @admin.action(description=gettext_lazy("Refresh the figures of the selected brands now"))
     def refresh_now(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         brands = [state.brand for state in queryset.select_related("brand")]
         rows = roi.refresh_all(now=timezone.now(), brands=brands)
-        self.message_user(request, f"{rows} daily summary row(s) written.", messages.SUCCESS)
+        message = ngettext(
+            "%(count)s daily summary row written.", "%(count)s daily summary rows written.", rows
+        )
+        self.message_user(request, message % {"count": rows}, messages.SUCCESS)
 
 
 @admin.register(DailySummary)

@@ -12,6 +12,8 @@ from typing import Any
 import django_filters
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -153,7 +155,8 @@ class IngestViewSet(BrandScopedViewSet):
 
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [JSONParser]
-    row_noun: str
+    # How many rows a request may carry, in the words of the rows it takes.
+    too_many: str
 
     def import_rows(self, rows: Any) -> ingest.IngestResult:
         raise NotImplementedError
@@ -161,7 +164,7 @@ class IngestViewSet(BrandScopedViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = request.data
         if isinstance(rows, list) and len(rows) > MAX_ROWS_PER_REQUEST:
-            message = f"At most {MAX_ROWS_PER_REQUEST:,} {self.row_noun} per request."
+            message = self.too_many % {"count": f"{MAX_ROWS_PER_REQUEST:,}"}
             return _rejected([RowError(None, "", message)])
         result = self.import_rows(rows)
         if not result.ok:
@@ -224,7 +227,7 @@ class SaleViewSet(IngestViewSet):
     model = Sale
     serializer_class = SaleSerializer
     filterset_class = SaleFilter
-    row_noun = "sales"
+    too_many = gettext_lazy("At most %(count)s sales per request.")
 
     def get_queryset(self) -> models.QuerySet[Sale]:
         return super().get_queryset().select_related("tracking_code", "product")
@@ -277,7 +280,7 @@ class MetricSnapshotViewSet(IngestViewSet):
     model = MetricSnapshot
     serializer_class = SnapshotSerializer
     filterset_class = SnapshotFilter
-    row_noun = "snapshots"
+    too_many = gettext_lazy("At most %(count)s snapshots per request.")
 
     def import_rows(self, rows: Any) -> ingest.IngestResult:
         return ingest.import_metrics(rows, brand=self.brand)
@@ -300,13 +303,11 @@ class MetricSnapshotViewSet(IngestViewSet):
 class BrandRowField(serializers.PrimaryKeyRelatedField):
     """A row of the key's brand, by id; another brand's id is as unknown as a made-up one."""
 
-    noun = "row"
+    missing = gettext_lazy("No row with id {pk_value} in this brand.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = (
-            f"No {self.noun} with id {{pk_value}} in this brand."
-        )
+        self.error_messages["does_not_exist"] = self.missing
 
     def get_queryset(self) -> models.QuerySet:
         brand = self.context.get("brand")
@@ -316,21 +317,23 @@ class BrandRowField(serializers.PrimaryKeyRelatedField):
 
 
 class BrandContractField(BrandRowField):
-    model, noun = Contract, "contract"
+    model, missing = Contract, gettext_lazy("No contract with id {pk_value} in this brand.")
 
     def get_queryset(self) -> models.QuerySet[Contract]:
         return super().get_queryset().select_related("partnership")
 
 
 class BrandParticipantField(BrandRowField):
-    model, noun = Participant, "participant"
+    model = Participant
+    missing = gettext_lazy("No participant with id {pk_value} in this brand.")
 
     def get_queryset(self) -> models.QuerySet[Participant]:
         return super().get_queryset().select_related("contract", "campaign")
 
 
 class BrandDeliverableField(BrandRowField):
-    model, noun = Deliverable, "deliverable"
+    model = Deliverable
+    missing = gettext_lazy("No deliverable with id {pk_value} in this brand.")
 
 
 class TargetsSerializer(serializers.Serializer):
@@ -357,7 +360,9 @@ class MarketsField(CountryListField):
     def to_internal_value(self, data: Any) -> list[str]:
         codes = super().to_internal_value(data)
         if bad := unknown_countries(codes):
-            raise serializers.ValidationError(f"Unknown country codes: {', '.join(bad)}.")
+            raise serializers.ValidationError(
+                _("Unknown country codes: %(codes)s.") % {"codes": ", ".join(bad)}
+            )
         return list(dict.fromkeys(codes))
 
 
@@ -491,20 +496,24 @@ class ContentSerializer(serializers.ModelSerializer):
         for name in ("content_type", "platform"):
             if not attrs.get(name):
                 if deliverable is None:
-                    errors[name] = ["Required unless the deliverable is given."]
+                    errors[name] = [_("Required unless the deliverable is given.")]
                 else:
                     attrs[name] = getattr(deliverable, name)
         status = attrs["status"]
         if status in (ContentItem.Status.APPROVED, ContentItem.Status.CHANGES_REQUESTED):
-            errors["status"] = ["Content is reviewed on the campaign page; send it as submitted."]
+            errors["status"] = [
+                _("Content is reviewed on the campaign page; send it as submitted.")
+            ]
         elif status == ContentItem.Status.PUBLISHED:
             if participant.contract.approval_required:
                 errors["status"] = [
-                    "The contract requires approval before publishing: send the item as "
-                    "submitted and approve it on the campaign page."
+                    _(
+                        "The contract requires approval before publishing: send the item as "
+                        "submitted and approve it on the campaign page."
+                    )
                 ]
             elif attrs.get("published_at") and attrs["published_at"] > timezone.now():
-                errors["published_at"] = ["The publishing date is in the future."]
+                errors["published_at"] = [_("The publishing date is in the future.")]
         item = ContentItem(submitted_at=timezone.now(), **attrs)
         if "status" in errors:
             item.status = ContentItem.Status.SUBMITTED  # its own error says enough
@@ -522,7 +531,7 @@ class ContentSerializer(serializers.ModelSerializer):
             if item.status == ContentItem.Status.PUBLISHED:
                 ContentComment.objects.create(
                     content=item,
-                    body="Recorded as published through the API.",
+                    body=_("Recorded as published through the API."),
                     status=item.status,
                 )
         return item
