@@ -17,6 +17,7 @@ import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -60,7 +61,9 @@ class BrandInfluencerField(serializers.PrimaryKeyRelatedField):
     """An influencer of the key's brand, by id; another brand's id is as unknown as a made-up
     one."""
 
-    default_error_messages = {"does_not_exist": "No influencer with id {pk_value} in this brand."}
+    default_error_messages = {
+        "does_not_exist": _("No influencer with id {pk_value} in this brand.")
+    }
 
     def get_queryset(self) -> models.QuerySet[Influencer]:
         brand = self.context.get("brand")
@@ -72,7 +75,7 @@ class BrandInfluencerField(serializers.PrimaryKeyRelatedField):
 class BrandProductField(serializers.SlugRelatedField):
     """A product of the key's brand, by SKU."""
 
-    default_error_messages = {"does_not_exist": "No product with SKU “{value}” in this brand."}
+    default_error_messages = {"does_not_exist": _("No product with SKU “{value}” in this brand.")}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="sku", **kwargs)
@@ -276,10 +279,10 @@ class ContractSerializer(serializers.ModelSerializer):
         if current is None:
             return errors
         if influencer and influencer.pk != current.partnership.influencer_id:
-            errors["influencer"] = ["A contract stays with its influencer; make a new one."]
+            errors["influencer"] = [_("A contract stays with its influencer; make a new one.")]
         method = self.initial_data.get("method")
         if method in Contract.Method.values and method != current.method:
-            errors["method"] = ["The method stays once the contract is made; make a new one."]
+            errors["method"] = [_("The method stays once the contract is made; make a new one.")]
         return errors
 
     def _stored(self, contract: Contract, name: str) -> list[models.Model]:
@@ -474,7 +477,7 @@ class StatementFilter(django_filters.FilterSet):
         fields = ["contract", "period_start", "status"]
 
 
-API_KEY_MAY_NOT_APPROVE = (
+API_KEY_MAY_NOT_APPROVE = _(
     "An API key cannot approve or pay statements: it belongs to a brand, not to one of its "
     "finance members or owners. Sign in as one of them to do this."
 )

@@ -59,24 +59,28 @@ ORDERS = record_imports.Upsert(
     repeated=_("This contract, reference and product is already at %(place)s."),
 )
 ORDERS_FILE = record_imports.RecordFile(
-    title="Distributor orders",
+    title=_("Distributor orders"),
     upsert=ORDERS,
     columns=(
-        Column("contract", True, "The contract's id in this brand (its page's address shows it)."),
+        Column(
+            "contract", True, _("The contract's id in this brand (its page's address shows it).")
+        ),
         Column(
             "reference",
             True,
-            "The order's reference; with the contract and SKU it names "
-            "the line, so a line imported again is updated.",
+            _(
+                "The order's reference; with the contract and SKU it names "
+                "the line, so a line imported again is updated."
+            ),
         ),
         Column(
             "ordered_at",
             True,
-            "When it was ordered, ISO 8601 with its offset, e.g. 2026-11-02T14:30:00+08:00.",
+            _("When it was ordered, ISO 8601 with its offset, e.g. 2026-11-02T14:30:00+08:00."),
         ),
-        Column("sku", True, "The SKU of a product of this brand."),
-        Column("quantity", True, "Units bought, 1 or more."),
-        Column("unit_price", True, "The price paid per unit, e.g. 42.50."),
+        Column("sku", True, _("The SKU of a product of this brand.")),
+        Column("quantity", True, _("Units bought, 1 or more.")),
+        Column("unit_price", True, _("The price paid per unit, e.g. 42.50.")),
     ),
     example=(
         "contract,reference,ordered_at,sku,quantity,unit_price\n"
