@@ -273,8 +273,10 @@ class ContractSerializer(serializers.ModelSerializer):
         sent_status = self.initial_data.get("status")
         if sent_status is not None and sent_status != (current.status if current else "draft"):
             errors["status"] = [
-                "The status changes only through the negotiate, sign, activate, complete and "
-                "terminate actions."
+                _(
+                    "The status changes only through the negotiate, sign, activate, complete and "
+                    "terminate actions."
+                )
             ]
         if current is None:
             return errors
