@@ -68,6 +68,16 @@ def test_campaign_on_a_phone(phone):
     assert scroller.evaluate("e => getComputedStyle(e).overflowX") == "auto"
 
 
+def test_campaign_in_russian_on_a_phone(phone, live_server):
+    # Russian labels are the longest: the campaign's buttons wrap and its targets scroll.
+    phone.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
+    phone.goto("/campaigns/")
+    phone.get_by_role("link", name="Prom season 2026").first.click()
+    expect(phone.locator("html")).to_have_attribute("lang", "ru")
+    expect(phone.locator("#targets-vs-actual")).to_be_attached()
+    _fits(phone)
+
+
 def test_statements_on_a_phone_keep_status_and_total_on_screen(phone):
     phone.goto("/statements/")
     table = phone.locator("#statement-table")
