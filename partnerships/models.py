@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from timezone_field import TimeZoneField
 
-from partnerships import audience, money
+from partnerships import audience, money, titles
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -263,7 +263,10 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=18, choices=Kind.choices)
     subject_type = models.CharField(max_length=20, help_text=_("e.g. deliverable, statement."))
     subject_id = models.PositiveBigIntegerField()
-    title = models.TextField()
+    title = models.TextField()  # in English; `text` is the title in the reader's language
+    # The title's message and what it names (partnerships.titles); empty for a title kept only
+    # as written.
+    title_parts = models.JSONField(default=dict, blank=True, editable=False)
     url = models.CharField(_("URL"), max_length=300, help_text=_("The page that resolves it."))
     due_on = models.DateField()
     first_seen = models.DateField()
@@ -281,7 +284,12 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["brand", "resolved_at", "due_on"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The title in the active language."""
+        return titles.read(self.title_parts) if self.title_parts else self.title
 
     @property
     def key(self) -> tuple[str, str, int]:

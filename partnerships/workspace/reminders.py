@@ -8,7 +8,7 @@ have not yet been told about that day. Pages read the stored rows (`open_reminde
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, partial
 from itertools import groupby
@@ -22,7 +22,7 @@ from django.db.models import Case, Count, F, Q, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from campaigns.models import ContentItem, Shipment
 from contracts.models import (
@@ -34,7 +34,7 @@ from contracts.models import (
     Statement,
 )
 from influencers.models import RiskAssessment
-from partnerships import languages, tenancy
+from partnerships import languages, tenancy, titles
 from partnerships.formatting import format_date, format_money
 from partnerships.models import Brand, Membership, Reminder, Role
 
@@ -59,9 +59,10 @@ class Item:
     kind: str
     subject_type: str
     subject_id: int
-    title: str
+    title: str  # in English; `parts` reads it in each reader's language (partnerships.titles)
     due_on: date
     url: str
+    parts: dict = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -83,6 +84,14 @@ class Run:
 
 
 # --- what needs attention --------------------------------------------------------------------
+
+
+def _item(
+    kind: str, subject: tuple[str, int], due_on: date, url: str, message: str, /, **values: object
+) -> Item:
+    """An item titled `message % values`, kept to be read in each reader's language."""
+    parts = titles.parts(message, **values)
+    return Item(kind, *subject, titles.english(parts), due_on, url, parts)
 
 
 def attention(brand: Brand, today: date) -> list[Item]:
@@ -119,15 +128,26 @@ def _deliverables(brand: Brand, today: date) -> Iterable[Item]:
     )
     for deliverable in rows:
         contract = deliverable.contract
-        done = f" ({deliverable.published} published)" if deliverable.published else ""
-        yield Item(
+        if deliverable.published:
+            message = gettext_noop(
+                "%(influencer)s: %(deliverable)s (%(published)s published) for “%(contract)s”, "
+                "due %(due)s"
+            )
+        else:
+            message = gettext_noop(
+                "%(influencer)s: %(deliverable)s for “%(contract)s”, due %(due)s"
+            )
+        yield _item(
             Kind.DELIVERABLE_DUE,
-            "deliverable",
-            deliverable.pk,
-            f"{contract.partnership.influencer}: {deliverable}{done} for “{contract}”, "
-            f"due {format_date(deliverable.due_date)}",
+            ("deliverable", deliverable.pk),
             deliverable.due_date,
             _page(contract.pk),
+            message,
+            influencer=contract.partnership.influencer,
+            deliverable=deliverable,
+            published=deliverable.published,
+            contract=contract,
+            due=deliverable.due_date,
         )
 
 
@@ -144,14 +164,19 @@ def _content(brand: Brand, today: date) -> Iterable[Item]:
     for item in rows:
         participant = item.participant
         submitted = item.submitted_at.astimezone(brand.timezone).date()
-        yield Item(
+        yield _item(
             Kind.CONTENT_APPROVAL,
-            "content",
-            item.pk,
-            f"{item} by {participant.contract.partnership.influencer} for "
-            f"{participant.campaign} is waiting for approval since {format_date(submitted)}",
+            ("content", item.pk),
             submitted + timedelta(APPROVAL_WAIT_DAYS),
             _page(participant.contract_id, ("campaigns:detail", participant.campaign_id)),
+            gettext_noop(
+                "%(item)s by %(influencer)s for %(campaign)s is waiting for approval since "
+                "%(since)s"
+            ),
+            item=item,
+            influencer=participant.contract.partnership.influencer,
+            campaign=participant.campaign,
+            since=submitted,
         )
 
 
@@ -164,14 +189,15 @@ def _shipments(brand: Brand, today: date) -> Iterable[Item]:
     )
     for shipment in rows:
         participant = shipment.participant
-        yield Item(
+        yield _item(
             Kind.SHIPMENT_LATE,
-            "shipment",
-            shipment.pk,
-            f"Samples for {participant.contract.partnership.influencer} ({participant.campaign}) "
-            f"should have shipped by {format_date(shipment.ship_by)}",
+            ("shipment", shipment.pk),
             shipment.ship_by,
             _page(participant.contract_id, ("campaigns:detail", participant.campaign_id)),
+            gettext_noop("Samples for %(influencer)s (%(campaign)s) should have shipped by %(by)s"),
+            influencer=participant.contract.partnership.influencer,
+            campaign=participant.campaign,
+            by=shipment.ship_by,
         )
 
 
@@ -188,15 +214,16 @@ def _installments(brand: Brand, today: date) -> Iterable[Item]:
     )
     for term in rows:
         contract = term.contract
-        yield Item(
+        yield _item(
             Kind.INSTALLMENT_DUE,
-            "term",
-            term.pk,
-            f"{format_money(term.amount, contract.currency)} to "
-            f"{contract.partnership.influencer} under “{contract}”, "
-            f"due {format_date(term.due_date)}",
+            ("term", term.pk),
             term.due_date,
             _page(contract.pk),
+            gettext_noop("%(amount)s to %(influencer)s under “%(contract)s”, due %(due)s"),
+            amount=format_money(term.amount, contract.currency),
+            influencer=contract.partnership.influencer,
+            contract=contract,
+            due=term.due_date,
         )
 
 
@@ -209,30 +236,37 @@ def _statements(brand: Brand, today: date) -> Iterable[Item]:
     )
     for statement in rows:
         contract = statement.contract
-        what = (
-            f"Statement of {format_money(statement.total, statement.currency)} for "
-            f"{contract.partnership.influencer}, {format_date(statement.period_start)} to "
-            f"{format_date(statement.period_end - timedelta(1))},"
-        )
+        what = {
+            "total": format_money(statement.total, statement.currency),
+            "influencer": contract.partnership.influencer,
+            "first": statement.period_start,
+            "last": statement.period_end - timedelta(1),
+        }
         page = _page(contract.pk, ("contracts:statement", statement.pk), ("contracts:statements",))
         if statement.status == Statement.Status.DRAFT:
-            due = statement.due_date or statement.period_end
-            yield Item(
+            yield _item(
                 Kind.STATEMENT_APPROVAL,
-                "statement",
-                statement.pk,
-                f"{what} awaits approval",
-                due,
+                ("statement", statement.pk),
+                statement.due_date or statement.period_end,
                 page,
+                gettext_noop(
+                    "Statement of %(total)s for %(influencer)s, %(first)s to %(last)s, awaits "
+                    "approval"
+                ),
+                **what,
             )
         else:
-            yield Item(
+            yield _item(
                 Kind.STATEMENT_OVERDUE,
-                "statement",
-                statement.pk,
-                f"{what} not paid by its due date, {format_date(statement.due_date)}",
+                ("statement", statement.pk),
                 statement.due_date,
                 page,
+                gettext_noop(
+                    "Statement of %(total)s for %(influencer)s, %(first)s to %(last)s, not paid "
+                    "by its due date, %(due)s"
+                ),
+                **what,
+                due=statement.due_date,
             )
 
 
@@ -258,24 +292,30 @@ def _contracts(brand: Brand, today: date) -> Iterable[Item]:
     for contract in rows:
         influencer = contract.partnership.influencer
         if contract.status in LIVE and contract.end and today <= contract.end <= horizon:
-            yield Item(
+            yield _item(
                 Kind.CONTRACT_ENDING,
-                "contract",
-                contract.pk,
-                f"“{contract}” with {influencer} ends on {format_date(contract.end)}",
+                ("contract", contract.pk),
                 contract.end,
                 _page(contract.pk),
+                gettext_noop("“%(contract)s” with %(influencer)s ends on %(end)s"),
+                contract=contract,
+                influencer=influencer,
+                end=contract.end,
             )
         expires = usage_expires(contract, brand)
         if expires and today <= expires <= horizon:
-            yield Item(
+            yield _item(
                 Kind.USAGE_EXPIRING,
-                "contract",
-                contract.pk,
-                f"Rights to use {influencer}'s content under “{contract}” expire "
-                f"on {format_date(expires)}",
+                ("contract", contract.pk),
                 expires,
                 _page(contract.pk),
+                gettext_noop(
+                    "Rights to use %(influencer)s's content under “%(contract)s” expire on "
+                    "%(expires)s"
+                ),
+                influencer=influencer,
+                contract=contract,
+                expires=expires,
             )
 
 
@@ -292,17 +332,24 @@ def _meetings(brand: Brand, today: date) -> Iterable[Item]:
         due = partnership.next_meeting
         if due is None or due > horizon:
             continue
-        cadence = partnership.get_meeting_cadence_display().lower()
-        last = (
-            f"last met {format_date(partnership.last_met)}" if partnership.last_met else "never met"
-        )
-        yield Item(
+        if partnership.last_met:
+            message = gettext_noop(
+                "Meeting with %(influencer)s due %(due)s (%(cadence)s, last met %(last)s)"
+            )
+        else:
+            message = gettext_noop(
+                "Meeting with %(influencer)s due %(due)s (%(cadence)s, never met)"
+            )
+        yield _item(
             Kind.MEETING_DUE,
-            "partnership",
-            partnership.pk,
-            f"Meeting with {partnership.influencer} due {format_date(due)} ({cadence}, {last})",
+            ("partnership", partnership.pk),
             due,
             reverse("contracts:partnership", args=[partnership.pk]) + "#meetings",
+            message,
+            influencer=partnership.influencer,
+            due=due,
+            cadence=titles.choice(Partnership.Cadence(partnership.meeting_cadence).label),
+            last=partnership.last_met,
         )
 
 
@@ -315,14 +362,17 @@ def _next_steps(brand: Brand, today: date) -> Iterable[Item]:
     for step in rows:
         partnership = step.meeting.partnership
         owner = step.owner or partnership.influencer
-        yield Item(
+        yield _item(
             Kind.NEXT_STEP_DUE,
-            "next_step",
-            step.pk,
-            f"{partnership.influencer}: “{step}” ({owner}), agreed on "
-            f"{format_date(step.meeting.held_on)}, due {format_date(step.due_on)}",
+            ("next_step", step.pk),
             step.due_on,
             reverse("contracts:partnership", args=[partnership.pk]) + "#next-steps",
+            gettext_noop("%(influencer)s: “%(step)s” (%(owner)s), agreed on %(held)s, due %(due)s"),
+            influencer=partnership.influencer,
+            step=step,
+            owner=owner,
+            held=step.meeting.held_on,
+            due=step.due_on,
         )
 
 
@@ -333,14 +383,19 @@ def _risk_reviews(brand: Brand, today: date) -> Iterable[Item]:
         .select_related("influencer")
     )
     for risk in rows:
-        yield Item(
+        yield _item(
             Kind.RISK_REVIEW,
-            "risk",
-            risk.pk,
-            f"Review the {risk.get_kind_display().lower()} risk of {risk.influencer} "
-            f"({risk.likelihood} × {risk.impact}) by {format_date(risk.review_date)}",
+            ("risk", risk.pk),
             risk.review_date,
             reverse("influencers:detail", args=[risk.influencer_id]) + "#risks",
+            gettext_noop(
+                "Review the %(kind)s risk of %(influencer)s (%(likelihood)s × %(impact)s) by %(by)s"
+            ),
+            kind=titles.choice(RiskAssessment.Kind(risk.kind).label),
+            influencer=risk.influencer,
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+            by=risk.review_date,
         )
 
 
@@ -454,13 +509,20 @@ def _store(
         elif reminder.resolved_at is not None:
             reminder.resolved_at, reminder.first_seen = None, today
             changed.append(reminder)
-        elif (reminder.title, reminder.url, reminder.due_on) != (item.title, item.url, item.due_on):
+        elif (reminder.title_parts, reminder.url, reminder.due_on) != (
+            item.parts,
+            item.url,
+            item.due_on,
+        ):
             changed.append(reminder)
-        reminder.title, reminder.url, reminder.due_on = item.title, item.url, item.due_on
+        reminder.title, reminder.title_parts = item.title, item.parts
+        reminder.url, reminder.due_on = item.url, item.due_on
         current.append(reminder)
     Reminder.objects.bulk_create(added)
     Reminder.objects.bulk_update(
-        changed, ["title", "url", "due_on", "first_seen", "resolved_at"], batch_size=500
+        changed,
+        ["title", "title_parts", "url", "due_on", "first_seen", "resolved_at"],
+        batch_size=500,
     )
     gone = [reminder.pk for reminder in known.values() if reminder.resolved_at is None]
     resolved = Reminder.objects.filter(pk__in=gone).update(resolved_at=now) if gone else 0

@@ -4,6 +4,7 @@ a creator's e-mails in the creator's (their portal choice, else their record's l
 from datetime import UTC, date, datetime
 
 import pytest
+from django.urls import reverse
 
 from contracts import workflow
 from contracts.models import Contract
@@ -75,3 +76,24 @@ def test_a_creators_e_mails_follow_the_language_chosen_in_the_portal(
     notice, digest = mailoutbox
     assert notice.body.startswith("Анна，您好：")
     assert digest.subject == "达人中心有待您处理的事项"
+
+
+def test_a_reminder_reads_in_the_language_of_whoever_reads_it(
+    client, brand, brand_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    _member(brand, "owner", Role.OWNER, language="zh-hans")
+    contract = factories.ContractFactory(
+        partnership__influencer__brand=brand, partnership__influencer__name="Анна", title="Весна"
+    )
+    factories.DeliverableFactory(contract=contract, due_date=date(2026, 11, 23))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_reminders(now=NOW)
+    [mail] = [mail for mail in mailoutbox if mail.to == ["owner@example.com"]]
+    assert "Анна：" in mail.body
+    assert "，用于“Весна”，截止 23 Nov 2026" in mail.body
+
+    client.force_login(brand_manager)
+    page = client.get(reverse("reminders"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "по «Весна», срок 23 Nov 2026" in page
+    english = client.get(reverse("reminders")).content.decode()
+    assert "for “Весна”, due 23 Nov 2026" in english
