@@ -1,15 +1,17 @@
 """Sentences stored now and read later, each time in the reader's language (a reminder's
 title): the English message, marked with gettext_noop where it is written, and the values it
-names. Dates are kept as dates and a choice's label as its English label, so each is turned
-into the reader's words only when read; any other value is kept as written."""
+names. Dates are kept as dates, amounts as amounts and a choice's label as its English label,
+so each is turned into the reader's words only when read; any other value is kept as written
+(in English, see `_kept`)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext
 
-from partnerships.formatting import format_date
+from partnerships.formatting import format_date, format_money
 
 
 def choice(label: Any) -> dict[str, str]:
@@ -17,6 +19,11 @@ def choice(label: Any) -> dict[str, str]:
     case as it stands mid-sentence."""
     with translation.override("en"):
         return {"choice": str(label)}
+
+
+def amount(value: Decimal | None, currency: str) -> dict[str, Any]:
+    """An amount of money as a value, written as the reader writes money."""
+    return {"amount": None if value is None else str(value), "currency": currency}
 
 
 def parts(message: str, **values: Any) -> dict[str, Any]:
@@ -49,6 +56,9 @@ def _kept(value: Any) -> Any:
 def _shown(value: Any) -> Any:
     if isinstance(value, dict) and "date" in value:
         return format_date(date.fromisoformat(value["date"]))
+    if isinstance(value, dict) and "currency" in value:
+        number = value["amount"]
+        return format_money(None if number is None else Decimal(number), value["currency"])
     if isinstance(value, dict) and "choice" in value:
         return gettext(value["choice"]).lower()
     return value

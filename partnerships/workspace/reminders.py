@@ -35,7 +35,7 @@ from contracts.models import (
 )
 from influencers.models import RiskAssessment
 from partnerships import languages, tenancy, titles
-from partnerships.formatting import format_date, format_money
+from partnerships.formatting import format_date
 from partnerships.models import Brand, Membership, Reminder, Role
 
 Kind = Reminder.Kind
@@ -220,7 +220,7 @@ def _installments(brand: Brand, today: date) -> Iterable[Item]:
             term.due_date,
             _page(contract.pk),
             gettext_noop("%(amount)s to %(influencer)s under “%(contract)s”, due %(due)s"),
-            amount=format_money(term.amount, contract.currency),
+            amount=titles.amount(term.amount, contract.currency),
             influencer=contract.partnership.influencer,
             contract=contract,
             due=term.due_date,
@@ -237,7 +237,7 @@ def _statements(brand: Brand, today: date) -> Iterable[Item]:
     for statement in rows:
         contract = statement.contract
         what = {
-            "total": format_money(statement.total, statement.currency),
+            "total": titles.amount(statement.total, statement.currency),
             "influencer": contract.partnership.influencer,
             "first": statement.period_start,
             "last": statement.period_end - timedelta(1),

@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from contracts import workflow
 from contracts.models import Contract
+from partnerships.formatting import format_date
 from partnerships.models import Profile, Role
 from partnerships.workspace import reminders
 from portal import digests, invitations
@@ -90,10 +92,11 @@ def test_a_reminder_reads_in_the_language_of_whoever_reads_it(
         reminders.send_reminders(now=NOW)
     [mail] = [mail for mail in mailoutbox if mail.to == ["owner@example.com"]]
     assert "Анна：" in mail.body
-    assert "，用于“Весна”，截止 23 Nov 2026" in mail.body
+    assert "，用于“Весна”，截止 2026年11月23日" in mail.body
 
     client.force_login(brand_manager)
     page = client.get(reverse("reminders"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "по «Весна», срок 23 Nov 2026" in page
+    with translation.override("ru"):
+        assert f"по «Весна», срок {format_date(date(2026, 11, 23))}" in page
     english = client.get(reverse("reminders")).content.decode()
     assert "for “Весна”, due 23 Nov 2026" in english
