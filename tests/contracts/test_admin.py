@@ -109,7 +109,7 @@ def change_post(contract: Contract, *, new_terms: list[dict] = (), **changes: ob
                         str(percent_points(Decimal(tier["rate"]))) for tier in value
                     ]
                     continue
-                if isinstance(field, RateField):  # typed as a percentage
+                if isinstance(field, RateField) and value is not None:  # typed as a percentage
                     value = percent_points(value)
                 _put(
                     data,
