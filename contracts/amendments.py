@@ -59,11 +59,18 @@ def _contract_changes(contract: Contract) -> list[Amendment]:
         if delta.changes:
             what = "; ".join(
                 _("%(field)s: %(old)s → %(new)s")
-                % {"field": _field_name(c.field), "old": c.old, "new": c.new}
+                % {"field": _field_name(c.field), "old": _shown(c.old), "new": _shown(c.new)}
                 for c in delta.changes
             )
             changes.append(Amendment(after.history_date, _who(after), what))
     return changes
+
+
+def _shown(value) -> str:
+    """A recorded value as a reader writes it: a list (competitors) as its items."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _field_name(name: str) -> str:

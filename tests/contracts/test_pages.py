@@ -368,6 +368,21 @@ def test_a_signed_contracts_new_end_date_is_kept_as_an_amendment(client, brand_m
     assert brand_manager.username in detail
 
 
+def test_a_signed_contracts_new_competitors_read_as_names_in_the_amendment(
+    client, brand_manager, brand
+):
+    contract = _editable_contract(brand)
+    workflow.move(contract, Contract.Status.SIGNED, now=timezone.now())
+    client.force_login(brand_manager)
+    edit = reverse("contracts:edit", args=[contract.pk])
+    data = form_values(client.get(edit).content.decode(), "contract-form")
+    data["competitors"] = ["Glam Wigs Co., Silk Crown Hair"]
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert "competitors: wigly → glam wigs co., silk crown hair" in detail
+
+
 # --- rates in percent, tiers as rows ----------------------------------------------------------
 
 
