@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pget
 
 from contracts import compensation
 from contracts.compensation import Tier
-from contracts.models import CompensationTerm, ContentType, Contract, Statement, StatementLine
+from contracts.models import (
+    TERM_FORM_FIELDS,
+    CompensationTerm,
+    ContentType,
+    Contract,
+    Statement,
+    StatementLine,
+)
 from partnerships.formatting import (
     format_count,
     format_date,
@@ -623,23 +630,7 @@ LINE_MESSAGES = {
 # The choices a phrase may name by their label.
 LABELS = {"content_type": ContentType, "metric": CompensationTerm.Metric}
 # What a term is rebuilt from to be described again (`describe`), with its product's name.
-TERM_FACTS = (
-    "kind",
-    "amount",
-    "rate",
-    "basis",
-    "category",
-    "tiers",
-    "tier_mode",
-    "content_type",
-    "cap",
-    "minimum_guarantee",
-    "due_date",
-    "milestone",
-    "offset_days",
-    "metric",
-    "threshold",
-)
+TERM_FACTS = tuple(name for name in TERM_FORM_FIELDS if name not in ("description", "product"))
 
 
 def _say(key: str, values: dict[str, Any]) -> str:
