@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import languages
 from partnerships.models import Profile
@@ -121,3 +122,32 @@ def test_a_creator_picks_their_language_in_the_portal(client, brand):
     client.post(reverse("set_language"), {"language": "ru", "next": reverse("portal:home")})
     assert _lang(client.get(reverse("portal:home"))) == "ru"
     assert languages.of_influencer(influencer) == "ru"
+
+
+RUSSIAN_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+
+
+def test_the_dashboard_names_its_day_as_the_readers_language_writes_it(
+    client, brand_manager, brand
+):
+    client.force_login(brand_manager)
+    today = brand.today(timezone.now())
+
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    russian = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert f"{today.year}年{today.month}月{today.day}日 星期" in chinese
+    assert f", {today.day} {RUSSIAN_MONTHS[today.month - 1]} {today.year}" in russian
