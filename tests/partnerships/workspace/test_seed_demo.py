@@ -72,6 +72,14 @@ def test_seed_demo_signs_in_demo_and_agency():
     assert {"Wigs", "Evening gowns"} <= categories
 
 
+def test_the_demo_owner_opens_the_audit_trail_and_api_keys(client):
+    call_command("seed_demo", force=True)
+    client.force_login(get_user_model().objects.get(username="demo"))
+
+    assert client.get("/audit/").status_code == 200
+    assert client.get("/api-keys/").status_code == 200
+
+
 def test_seed_demo_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):

@@ -616,7 +616,7 @@ class Command(BaseCommand):
             today = demo.today(timezone.now())
             self._exchange_rates(demo, today)
             self._influencers(demo, today)
-            self._user("demo", "demo", staff=False, brands=[demo])
+            self._user("demo", "demo", staff=False, brands=[demo], role=Role.OWNER)
             agency = self._user("agency", "agency", staff=True, brands=[demo, other])
             # The group comes from a migration; made again if the database was emptied since.
             schedules.install_schedule_editors(installed_apps, None)
@@ -632,7 +632,7 @@ class Command(BaseCommand):
         # So that the dashboard shows the demo's figures before the first nightly refresh.
         roi.refresh_all(now=timezone.now(), brands=[demo, other])
         self.stdout.write(
-            f"Demo data ready: sign in as demo / demo (manager of {demo}), "
+            f"Demo data ready: sign in as demo / demo (owner of {demo}), "
             f"finance / finance (approves and pays {demo}'s statements) or "
             f"agency / agency (staff, member of {demo} and {other}); the creator portal as "
             f"creator / creator ({DEMO_CREATOR['influencer']})."
