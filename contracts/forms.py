@@ -223,7 +223,7 @@ def _tier_number(text: str, name: str) -> Decimal:
 
 
 class TermForm(forms.ModelForm):
-    tiers = TiersField(required=False, help_text=TIERS_HELP)
+    tiers = TiersField(required=False, label=gettext_lazy("Tiers"), help_text=TIERS_HELP)
 
     class Meta:
         model = CompensationTerm

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 
 from partnerships.formatting import HUNDRED, percent_points
 
@@ -55,7 +55,8 @@ class RateField(models.DecimalField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        label = f"{capfirst(self.verbose_name)} %"
+        # Lazy, so the label reads in the language of each request, not of the first import.
+        label = format_lazy("{} %", capfirst(self.verbose_name))
         return super().formfield(**{"form_class": PercentField, "label": label, **kwargs})
 
     def deconstruct(self) -> tuple:

@@ -129,3 +129,19 @@ RU_MONTHS = [
     "ноября",
     "декабря",
 ]
+
+
+def test_the_contract_forms_percent_and_tier_labels_read_in_the_readers_language(
+    client, brand_manager
+):
+    client.force_login(brand_manager)
+
+    russian = _page(client, "/contracts/new/", "ru")
+    chinese = _page(client, "/contracts/new/", "zh-hans")
+
+    for label in ("Ставка %", "Доля бренда %", "Ступени"):
+        assert label in russian
+    assert "阶梯" in chinese
+    for english in ("Rate %", "Brand equity %"):
+        assert english not in russian
+        assert english not in chinese
