@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # its country names in every language
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

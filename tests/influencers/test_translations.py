@@ -79,3 +79,16 @@ def test_influencer_import_errors_are_in_the_uploaders_language(
     assert [(e.line, e.column) for e in response.context["errors"]] == [(2, "followers")]
     for text in expected:
         assert text in page
+
+
+@pytest.mark.parametrize(
+    ("language", "country"), [("en", "Russia"), ("zh-hans", "俄罗斯"), ("ru", "Россия")]
+)
+def test_the_country_list_names_countries_in_the_readers_language(
+    client, brand_manager, language, country
+):
+    client.force_login(brand_manager)
+
+    page = client.get(reverse("influencers:create"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert f">{country}</option>" in page.content.decode()
