@@ -142,3 +142,45 @@ def test_forwarded_proto_is_believed_only_behind_trusted_proxies():
     assert _settings(PRODUCTION)["proxy_ssl_header"] is None
     seen = _settings({**PRODUCTION, "TRUSTED_PROXIES": "1"})
     assert seen["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+TWO_WRITERS = """
+import threading, time, django
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE saves (n integer)")
+connection.close()
+failures = []
+
+
+def save(n):
+    # What a page's save and the figures' refresh after it do at once: read, then write.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM saves")
+            time.sleep(0.3)
+            cursor.execute("INSERT INTO saves VALUES (%s)", [n])
+    except Exception as error:
+        failures.append(str(error))
+    finally:
+        connection.close()
+
+
+writers = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+for writer in writers:
+    writer.start()
+for writer in writers:
+    writer.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM saves")
+    print(cursor.fetchone()[0], failures)
+"""
+
+
+def test_two_writers_on_the_embedded_database_wait_their_turn_instead_of_failing(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    result = _run(["-c", TWO_WRITERS], {**LOCAL, "DATABASE_URL": f"sqlite:///{database}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2 []"  # both saves kept, no "database is locked"
