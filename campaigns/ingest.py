@@ -343,7 +343,7 @@ def _text(cell: str, *, max_length: int) -> str:
     return cell
 
 
-def _whole(cell: str, *, minimum: int, maximum: int, what: str) -> int:
+def _whole(cell: str, *, minimum: int, maximum: int, what: Any) -> int:
     if not WHOLE_NUMBER.fullmatch(cell):
         message = _("'%(cell)s' is not a whole number; write digits only, e.g. 12000.")
         raise _Bad(message % {"cell": cell})
@@ -539,6 +539,8 @@ SALE_UPDATED_FIELDS = SaleValues._fields[2:]  # the order and line never change
 NEEDED_FOR_NEW_SALE = ("ordered_at", "code", "sku", "quantity", "net_amount", "currency")
 STATUS = Sale.Status
 STATUSES = STATUS.values
+CHANNELS = Sale.Channel.values
+THE_QUANTITY = gettext_lazy("The quantity")  # translated only when a quantity is refused
 
 
 @dataclass(slots=True)
@@ -746,7 +748,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         return _moment(cell, tz)
 
     def quantity(cell: str) -> int:
-        return _whole(cell, minimum=1, maximum=LARGEST_QUANTITY, what=_("The quantity"))
+        return _whole(cell, minimum=1, maximum=LARGEST_QUANTITY, what=THE_QUANTITY)
 
     return {
         "order_id": text,
@@ -760,7 +762,7 @@ def _sale_readers(tz: tzinfo) -> dict[str, Reader]:
         "status": lambda cell: _choice(cell, STATUSES),
         "refunded_at": moment,
         "refunded_amount": _amount,
-        "channel": lambda cell: _choice(cell, Sale.Channel.values),
+        "channel": lambda cell: _choice(cell, CHANNELS),
         "order_reference": text,
     }
 
@@ -1183,15 +1185,16 @@ def read_metrics(items: Any, *, brand: Brand) -> Batch:
     return _check_metrics(lambda: iter(read), None, noun="index")
 
 
+A_CONTENT_ID = gettext_lazy("A content item's id")  # translated only when an id is refused
+
+
 def _metric_readers() -> dict[str, Reader]:
     def counter(name: str) -> Reader:
         what = _("The %(counter)s") % {"counter": name}
         return lambda cell: _whole(cell, minimum=0, maximum=LARGEST_COUNT, what=what)
 
     return {
-        "content": lambda cell: _whole(
-            cell, minimum=1, maximum=LARGEST_COUNT, what=_("A content item's id")
-        ),
+        "content": lambda cell: _whole(cell, minimum=1, maximum=LARGEST_COUNT, what=A_CONTENT_ID),
         "date": _day,
         **{name: counter(name) for name in COUNTERS},
     }
