@@ -117,7 +117,10 @@ def current_brand(request: HttpRequest) -> Brand:
     brand = brands.filter(pk=request.session.get(SESSION_KEY)).first() or brands.first()
     if brand is None:
         raise Http404(_("You are not a member of any brand yet; ask a brand owner to add you."))
-    request.session[SESSION_KEY] = brand.pk
+    if request.session.get(SESSION_KEY) != brand.pk:
+        # Only a changed choice is written: an unchanged one would save the session anew on
+        # every page.
+        request.session[SESSION_KEY] = brand.pk
     request._current_brand = brand
     return brand
 

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships import tenancy
@@ -48,6 +50,18 @@ def test_product_list_shows_only_the_current_brand(client, agency_staff, brand, 
     page = client.get(reverse("product_list")).content.decode()
     assert "Trail Runner" in page
     assert "Body Wave Wig" not in page
+
+
+def test_a_page_in_the_brand_already_chosen_leaves_the_session_unwritten(
+    client, agency_staff, brand, other_brand
+):
+    client.force_login(agency_staff)
+    client.post(reverse("switch_brand"), {"brand": other_brand.pk})
+    client.get(reverse("product_list"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("product_list"))
+    assert page.context["current_brand"] == other_brand
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 @pytest.mark.parametrize(
