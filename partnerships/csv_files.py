@@ -205,10 +205,11 @@ def stream_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[tuple[in
                 _("Cannot read %(what)s as CSV: %(error)s.") % {"what": what, "error": error},
             )
             return
-        if any(inputs.NUL in cell for cell in cells):
+        joined = "".join(cells)
+        if inputs.NUL in joined:
             # Refused before any cell is read, so that no message quotes it to the database.
             yield RowError(line, "", str(inputs.NUL_MESSAGE))
-        elif "".join(cells).strip():
+        elif joined.strip():
             yield line, cells
 
 
